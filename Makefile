@@ -1,0 +1,72 @@
+# Waiter - developer entry points. `make dev` serves the API locally; `make test` runs every check CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+# Python 3.13 is what Lambda runs; find it on PATH or under pyenv, and say so clearly when there is none.
+PYTHON313 ?= $(shell command -v python3.13 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 2>/dev/null | sort -V | tail -1)
+VENV := .venv
+SAM_VENV := .venv-sam
+PY := $(VENV)/bin/python
+SAM := $(SAM_VENV)/bin/sam
+ENV ?= dev
+PORT ?= 3000
+FN ?=
+EVENT ?=
+STAMP := $(VENV)/.installed
+
+.PHONY: help dev test lint typecheck unit validate build deploy invoke openapi openapi-check clean python313
+
+help: ## list the targets
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+python313:
+	@test -n "$(PYTHON313)" && "$(PYTHON313)" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null || { \
+	  echo "error: Python 3.13 not found (Lambda runs python3.13). Install it (e.g. 'pyenv install 3.13') or set PYTHON313=/path/to/python3.13." >&2; exit 1; }
+
+$(STAMP): requirements-dev.txt layers/common/requirements.txt | python313
+	@test -x $(PY) || "$(PYTHON313)" -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+$(SAM_VENV)/.installed: | python313
+	@test -x $(SAM_VENV)/bin/python || "$(PYTHON313)" -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/pip install -q --disable-pip-version-check aws-sam-cli==1.170.0
+	@touch $@
+
+dev: $(STAMP) ## serve the API on http://127.0.0.1:$(PORT) over an embedded moto, with demo data
+	$(PY) -m local.gateway --port $(PORT)
+
+invoke: $(STAMP) ## run one function with an event, no Docker: make invoke FN=<LogicalId> EVENT=events/<file>.json
+	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json" >&2; exit 2; }
+	$(PY) -m local.invoke $(FN) $(EVENT)
+
+openapi: $(STAMP) ## regenerate openapi.json from the handlers
+	$(PY) -m local.openapi
+
+openapi-check: $(STAMP)
+	$(PY) -m local.openapi --check
+
+lint: $(STAMP) ## ruff (lint + format check)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+typecheck: $(STAMP) ## mypy, strict
+	$(VENV)/bin/mypy layers/common/waiter functions local tests
+
+validate: $(STAMP) $(SAM_VENV)/.installed ## the template gate: sam validate --lint and cfn-lint with serverless rules
+	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint --template template.yaml
+	$(VENV)/bin/cfn-lint template.yaml -a cfn_lint_serverless.rules
+
+build: $(SAM_VENV)/.installed openapi-check ## sam build (needs python3.13 on PATH, found above)
+	PATH="$(dir $(PYTHON313)):$$PATH" $(SAM) build --template template.yaml
+
+deploy: build ## sam build + sam deploy: make deploy ENV=dev|prod
+	$(SAM) deploy --config-env $(ENV)
+
+unit: $(STAMP) ## the test suite only (unit, handler, contract and local-gateway end-to-end tests)
+	$(PY) -m pytest -n 2 -q
+
+test: lint typecheck openapi-check validate build unit ## everything CI runs
+
+clean: ## remove build output and caches
+	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

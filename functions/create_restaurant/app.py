@@ -1,0 +1,34 @@
+"""POST /v1/restaurants: an admin adds a restaurant."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from waiter import rest
+from waiter.catalog.models import RestaurantCreate, RestaurantView
+from waiter.compose import catalog_service
+from waiter.observability import metrics
+
+app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+rest.install(app)
+
+
+@app.post(
+    "/v1/restaurants",
+    operation_id="createRestaurant",
+    summary="Create a restaurant",
+    tags=["Catalog management"],
+    responses={**rest.created("The restaurant"), **rest.problems(403, 413)},
+)
+def create_restaurant(data: Annotated[RestaurantCreate, Body()]) -> Response[RestaurantView]:
+    restaurant = catalog_service().create_restaurant(rest.caller(app), data)
+    metrics.add_metric(name="RestaurantCreated", unit="Count", value=1)
+    return rest.ok(
+        restaurant.view(), status=201, version=restaurant.version, location=f"/v1/restaurants/{restaurant.id}"
+    )
+
+
+lambda_handler = rest.entrypoint(app)

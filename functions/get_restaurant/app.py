@@ -1,0 +1,27 @@
+"""GET /v1/restaurants/{restaurantId}: one restaurant."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+
+from waiter import rest
+from waiter.catalog.models import RestaurantView
+from waiter.compose import catalog_service
+
+app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+rest.install(app)
+
+
+@app.get(
+    "/v1/restaurants/<restaurantId>",
+    operation_id="getRestaurant",
+    summary="Get a restaurant",
+    tags=["Catalog"],
+    responses=rest.problems(404),
+)
+def get_restaurant(restaurantId: str) -> Response[RestaurantView]:  # noqa: N803 - path names are the API's
+    restaurant = catalog_service().get_restaurant(rest.caller(app), restaurantId)
+    return rest.ok(restaurant.view(), version=restaurant.version)
+
+
+lambda_handler = rest.entrypoint(app)

@@ -1,0 +1,33 @@
+"""PATCH /v1/restaurants/{restaurantId}: staff of the restaurant (or an admin) change its details."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
+
+from waiter import rest
+from waiter.catalog.models import RestaurantPatch, RestaurantView
+from waiter.compose import catalog_service
+
+app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+rest.install(app)
+
+
+@app.patch(
+    "/v1/restaurants/<restaurantId>",
+    operation_id="updateRestaurant",
+    summary="Update a restaurant",
+    tags=["Catalog management"],
+    responses=rest.problems(403, 404, 409, 412, 413),
+)
+def update_restaurant(
+    restaurantId: str,  # noqa: N803 - path names are the API's
+    patch: Annotated[RestaurantPatch, Body()],
+) -> Response[RestaurantView]:
+    restaurant = catalog_service().update_restaurant(rest.caller(app), restaurantId, patch, if_match=rest.if_match(app))
+    return rest.ok(restaurant.view(), version=restaurant.version)
+
+
+lambda_handler = rest.entrypoint(app)

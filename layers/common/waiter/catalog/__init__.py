@@ -1,0 +1,1 @@
+"""The catalog: restaurants and their menus."""

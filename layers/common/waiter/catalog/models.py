@@ -1,0 +1,231 @@
+"""Catalog shapes, kept apart by direction: what callers send (``*Create``/``*Patch``), what the domain holds
+(``Restaurant``, ``MenuItem``) and what callers get back (``*View``). Storage shapes live in the repository."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal, get_args
+
+from pydantic import Field, StringConstraints, model_validator
+
+from waiter.model_base import InputModel, WireModel
+
+# ISO 4217 codes Waiter prices in. Amounts are integer minor units of these (cents, pence, yen).
+CurrencyCode = Literal["EUR", "GBP", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "CAD", "AUD", "JPY"]
+CURRENCIES: frozenset[str] = frozenset(get_args(CurrencyCode))
+
+Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+Text = Annotated[str, StringConstraints(max_length=2000)]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9-]*$")]
+Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
+MinorUnits = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
+ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+
+
+class Weekday(StrEnum):
+    MON = "mon"
+    TUE = "tue"
+    WED = "wed"
+    THU = "thu"
+    FRI = "fri"
+    SAT = "sat"
+    SUN = "sun"
+
+
+class Address(InputModel):
+    line1: Name
+    line2: Annotated[str, StringConstraints(max_length=120)] | None = None
+    city: Name
+    postcode: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+    country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+
+
+class OpeningHours(InputModel):
+    day: Weekday
+    opens: ClockTime
+    closes: ClockTime
+
+
+class Money(InputModel):
+    """An amount in integer minor units of an ISO 4217 currency (1250 EUR = 12.50 EUR)."""
+
+    amount: MinorUnits
+    currency: CurrencyCode
+
+
+class OptionChoice(InputModel):
+    id: Id
+    name: Name
+    price_delta: MinorUnits = 0
+
+
+class OptionGroup(InputModel):
+    """A choice the customer makes for an item (size, extras) with how many choices are allowed."""
+
+    id: Id
+    name: Name
+    min_choices: Annotated[int, Field(ge=0, le=20, strict=True)] = 0
+    max_choices: Annotated[int, Field(ge=1, le=20, strict=True)] = 1
+    choices: Annotated[list[OptionChoice], Field(min_length=1, max_length=30)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> OptionGroup:
+        if self.min_choices > self.max_choices:
+            raise ValueError("minChoices must not exceed maxChoices")
+        if self.min_choices > len(self.choices):
+            raise ValueError("minChoices must not exceed the number of choices")
+        if len({c.id for c in self.choices}) != len(self.choices):
+            raise ValueError("choice ids must be unique within a group")
+        return self
+
+
+OptionGroups = Annotated[list[OptionGroup], Field(max_length=10)]
+
+
+def _unique_group_ids(groups: list[OptionGroup] | None) -> None:
+    if groups and len({g.id for g in groups}) != len(groups):
+        raise ValueError("option group ids must be unique within an item")
+
+
+# ---- input shapes -------------------------------------------------------------------------------------------
+
+
+class RestaurantCreate(InputModel):
+    name: Name
+    description: Text = ""
+    cuisines: Annotated[list[Tag], Field(min_length=1, max_length=5)]
+    address: Address
+    opening_hours: Annotated[list[OpeningHours], Field(max_length=21)] = []
+    currency: CurrencyCode
+    tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)]
+    delivery_fee: MinorUnits = 0
+    minimum_order: MinorUnits = 0
+
+
+class RestaurantPatch(InputModel):
+    """Fields a manager may change; currency is fixed once menu prices exist in it."""
+
+    name: Name | None = None
+    description: Text | None = None
+    cuisines: Annotated[list[Tag], Field(min_length=1, max_length=5)] | None = None
+    address: Address | None = None
+    opening_hours: Annotated[list[OpeningHours], Field(max_length=21)] | None = None
+    tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)] | None = None
+    delivery_fee: MinorUnits | None = None
+    minimum_order: MinorUnits | None = None
+    active: bool | None = None
+
+
+class MenuItemCreate(InputModel):
+    name: Name
+    description: Text = ""
+    category: Name
+    price: Money
+    dietary_tags: Annotated[list[Tag], Field(max_length=10)] = []
+    available: bool = True
+    option_groups: OptionGroups = []
+
+    @model_validator(mode="after")
+    def _groups(self) -> MenuItemCreate:
+        _unique_group_ids(self.option_groups)
+        return self
+
+
+class MenuItemPatch(InputModel):
+    name: Name | None = None
+    description: Text | None = None
+    category: Name | None = None
+    price: Money | None = None
+    dietary_tags: Annotated[list[Tag], Field(max_length=10)] | None = None
+    available: bool | None = None
+    option_groups: OptionGroups | None = None
+
+    @model_validator(mode="after")
+    def _groups(self) -> MenuItemPatch:
+        _unique_group_ids(self.option_groups)
+        return self
+
+
+# ---- domain entities and output shapes -------------------------------------------------------------
+
+
+class RestaurantView(WireModel):
+    """A restaurant as callers see it."""
+
+    id: str
+    name: str
+    description: str
+    cuisines: list[str]
+    address: Address
+    opening_hours: list[OpeningHours]
+    currency: str
+    tax_rate_bps: int
+    delivery_fee: int
+    minimum_order: int
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class Restaurant(RestaurantView):
+    """The domain entity: the view plus the version used for optimistic locking (sent as the ETag)."""
+
+    version: int
+
+    def view(self) -> RestaurantView:
+        """What callers see: everything but internal attributes."""
+        return RestaurantView.model_validate(self.model_dump(exclude={"version"}))
+
+
+class RestaurantSummary(WireModel):
+    """What the public listing shows of a restaurant."""
+
+    id: str
+    name: str
+    description: str
+    cuisines: list[str]
+    city: str
+    currency: str
+    delivery_fee: int
+    minimum_order: int
+
+
+class RestaurantPage(WireModel):
+    items: list[RestaurantSummary]
+    next_cursor: str | None = None
+
+
+class MenuItemView(WireModel):
+    id: str
+    restaurant_id: str
+    name: str
+    description: str
+    category: str
+    price: Money
+    dietary_tags: list[str]
+    available: bool
+    option_groups: list[OptionGroup]
+    created_at: datetime
+    updated_at: datetime
+
+
+class MenuItem(MenuItemView):
+    """The domain entity: the view plus its version."""
+
+    version: int
+
+    def view(self) -> MenuItemView:
+        return MenuItemView.model_validate(self.model_dump(exclude={"version"}))
+
+
+class MenuCategory(WireModel):
+    name: str
+    items: list[MenuItemView]
+
+
+class MenuView(WireModel):
+    restaurant_id: str
+    restaurant_name: str
+    currency: str
+    categories: list[MenuCategory]

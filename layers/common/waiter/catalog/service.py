@@ -1,0 +1,290 @@
+"""Catalog use cases: every rule about restaurants and menus lives here, whatever protocol asks.
+
+Services receive the caller as a ``Principal`` and plain input models, and return domain models; they know
+nothing of Lambda, HTTP or DynamoDB (the repository is passed in and only its methods are used).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from waiter.catalog.models import (
+    MenuCategory,
+    MenuItem,
+    MenuItemCreate,
+    MenuItemPatch,
+    MenuItemView,
+    MenuView,
+    Restaurant,
+    RestaurantCreate,
+    RestaurantPatch,
+    RestaurantSummary,
+)
+from waiter.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
+from waiter.identity import Principal
+
+MAX_MENU_ITEMS = 300
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
+
+
+class CatalogStore(Protocol):
+    """What the catalog needs from storage (implemented by ``waiter.repository.catalog.CatalogRepository``)."""
+
+    def get_restaurant(self, restaurant_id: str) -> Restaurant | None: ...
+    def create_restaurant(self, restaurant: Restaurant, listing: RestaurantSummary | None) -> None: ...
+    def replace_restaurant(
+        self,
+        restaurant: Restaurant,
+        listing: RestaurantSummary | None,
+        *,
+        expected_version: int,
+        previous_listing: RestaurantSummary | None,
+    ) -> None: ...
+    def list_restaurants(
+        self, *, city: str | None, cuisine: str | None, limit: int, cursor: str | None
+    ) -> tuple[list[RestaurantSummary], str | None]: ...
+    def get_menu(self, restaurant_id: str) -> tuple[Restaurant | None, list[MenuItem]]: ...
+    def get_menu_item(self, restaurant_id: str, item_id: str) -> MenuItem | None: ...
+    def count_menu_items(self, restaurant_id: str) -> int: ...
+    def create_menu_item(self, item: MenuItem) -> None: ...
+    def replace_menu_item(self, item: MenuItem, expected_version: int) -> None: ...
+    def delete_menu_item(self, restaurant_id: str, item_id: str, expected_version: int) -> None: ...
+
+
+def utc_now() -> datetime:
+    """Now in UTC, to the millisecond (what ISO 8601 timestamps in the API carry)."""
+    now = datetime.now(UTC)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def public_listing(restaurant: Restaurant) -> RestaurantSummary | None:
+    """What the public listing shows of a restaurant: active ones only, and only these fields.
+
+    >>> public_listing(_demo_restaurant(active=False)) is None
+    True
+    """
+    if not restaurant.active:
+        return None
+    return RestaurantSummary(
+        id=restaurant.id,
+        name=restaurant.name,
+        description=restaurant.description,
+        cuisines=restaurant.cuisines,
+        city=restaurant.address.city,
+        currency=restaurant.currency,
+        delivery_fee=restaurant.delivery_fee,
+        minimum_order=restaurant.minimum_order,
+    )
+
+
+def group_menu(restaurant: Restaurant, items: list[MenuItem], *, include_unavailable: bool) -> MenuView:
+    """The menu as customers read it: items grouped by category, categories and items ordered by name."""
+    by_category: dict[str, list[MenuItemView]] = {}
+    for item in sorted(items, key=lambda i: (i.category.casefold(), i.name.casefold(), i.id)):
+        if item.available or include_unavailable:
+            by_category.setdefault(item.category, []).append(item.view())
+    return MenuView(
+        restaurant_id=restaurant.id,
+        restaurant_name=restaurant.name,
+        currency=restaurant.currency,
+        categories=[MenuCategory(name=name, items=group) for name, group in by_category.items()],
+    )
+
+
+@dataclass
+class CatalogService:
+    """Restaurants and menus: who may see and change what, and which changes are consistent."""
+
+    store: CatalogStore
+    clock: Callable[[], datetime] = utc_now
+    ids: Callable[[], str] = new_id
+
+    # ---- reads ----------------------------------------------------------------------------------------------
+
+    def list_restaurants(
+        self,
+        caller: Principal,  # noqa: ARG002 - every use case takes its caller; the listing is public
+        *,
+        city: str | None = None,
+        cuisine: str | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+    ) -> tuple[list[RestaurantSummary], str | None]:
+        if not 1 <= limit <= MAX_PAGE_SIZE:
+            raise ValidationFailed.on("query.limit", f"must be between 1 and {MAX_PAGE_SIZE}")
+        return self.store.list_restaurants(city=city or None, cuisine=cuisine or None, limit=limit, cursor=cursor)
+
+    def get_restaurant(self, caller: Principal, restaurant_id: str) -> Restaurant:
+        """A restaurant; a deactivated one exists only for those who manage it."""
+        restaurant = self.store.get_restaurant(restaurant_id)
+        if restaurant is None or not (restaurant.active or caller.staffs(restaurant_id)):
+            raise NotFound(f"restaurant {restaurant_id} does not exist")
+        return restaurant
+
+    def get_menu(self, caller: Principal, restaurant_id: str) -> MenuView:
+        restaurant, items = self.store.get_menu(restaurant_id)
+        manages = caller.staffs(restaurant_id)
+        if restaurant is None or not (restaurant.active or manages):
+            raise NotFound(f"restaurant {restaurant_id} does not exist")
+        return group_menu(restaurant, items, include_unavailable=manages)
+
+    # ---- restaurant management ------------------------------------------------------------------------------
+
+    def create_restaurant(self, caller: Principal, data: RestaurantCreate) -> Restaurant:
+        if not caller.is_admin:
+            raise Forbidden("only admins create restaurants")
+        now = self.clock()
+        restaurant = Restaurant(
+            id=self.ids(), **data.model_dump(), active=True, version=1, created_at=now, updated_at=now
+        )
+        self.store.create_restaurant(restaurant, public_listing(restaurant))
+        return restaurant
+
+    def update_restaurant(
+        self, caller: Principal, restaurant_id: str, patch: RestaurantPatch, *, if_match: Collection[int] | None = None
+    ) -> Restaurant:
+        current = self._managed_restaurant(caller, restaurant_id, if_match)
+        changes = patch.model_dump(exclude_unset=True)
+        if changes.get("active") is False and not caller.is_admin:
+            raise Forbidden("only admins deactivate restaurants")
+        if any(v is None for v in changes.values()):
+            field = next(k for k, v in changes.items() if v is None)
+            raise ValidationFailed.on(f"body.{_camel(field)}", "may not be null")
+        return self._save_restaurant(current, changes)
+
+    def deactivate_restaurant(
+        self, caller: Principal, restaurant_id: str, *, if_match: Collection[int] | None = None
+    ) -> None:
+        """Deleting a restaurant deactivates it: it leaves listings, its history and orders are kept."""
+        if not caller.is_admin:
+            raise Forbidden("only admins delete restaurants")
+        current = self._managed_restaurant(caller, restaurant_id, if_match)
+        if current.active:
+            self._save_restaurant(current, {"active": False})
+
+    # ---- menu management ------------------------------------------------------------------------------------
+
+    def create_menu_item(self, caller: Principal, restaurant_id: str, data: MenuItemCreate) -> MenuItem:
+        restaurant = self._managed_restaurant(caller, restaurant_id, None)
+        _check_currency(restaurant, data.price.currency)
+        if self.store.count_menu_items(restaurant_id) >= MAX_MENU_ITEMS:
+            raise Conflict(f"a menu holds at most {MAX_MENU_ITEMS} items")
+        now = self.clock()
+        item = MenuItem(
+            id=self.ids(), restaurant_id=restaurant_id, **data.model_dump(), version=1, created_at=now, updated_at=now
+        )
+        self.store.create_menu_item(item)
+        return item
+
+    def update_menu_item(
+        self,
+        caller: Principal,
+        restaurant_id: str,
+        item_id: str,
+        patch: MenuItemPatch,
+        *,
+        if_match: Collection[int] | None = None,
+    ) -> MenuItem:
+        restaurant = self._managed_restaurant(caller, restaurant_id, None)
+        current = self._menu_item(restaurant_id, item_id, if_match)
+        changes = patch.model_dump(exclude_unset=True)
+        if any(v is None for v in changes.values()):
+            field = next(k for k, v in changes.items() if v is None)
+            raise ValidationFailed.on(f"body.{_camel(field)}", "may not be null")
+        if patch.price is not None:
+            _check_currency(restaurant, patch.price.currency)
+        updated = current.model_copy(
+            update={
+                **_revalidated(MenuItem, current, changes),
+                "version": current.version + 1,
+                "updated_at": self.clock(),
+            }
+        )
+        self.store.replace_menu_item(updated, current.version)
+        return updated
+
+    def delete_menu_item(
+        self, caller: Principal, restaurant_id: str, item_id: str, *, if_match: Collection[int] | None = None
+    ) -> None:
+        self._managed_restaurant(caller, restaurant_id, None)
+        current = self._menu_item(restaurant_id, item_id, if_match)
+        self.store.delete_menu_item(restaurant_id, item_id, current.version)
+
+    # ---- helpers --------------------------------------------------------------------------------------------
+
+    def _managed_restaurant(
+        self, caller: Principal, restaurant_id: str, if_match: Collection[int] | None
+    ) -> Restaurant:
+        restaurant = self.store.get_restaurant(restaurant_id)
+        if restaurant is None:
+            raise NotFound(f"restaurant {restaurant_id} does not exist")
+        if not caller.staffs(restaurant_id):
+            raise Forbidden("you do not manage this restaurant")
+        _check_precondition(restaurant.version, if_match)
+        return restaurant
+
+    def _menu_item(self, restaurant_id: str, item_id: str, if_match: Collection[int] | None) -> MenuItem:
+        item = self.store.get_menu_item(restaurant_id, item_id)
+        if item is None:
+            raise NotFound(f"menu item {item_id} does not exist")
+        _check_precondition(item.version, if_match)
+        return item
+
+    def _save_restaurant(self, current: Restaurant, changes: dict[str, object]) -> Restaurant:
+        updated = current.model_copy(
+            update={
+                **_revalidated(Restaurant, current, changes),
+                "version": current.version + 1,
+                "updated_at": self.clock(),
+            }
+        )
+        self.store.replace_restaurant(
+            updated,
+            public_listing(updated),
+            expected_version=current.version,
+            previous_listing=public_listing(current),
+        )
+        return updated
+
+
+def _check_precondition(version: int, if_match: Collection[int] | None) -> None:
+    if if_match is not None and version not in if_match:
+        raise PreconditionFailed("the resource was changed since you read it; fetch it again (ETag mismatch)")
+
+
+def _check_currency(restaurant: Restaurant, currency: str) -> None:
+    if currency != restaurant.currency:
+        raise ValidationFailed.on("body.price.currency", f"must be the restaurant's currency, {restaurant.currency}")
+
+
+def _revalidated[M: Restaurant | MenuItem](model: type[M], current: M, changes: dict[str, object]) -> dict[str, object]:
+    """Apply ``changes`` through full validation so nested values become models again (model_copy alone does not)."""
+    merged = model.model_validate({**current.model_dump(), **changes})
+    return {name: getattr(merged, name) for name in changes}
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _demo_restaurant(*, active: bool) -> Restaurant:
+    """A small restaurant for doctests."""
+    from waiter.catalog.models import Address  # noqa: PLC0415
+
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    return Restaurant(
+        id="r1", name="Demo", description="", cuisines=["pizza"],
+        address=Address(line1="1 Main St", city="Berlin", postcode="10115", country="DE"),
+        opening_hours=[], currency="EUR", tax_rate_bps=700, delivery_fee=0, minimum_order=0,
+        active=active, version=1, created_at=now, updated_at=now,
+    )  # fmt: skip

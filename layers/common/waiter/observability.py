@@ -1,0 +1,12 @@
+"""Structured logs and business metrics (Powertools): JSON logs with the request id as correlation id, EMF
+metrics in the ``Waiter`` namespace. The log level comes from POWERTOOLS_LOG_LEVEL."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools import Logger, Metrics
+
+SERVICE = "waiter"
+NAMESPACE = "Waiter"
+
+logger = Logger(service=SERVICE)
+metrics = Metrics(namespace=NAMESPACE, service=SERVICE)

@@ -1,0 +1,221 @@
+"""Catalog storage: restaurant profiles, menu items and the public listing entries that serve filtered lists.
+
+Storage shapes (``_*_item`` / ``_*_from``) are private to this module: a change of storage never leaks into the
+domain or the API.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from waiter.catalog.models import MenuItem, Restaurant, RestaurantSummary
+from waiter.errors import Conflict
+from waiter.repository import keys
+from waiter.repository.cursor import decode_cursor, encode_cursor
+from waiter.repository.dynamo import Item, deserialize, dynamodb_client, is_condition_failure, serialize
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.client import DynamoDBClient
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+
+_MENU_PAGE_GUARD = 20  # a menu is bounded (items per restaurant are capped by the service); never loop forever
+
+
+class StaleVersion(Conflict):
+    """The stored item changed since it was read (optimistic lock lost), or vanished."""
+
+
+class CatalogRepository:
+    """Restaurants and menus in the single table."""
+
+    def __init__(self, table_name: str, cursor_secret: bytes, client: DynamoDBClient | None = None) -> None:
+        self._table = table_name
+        self._secret = cursor_secret
+        self._client = client
+
+    @property
+    def client(self) -> DynamoDBClient:
+        return self._client or dynamodb_client()
+
+    # ---- restaurants ----------------------------------------------------------------------------------------
+
+    def get_restaurant(self, restaurant_id: str) -> Restaurant | None:
+        raw = self.client.get_item(TableName=self._table, Key=serialize(keys.restaurant(restaurant_id)))
+        item = raw.get("Item")
+        return _restaurant_from(deserialize(item)) if item else None
+
+    def create_restaurant(self, restaurant: Restaurant, listing: RestaurantSummary | None) -> None:
+        """Store a new restaurant and, when it is listed, its listing entries, atomically."""
+        writes: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": serialize(_restaurant_item(restaurant)),
+                    "ConditionExpression": "attribute_not_exists(PK)",
+                }
+            },
+            *self._listing_puts(listing),
+        ]
+        self._transact(writes)
+
+    def replace_restaurant(
+        self,
+        restaurant: Restaurant,
+        listing: RestaurantSummary | None,
+        *,
+        expected_version: int,
+        previous_listing: RestaurantSummary | None,
+    ) -> None:
+        """Store ``restaurant`` if the stored version is still ``expected_version``; move its listing entries."""
+        new_entries = {(e["PK"], e["SK"]) for e in _listing_keys(listing)}
+        stale = [e for e in _listing_keys(previous_listing) if (e["PK"], e["SK"]) not in new_entries]
+        writes: list[TransactWriteItemTypeDef] = [
+            {
+                "Put": {
+                    "TableName": self._table,
+                    "Item": serialize(_restaurant_item(restaurant)),
+                    "ConditionExpression": "version = :expected",
+                    "ExpressionAttributeValues": serialize({":expected": expected_version}),
+                }
+            },
+            *[self._delete(k) for k in stale],
+            *self._listing_puts(listing),
+        ]
+        self._transact(writes)
+
+    def list_restaurants(
+        self, *, city: str | None, cuisine: str | None, limit: int, cursor: str | None
+    ) -> tuple[list[RestaurantSummary], str | None]:
+        """One page of the public listing for a filter combination, ordered by name."""
+        partition = keys.listing_partition(city, cuisine)
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": serialize({":pk": partition}),
+            "Limit": limit,
+        }
+        if cursor:
+            params["ExclusiveStartKey"] = decode_cursor(cursor, partition, self._secret)
+        page = self.client.query(**params)
+        summaries = [RestaurantSummary.model_validate(deserialize(raw)["summary"]) for raw in page.get("Items", [])]
+        last = page.get("LastEvaluatedKey")
+        return summaries, (encode_cursor(dict(last), partition, self._secret) if last else None)
+
+    # ---- menu -----------------------------------------------------------------------------------------------
+
+    def get_menu(self, restaurant_id: str) -> tuple[Restaurant | None, list[MenuItem]]:
+        """The restaurant and all its menu items: one Query over the restaurant's partition."""
+        restaurant: Restaurant | None = None
+        items: list[MenuItem] = []
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk",
+            "ExpressionAttributeValues": serialize({":pk": keys.restaurant_partition(restaurant_id)}),
+        }
+        for _ in range(_MENU_PAGE_GUARD):
+            page = self.client.query(**params)
+            for raw in page.get("Items", []):
+                item = deserialize(raw)
+                if item["SK"] == "PROFILE":
+                    restaurant = _restaurant_from(item)
+                elif item["SK"].startswith(keys.MENU_ITEM_PREFIX):
+                    items.append(_menu_item_from(item))
+            if "LastEvaluatedKey" not in page:
+                break
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return restaurant, items
+
+    def get_menu_item(self, restaurant_id: str, item_id: str) -> MenuItem | None:
+        raw = self.client.get_item(TableName=self._table, Key=serialize(keys.menu_item(restaurant_id, item_id)))
+        item = raw.get("Item")
+        return _menu_item_from(deserialize(item)) if item else None
+
+    def count_menu_items(self, restaurant_id: str) -> int:
+        page = self.client.query(
+            TableName=self._table,
+            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
+            ExpressionAttributeValues=serialize(
+                {":pk": keys.restaurant_partition(restaurant_id), ":prefix": keys.MENU_ITEM_PREFIX}
+            ),
+            Select="COUNT",
+        )
+        return int(page.get("Count", 0))
+
+    def create_menu_item(self, item: MenuItem) -> None:
+        self._conditional_put(_menu_item_item(item), "attribute_not_exists(PK)", {})
+
+    def replace_menu_item(self, item: MenuItem, expected_version: int) -> None:
+        self._conditional_put(_menu_item_item(item), "version = :expected", {":expected": expected_version})
+
+    def delete_menu_item(self, restaurant_id: str, item_id: str, expected_version: int) -> None:
+        try:
+            self.client.delete_item(
+                TableName=self._table,
+                Key=serialize(keys.menu_item(restaurant_id, item_id)),
+                ConditionExpression="version = :expected",
+                ExpressionAttributeValues=serialize({":expected": expected_version}),
+            )
+        except Exception as error:
+            if is_condition_failure(error):
+                raise StaleVersion("the menu item was changed or removed by someone else") from None
+            raise
+
+    # ---- helpers --------------------------------------------------------------------------------------------
+
+    def _conditional_put(self, item: Item, condition: str, values: dict[str, Any]) -> None:
+        params: dict[str, Any] = {"TableName": self._table, "Item": serialize(item), "ConditionExpression": condition}
+        if values:
+            params["ExpressionAttributeValues"] = serialize(values)
+        try:
+            self.client.put_item(**params)
+        except Exception as error:
+            if is_condition_failure(error):
+                raise StaleVersion("the item was changed by someone else") from None
+            raise
+
+    def _listing_puts(self, listing: RestaurantSummary | None) -> list[TransactWriteItemTypeDef]:
+        if listing is None:
+            return []
+        summary = listing.model_dump(mode="json", by_alias=True)
+        return [
+            {"Put": {"TableName": self._table, "Item": serialize({**k, "entity": "listing", "summary": summary})}}
+            for k in _listing_keys(listing)
+        ]
+
+    def _delete(self, key: dict[str, str]) -> TransactWriteItemTypeDef:
+        return {"Delete": {"TableName": self._table, "Key": serialize(key)}}
+
+    def _transact(self, writes: list[TransactWriteItemTypeDef]) -> None:
+        try:
+            self.client.transact_write_items(TransactItems=writes)
+        except Exception as error:
+            if is_condition_failure(error):
+                raise StaleVersion("the restaurant was changed by someone else") from None
+            raise
+
+
+# ---- storage shapes -----------------------------------------------------------------------------------------
+
+
+def _listing_keys(listing: RestaurantSummary | None) -> list[dict[str, str]]:
+    if listing is None:
+        return []
+    return keys.listing_entries(listing.id, listing.name, listing.city, listing.cuisines)
+
+
+def _restaurant_item(restaurant: Restaurant) -> Item:
+    data = restaurant.model_dump(mode="json", by_alias=True)
+    return {**keys.restaurant(restaurant.id), "entity": "restaurant", **data}
+
+
+def _restaurant_from(item: Item) -> Restaurant:
+    return Restaurant.model_validate({k: v for k, v in item.items() if k not in ("PK", "SK", "entity")})
+
+
+def _menu_item_item(menu_item: MenuItem) -> Item:
+    data = menu_item.model_dump(mode="json", by_alias=True)
+    return {**keys.menu_item(menu_item.restaurant_id, menu_item.id), "entity": "menuItem", **data}
+
+
+def _menu_item_from(item: Item) -> MenuItem:
+    return MenuItem.model_validate({k: v for k, v in item.items() if k not in ("PK", "SK", "entity")})

@@ -1,0 +1,41 @@
+"""Typed settings read once from environment variables: the one way configuration enters the code."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import cache
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """What a function needs to know about where it runs.
+
+    >>> s = Settings.from_env({"TABLE_NAME": "t", "CURSOR_SECRET": "x" * 32})
+    >>> s.table_name
+    't'
+    """
+
+    table_name: str
+    cursor_secret: bytes
+    environment: str = "dev"
+    max_body_bytes: int = 64 * 1024
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> Settings:
+        env = dict(os.environ) if env is None else env
+        missing = [name for name in ("TABLE_NAME", "CURSOR_SECRET") if not env.get(name)]
+        if missing:
+            raise RuntimeError(f"missing required environment variables: {', '.join(missing)}")
+        return cls(
+            table_name=env["TABLE_NAME"],
+            cursor_secret=env["CURSOR_SECRET"].encode(),
+            environment=env.get("ENVIRONMENT", "dev"),
+            max_body_bytes=int(env.get("MAX_BODY_BYTES", str(64 * 1024))),
+        )
+
+
+@cache
+def get_settings() -> Settings:
+    """The process-wide settings, read on first use (not at import, so importing a handler is side-effect free)."""
+    return Settings.from_env()

@@ -1,0 +1,92 @@
+"""Generate the OpenAPI 3.1 document from every function's routes, or check that the committed one is current.
+
+    python -m local.openapi          # write openapi.json and functions/api_docs/openapi.json
+    python -m local.openapi --check  # exit 1 when either differs from what the code generates
+
+Powertools' OpenAPI merge discovers each ``functions/*/app.py`` resolver; this module only adds what is shared
+(the problem+json schema, API info) and drops the 422 response Powertools documents by default, because Waiter
+answers validation failures with 400 problem+json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import warnings
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+OUTPUTS = (ROOT / "openapi.json", ROOT / "functions" / "api_docs" / "openapi.json")
+
+DESCRIPTION = (
+    "Waiter is a serverless food-ordering backend. Money is integer minor units with an ISO 4217 currency; "
+    "times are UTC ISO 8601. Errors are RFC 9457 problem+json."
+)
+
+
+def generate() -> dict[str, Any]:
+    sys.path.insert(0, str(ROOT / "layers" / "common"))
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+    from waiter.rest import Problem
+
+    merger = APIGatewayRestResolver(enable_validation=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a handler that fails to import must fail generation, not vanish from it
+        merger.configure_openapi_merge(
+            path=str(ROOT / "functions"),
+            pattern="app.py",
+            recursive=True,
+            title="Waiter API",
+            version="1.0.0",
+            description=DESCRIPTION,
+            on_conflict="error",
+        )
+        spec = json.loads(merger.get_openapi_merge_json_schema())
+    return _finish(spec, Problem.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}"))
+
+
+def _finish(spec: dict[str, Any], problem_schema: dict[str, Any]) -> dict[str, Any]:
+    for path_item in spec.get("paths", {}).values():
+        for operation in path_item.values():
+            operation.get("responses", {}).pop("422", None)
+    schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
+    for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
+        schemas.pop(unused, None)
+    for name, schema in problem_schema.pop("$defs", {}).items():
+        schemas[name] = schema
+    schemas["Problem"] = problem_schema
+    spec["servers"] = [{"url": "/"}]
+    spec["paths"] = dict(sorted(spec["paths"].items()))
+    spec["components"]["schemas"] = dict(sorted(schemas.items()))
+    return spec
+
+
+def render(spec: dict[str, Any]) -> str:
+    return json.dumps(spec, indent=2, sort_keys=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="fail when the committed documents are stale")
+    args = parser.parse_args(argv)
+    text = render(generate())
+    if args.check:
+        stale = [str(p.relative_to(ROOT)) for p in OUTPUTS if not p.exists() or p.read_text() != text]
+        if stale:
+            print(f"OpenAPI drift: {', '.join(stale)} differ from the code; run `make openapi`", file=sys.stderr)
+            return 1
+        print("openapi.json is in sync with the handlers")
+        return 0
+    for path in OUTPUTS:
+        path.write_text(text)
+    print(f"wrote {', '.join(str(p.relative_to(ROOT)) for p in OUTPUTS)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
