@@ -7,9 +7,15 @@ repositories themselves, so every protocol runs the same rules over the same sto
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 from waiter.catalog.service import CatalogService
+from waiter.ratelimit import RateLimiter
 from waiter.settings import get_settings
+
+if TYPE_CHECKING:
+    from waiter.accounts.service import AccountService
+    from waiter.partners.service import ApiKeyService
 
 
 @cache
@@ -18,3 +24,42 @@ def catalog_service() -> CatalogService:
 
     settings = get_settings()
     return CatalogService(CatalogRepository(settings.table_name, settings.cursor_secret))
+
+
+@cache
+def rate_limiter() -> RateLimiter:
+    from waiter.repository.counters import CounterRepository  # noqa: PLC0415
+
+    return RateLimiter(CounterRepository(get_settings().table_name))
+
+
+@cache
+def account_service() -> AccountService:
+    from waiter.accounts.cognito import CognitoProvider  # noqa: PLC0415
+    from waiter.accounts.service import AccountService  # noqa: PLC0415
+    from waiter.repository.catalog import CatalogRepository  # noqa: PLC0415
+    from waiter.repository.staff import StaffRepository  # noqa: PLC0415
+
+    settings = get_settings()
+    return AccountService(
+        provider=CognitoProvider(settings.user_pool_id, settings.user_pool_client_id),
+        staff=StaffRepository(settings.table_name),
+        restaurants=CatalogRepository(settings.table_name, settings.cursor_secret),
+        limiter=rate_limiter(),
+        auto_confirm=settings.auto_confirm_signups,
+    )
+
+
+@cache
+def api_key_service() -> ApiKeyService:
+    from waiter.partners.service import ApiKeyService  # noqa: PLC0415
+    from waiter.partners.usage_plans import ApiGatewayUsagePlans  # noqa: PLC0415
+    from waiter.repository.catalog import CatalogRepository  # noqa: PLC0415
+    from waiter.repository.partners import ApiKeyRepository  # noqa: PLC0415
+
+    settings = get_settings()
+    return ApiKeyService(
+        store=ApiKeyRepository(settings.table_name),
+        usage_plans=ApiGatewayUsagePlans(settings.usage_plan_id),
+        restaurants=CatalogRepository(settings.table_name, settings.cursor_secret),
+    )

@@ -10,9 +10,12 @@ from typing import Any
 
 
 class Role(StrEnum):
+    """Cognito groups (customers, staff, admins), plus partners: POS systems calling with an API key."""
+
     CUSTOMER = "customers"
     STAFF = "staff"
     ADMIN = "admins"
+    PARTNER = "partner"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,16 +45,37 @@ class Principal:
     def is_admin(self) -> bool:
         return Role.ADMIN in self.roles
 
+    @property
+    def is_partner(self) -> bool:
+        return Role.PARTNER in self.roles
+
     def staffs(self, restaurant_id: str) -> bool:
         """True when the caller may manage ``restaurant_id`` (its staff, or an admin)."""
         return self.is_admin or (Role.STAFF in self.roles and restaurant_id in self.restaurants)
+
+    def acts_for(self, restaurant_id: str) -> bool:
+        """True when the caller may run ``restaurant_id``'s kitchen: its staff, an admin, or its partner key."""
+        return self.staffs(restaurant_id) or (self.is_partner and restaurant_id in self.restaurants)
+
+
+RESTAURANTS_CLAIM = "custom:restaurants"
+_GROUPS = {Role.CUSTOMER.value: Role.CUSTOMER, Role.STAFF.value: Role.STAFF, Role.ADMIN.value: Role.ADMIN}
+
+
+def _words(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return value.strip("[]").replace(",", " ").split()
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [str(v) for v in value]
+    return []
 
 
 def principal_from_claims(claims: Mapping[str, Any] | None) -> Principal:
     """Build the caller from Cognito authorizer claims: the one place claims are interpreted.
 
     API Gateway hands list claims to Lambda as a string (``"[admins staff]"`` or ``"admins,staff"``),
-    so both spellings are accepted.
+    so both spellings are accepted. The restaurants a member of staff works for travel in the
+    ``custom:restaurants`` attribute (space-separated ids), set when an admin assigns them.
 
     >>> principal_from_claims({"sub": "u1", "email": "a@b.c", "cognito:groups": "[admins staff]"}).roles == {
     ...     Role.ADMIN, Role.STAFF}
@@ -59,11 +83,30 @@ def principal_from_claims(claims: Mapping[str, Any] | None) -> Principal:
     """
     if not claims or not claims.get("sub"):
         return Principal.anonymous()
-    raw_groups = claims.get("cognito:groups") or ""
-    if isinstance(raw_groups, str):
-        names = raw_groups.strip("[]").replace(",", " ").split()
-    else:
-        names = [str(g) for g in raw_groups]
-    known = {r.value: r for r in Role}
-    roles = frozenset(known[n] for n in names if n in known)
-    return Principal(user_id=str(claims["sub"]), email=claims.get("email"), roles=roles)
+    roles = frozenset(_GROUPS[n] for n in _words(claims.get("cognito:groups")) if n in _GROUPS)
+    restaurants = frozenset(_words(claims.get(RESTAURANTS_CLAIM))) if Role.STAFF in roles else frozenset()
+    return Principal(user_id=str(claims["sub"]), email=claims.get("email"), roles=roles, restaurants=restaurants)
+
+
+def principal_from_partner(context: Mapping[str, Any]) -> Principal:
+    """Build a partner caller from the API-key authorizer's context (``keyId``, ``restaurantId``).
+
+    >>> principal_from_partner({"keyId": "k1", "restaurantId": "r1"}).acts_for("r1")
+    True
+    """
+    return Principal(
+        user_id=f"apikey:{context['keyId']}",
+        roles=frozenset({Role.PARTNER}),
+        restaurants=frozenset({str(context["restaurantId"])}),
+    )
+
+
+def principal_from_authorizer(authorizer: Mapping[str, Any] | None) -> Principal:
+    """The caller from whatever authorizer ran: Cognito claims, the partner-key context, or nobody."""
+    if not authorizer:
+        return Principal.anonymous()
+    if authorizer.get("claims"):
+        return principal_from_claims(authorizer["claims"])
+    if authorizer.get("keyId") and authorizer.get("restaurantId"):
+        return principal_from_partner(authorizer)
+    return Principal.anonymous()

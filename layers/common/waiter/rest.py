@@ -26,7 +26,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
 from waiter.errors import FieldError, PayloadTooLarge, ValidationFailed, WaiterError, problem_document
-from waiter.identity import Principal, principal_from_claims
+from waiter.identity import Principal, principal_from_authorizer
 from waiter.model_base import WireModel
 from waiter.observability import logger, metrics
 from waiter.settings import get_settings
@@ -145,10 +145,14 @@ def _message(error: dict[str, Any]) -> str:
 
 
 def caller(app: APIGatewayRestResolver) -> Principal:
-    """The signed-in caller from the API authorizer's claims (anonymous on public routes)."""
-    authorizer = app.current_event.request_context.authorizer
-    claims = authorizer.claims if authorizer else None
-    return principal_from_claims(claims)
+    """The caller as the API's authorizer identified it (anonymous on public routes)."""
+    context = app.current_event.get("requestContext") or {}
+    return principal_from_authorizer(context.get("authorizer"))
+
+
+def source_ip(app: APIGatewayRestResolver) -> str:
+    """The client's address as API Gateway saw it (the key for per-IP rate limits)."""
+    return app.current_event.request_context.identity.source_ip or "unknown"
 
 
 def if_match(app: APIGatewayRestResolver) -> frozenset[int] | None:
@@ -191,7 +195,7 @@ def entrypoint(app: APIGatewayRestResolver) -> LambdaHandler:
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     @metrics.log_metrics(capture_cold_start_metric=True)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        rejected = _reject_oversized(event)
+        rejected = _reject_oversized(event) or _reject_array_body(event)
         return rejected if rejected is not None else app.resolve(event, context)
 
     return cast(LambdaHandler, handler)
@@ -207,9 +211,22 @@ def _reject_oversized(event: dict[str, Any]) -> dict[str, Any] | None:
     error = PayloadTooLarge(
         detail=f"the body is {size} bytes; the limit is {limit}", errors=[FieldError("body", "is too large")]
     )
+    return _early_problem(error, event)
+
+
+def _reject_array_body(event: dict[str, Any]) -> dict[str, Any] | None:
+    """400 for a JSON array body: Powertools would validate its first element as the body (every body is an object)."""
+    body = event.get("body") or ""
+    if event.get("isBase64Encoded") or not body.lstrip().startswith("["):
+        return None
+    return _early_problem(ValidationFailed.on("body", "must be a JSON object"), event)
+
+
+def _early_problem(error: WaiterError, event: dict[str, Any]) -> dict[str, Any]:
+    """A problem+json result for a request refused before routing."""
     request_id = (event.get("requestContext") or {}).get("requestId")
     return {
-        "statusCode": 413,
+        "statusCode": error.status,
         "headers": {"Content-Type": PROBLEM_JSON, **_CORS_HEADERS},
         "body": json.dumps(problem_document(error, request_id)),
         "isBase64Encoded": False,

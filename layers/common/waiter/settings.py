@@ -20,6 +20,10 @@ class Settings:
     cursor_secret: bytes
     environment: str = "dev"
     max_body_bytes: int = 64 * 1024
+    user_pool_id: str = ""
+    user_pool_client_id: str = ""
+    auto_confirm_signups: bool = False
+    usage_plan_id: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -32,6 +36,10 @@ class Settings:
             cursor_secret=env["CURSOR_SECRET"].encode(),
             environment=env.get("ENVIRONMENT", "dev"),
             max_body_bytes=int(env.get("MAX_BODY_BYTES", str(64 * 1024))),
+            user_pool_id=env.get("USER_POOL_ID", ""),
+            user_pool_client_id=env.get("USER_POOL_CLIENT_ID", ""),
+            auto_confirm_signups=env.get("AUTO_CONFIRM_SIGNUPS", "false").lower() == "true",
+            usage_plan_id=env.get("USAGE_PLAN_ID", ""),
         )
 
 

@@ -21,6 +21,7 @@ Tag = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 MinorUnits = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+Flag = Annotated[bool, Field(strict=True)]  # true/false only: not "no", 0 or "off"
 
 
 class Weekday(StrEnum):
@@ -114,7 +115,7 @@ class RestaurantPatch(InputModel):
     tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)] | None = None
     delivery_fee: MinorUnits | None = None
     minimum_order: MinorUnits | None = None
-    active: bool | None = None
+    active: Flag | None = None
 
 
 class MenuItemCreate(InputModel):
@@ -123,7 +124,7 @@ class MenuItemCreate(InputModel):
     category: Name
     price: Money
     dietary_tags: Annotated[list[Tag], Field(max_length=10)] = []
-    available: bool = True
+    available: Flag = True
     option_groups: OptionGroups = []
 
     @model_validator(mode="after")
@@ -138,7 +139,7 @@ class MenuItemPatch(InputModel):
     category: Name | None = None
     price: Money | None = None
     dietary_tags: Annotated[list[Tag], Field(max_length=10)] | None = None
-    available: bool | None = None
+    available: Flag | None = None
     option_groups: OptionGroups | None = None
 
     @model_validator(mode="after")
@@ -175,7 +176,7 @@ class Restaurant(RestaurantView):
 
     def view(self) -> RestaurantView:
         """What callers see: everything but internal attributes."""
-        return RestaurantView.model_validate(self.model_dump(exclude={"version"}))
+        return RestaurantView.model_validate(self.model_dump(exclude={"version"}, by_alias=True))
 
 
 class RestaurantSummary(WireModel):
@@ -216,7 +217,7 @@ class MenuItem(MenuItemView):
     version: int
 
     def view(self) -> MenuItemView:
-        return MenuItemView.model_validate(self.model_dump(exclude={"version"}))
+        return MenuItemView.model_validate(self.model_dump(exclude={"version"}, by_alias=True))
 
 
 class MenuCategory(WireModel):

@@ -143,9 +143,7 @@ class CatalogService:
         if not caller.is_admin:
             raise Forbidden("only admins create restaurants")
         now = self.clock()
-        restaurant = Restaurant(
-            id=self.ids(), **data.model_dump(), active=True, version=1, created_at=now, updated_at=now
-        )
+        restaurant = Restaurant(id=self.ids(), **dict(data), active=True, version=1, created_at=now, updated_at=now)
         self.store.create_restaurant(restaurant, public_listing(restaurant))
         return restaurant
 
@@ -153,12 +151,12 @@ class CatalogService:
         self, caller: Principal, restaurant_id: str, patch: RestaurantPatch, *, if_match: Collection[int] | None = None
     ) -> Restaurant:
         current = self._managed_restaurant(caller, restaurant_id, if_match)
-        changes = patch.model_dump(exclude_unset=True)
-        if changes.get("active") is False and not caller.is_admin:
-            raise Forbidden("only admins deactivate restaurants")
+        changes = _set_fields(patch)
         if any(v is None for v in changes.values()):
             field = next(k for k, v in changes.items() if v is None)
             raise ValidationFailed.on(f"body.{_camel(field)}", "may not be null")
+        if "active" in changes and not caller.is_admin:
+            raise Forbidden("only admins activate or deactivate restaurants")
         return self._save_restaurant(current, changes)
 
     def deactivate_restaurant(
@@ -180,7 +178,7 @@ class CatalogService:
             raise Conflict(f"a menu holds at most {MAX_MENU_ITEMS} items")
         now = self.clock()
         item = MenuItem(
-            id=self.ids(), restaurant_id=restaurant_id, **data.model_dump(), version=1, created_at=now, updated_at=now
+            id=self.ids(), restaurant_id=restaurant_id, **dict(data), version=1, created_at=now, updated_at=now
         )
         self.store.create_menu_item(item)
         return item
@@ -196,7 +194,7 @@ class CatalogService:
     ) -> MenuItem:
         restaurant = self._managed_restaurant(caller, restaurant_id, None)
         current = self._menu_item(restaurant_id, item_id, if_match)
-        changes = patch.model_dump(exclude_unset=True)
+        changes = _set_fields(patch)
         if any(v is None for v in changes.values()):
             field = next(k for k, v in changes.items() if v is None)
             raise ValidationFailed.on(f"body.{_camel(field)}", "may not be null")
@@ -268,8 +266,14 @@ def _check_currency(restaurant: Restaurant, currency: str) -> None:
 
 def _revalidated[M: Restaurant | MenuItem](model: type[M], current: M, changes: dict[str, object]) -> dict[str, object]:
     """Apply ``changes`` through full validation so nested values become models again (model_copy alone does not)."""
-    merged = model.model_validate({**current.model_dump(), **changes})
+    merged = model.model_validate({**dict(current), **changes})
     return {name: getattr(merged, name) for name in changes}
+
+
+def _set_fields(patch: RestaurantPatch | MenuItemPatch) -> dict[str, object]:
+    """The fields a patch names, as validated values (nested models stay models: dumped to dicts, they would
+    carry snake_case keys that the camelCase-only input models reject)."""
+    return {name: getattr(patch, name) for name in type(patch).model_fields if name in patch.model_fields_set}
 
 
 def _camel(name: str) -> str:

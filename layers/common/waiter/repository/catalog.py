@@ -131,15 +131,23 @@ class CatalogRepository:
         return _menu_item_from(deserialize(item)) if item else None
 
     def count_menu_items(self, restaurant_id: str) -> int:
-        page = self.client.query(
-            TableName=self._table,
-            KeyConditionExpression="PK = :pk AND begins_with(SK, :prefix)",
-            ExpressionAttributeValues=serialize(
+        """Every page counts: a COUNT query still stops at 1 MB read, and menu items can be large."""
+        params: dict[str, Any] = {
+            "TableName": self._table,
+            "KeyConditionExpression": "PK = :pk AND begins_with(SK, :prefix)",
+            "ExpressionAttributeValues": serialize(
                 {":pk": keys.restaurant_partition(restaurant_id), ":prefix": keys.MENU_ITEM_PREFIX}
             ),
-            Select="COUNT",
-        )
-        return int(page.get("Count", 0))
+            "Select": "COUNT",
+        }
+        total = 0
+        for _ in range(_MENU_PAGE_GUARD):
+            page = self.client.query(**params)
+            total += int(page.get("Count", 0))
+            if "LastEvaluatedKey" not in page:
+                break
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return total
 
     def create_menu_item(self, item: MenuItem) -> None:
         self._conditional_put(_menu_item_item(item), "attribute_not_exists(PK)", {})

@@ -47,3 +47,31 @@ def listing_entries(restaurant_id: str, name: str, city: str, cuisines: list[str
     sort_key = f"{_norm(name)}#{restaurant_id}"
     partitions = {listing_partition(c, k) for c in (city, None) for k in [*cuisines, None]}
     return [{"PK": pk, "SK": sort_key} for pk in sorted(partitions)]
+
+
+def rate_counter(bucket: str, window_start: int) -> dict[str, str]:
+    """A rate-limit counter for one bucket (limit name + hashed key) and one window."""
+    return {"PK": f"RATE#{bucket}", "SK": f"W#{window_start}"}
+
+
+def staff_membership(restaurant_id: str, user_id: str) -> dict[str, str]:
+    """A member of staff of a restaurant, readable from both sides: the restaurant (PK) and the user (GSI1)."""
+    return {"PK": f"REST#{restaurant_id}", "SK": f"STAFF#{user_id}"}
+
+
+def staff_by_user(user_id: str) -> str:
+    """GSI1 partition listing the restaurants a user works for."""
+    return f"USER#{user_id}#STAFF"
+
+
+STAFF_PREFIX = "STAFF#"
+
+
+def api_key(key_id: str) -> dict[str, str]:
+    """A partner API key, read directly by the id embedded in the key (one GetItem authenticates)."""
+    return {"PK": f"APIKEY#{key_id}", "SK": "KEY"}
+
+
+def api_keys_of(restaurant_id: str) -> str:
+    """GSI1 partition listing a restaurant's API keys."""
+    return f"REST#{restaurant_id}#APIKEYS"

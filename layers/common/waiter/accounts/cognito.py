@@ -1,0 +1,195 @@
+"""The identity provider: Amazon Cognito user pools (moto's in ``make dev``).
+
+The only code that talks to Cognito. Cognito's errors become domain errors here, worded so that callers learn
+nothing about which accounts exist.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from waiter.accounts.models import Tokens, UserRecord
+from waiter.errors import (
+    Conflict,
+    FieldError,
+    Forbidden,
+    TooManyRequests,
+    Unauthorized,
+    ValidationFailed,
+    WaiterError,
+)
+from waiter.identity import RESTAURANTS_CLAIM
+
+if TYPE_CHECKING:
+    from mypy_boto3_cognito_idp.client import CognitoIdentityProviderClient
+
+_BAD_CREDENTIALS = "the e-mail address or the password is wrong"
+
+
+@cache
+def cognito_client() -> CognitoIdentityProviderClient:
+    import boto3  # noqa: PLC0415 - deferred: only account functions pay for it
+
+    return boto3.client("cognito-idp")
+
+
+def _code(error: Exception) -> str:
+    return str(getattr(error, "response", {}).get("Error", {}).get("Code", ""))
+
+
+def _too_many() -> WaiterError:
+    return TooManyRequests("too many attempts; try again later", headers={"Retry-After": "60"})
+
+
+def _wrong_code() -> WaiterError:
+    return ValidationFailed.on("body.code", "is wrong or has expired")
+
+
+_TRANSLATIONS: dict[str, Callable[[], WaiterError]] = {
+    "NotAuthorizedException": lambda: Unauthorized(_BAD_CREDENTIALS),
+    "UserNotFoundException": lambda: Unauthorized(_BAD_CREDENTIALS),
+    "UserNotConfirmedException": lambda: Forbidden("confirm your e-mail address first (POST /v1/auth/confirm)"),
+    "UsernameExistsException": lambda: Conflict(
+        "an account with this e-mail address already exists", errors=[FieldError("body.email", "is taken")]
+    ),
+    "InvalidPasswordException": lambda: ValidationFailed.on("body.password", "does not meet the password policy"),
+    "CodeMismatchException": _wrong_code,
+    "ExpiredCodeException": _wrong_code,
+    "TooManyRequestsException": _too_many,
+    "LimitExceededException": _too_many,
+    "TooManyFailedAttemptsException": _too_many,
+}
+
+
+def _translate(error: Exception) -> Exception:
+    """Cognito's error codes as domain errors; anything unexpected is re-raised as is (a 500, logged)."""
+    make = _TRANSLATIONS.get(_code(error))
+    return make() if make else error
+
+
+def _tokens(result: dict[str, Any], refresh_token: str | None = None) -> Tokens:
+    auth = result.get("AuthenticationResult")
+    if not auth:  # a challenge (e.g. a forced password change) that this API does not offer
+        raise Forbidden("this account needs attention before it can sign in")
+    return Tokens(
+        id_token=auth["IdToken"],
+        access_token=auth["AccessToken"],
+        refresh_token=auth.get("RefreshToken", refresh_token),
+        expires_in=int(auth.get("ExpiresIn", 3600)),
+    )
+
+
+class CognitoProvider:
+    def __init__(self, user_pool_id: str, client_id: str, client: CognitoIdentityProviderClient | None = None) -> None:
+        self._pool = user_pool_id
+        self._client_id = client_id
+        self._client = client
+
+    @property
+    def client(self) -> CognitoIdentityProviderClient:
+        return self._client or cognito_client()
+
+    def sign_up(self, email: str, password: str, name: str) -> str:
+        try:
+            result = self.client.sign_up(
+                ClientId=self._client_id,
+                Username=email,
+                Password=password,
+                UserAttributes=[{"Name": "email", "Value": email}, {"Name": "name", "Value": name}],
+            )
+        except Exception as error:
+            raise _translate(error) from None
+        return result["UserSub"]
+
+    def admin_confirm(self, username: str) -> None:
+        self.client.admin_confirm_sign_up(UserPoolId=self._pool, Username=username)
+
+    def confirm(self, email: str, code: str) -> None:
+        try:
+            self.client.confirm_sign_up(ClientId=self._client_id, Username=email, ConfirmationCode=code)
+        except Exception as error:
+            translated = _translate(error)
+            # An unknown e-mail must look like a wrong code, or the endpoint would enumerate accounts.
+            raise (
+                ValidationFailed.on("body.code", "is wrong or has expired")
+                if isinstance(translated, Unauthorized)
+                else translated
+            ) from None
+
+    def login(self, email: str, password: str) -> Tokens:
+        try:
+            result = self.client.initiate_auth(
+                ClientId=self._client_id,
+                AuthFlow="USER_PASSWORD_AUTH",
+                AuthParameters={"USERNAME": email, "PASSWORD": password},
+            )
+        except Exception as error:
+            raise _translate(error) from None
+        return _tokens(dict(result))
+
+    def refresh(self, refresh_token: str) -> Tokens:
+        try:
+            result = self.client.initiate_auth(
+                ClientId=self._client_id,
+                AuthFlow="REFRESH_TOKEN_AUTH",
+                AuthParameters={"REFRESH_TOKEN": refresh_token},
+            )
+        except Exception as error:
+            translated = _translate(error)
+            if _code(error) in ("NotAuthorizedException", "InvalidParameterException", "ResourceNotFoundException"):
+                translated = Unauthorized("the refresh token is invalid, expired or revoked")
+            raise translated from None
+        return _tokens(dict(result), refresh_token=None)
+
+    def sign_out(self, username: str) -> None:
+        try:
+            self.client.admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
+        except Exception as error:
+            raise _translate(error) from None
+
+    def find_user(self, email_or_username: str) -> UserRecord | None:
+        try:
+            if "@" in email_or_username:
+                users = self.client.list_users(
+                    UserPoolId=self._pool, Filter=f'email = "{_quote(email_or_username)}"', Limit=1
+                )["Users"]
+                if not users:
+                    return None
+                username = users[0]["Username"]
+            else:
+                username = email_or_username
+            user = self.client.admin_get_user(UserPoolId=self._pool, Username=username)
+            groups = self.client.admin_list_groups_for_user(UserPoolId=self._pool, Username=username)["Groups"]
+        except Exception as error:
+            if _code(error) == "UserNotFoundException":
+                return None
+            raise
+        attributes = {a["Name"]: a.get("Value", "") for a in user.get("UserAttributes", [])}
+        return UserRecord(
+            id=attributes.get("sub", username),
+            username=username,
+            email=attributes.get("email", ""),
+            name=attributes.get("name"),
+            groups=[g["GroupName"] for g in groups],
+            restaurants=attributes.get(RESTAURANTS_CLAIM, "").split(),
+        )
+
+    def add_to_group(self, username: str, group: str) -> None:
+        self.client.admin_add_user_to_group(UserPoolId=self._pool, Username=username, GroupName=group)
+
+    def remove_from_group(self, username: str, group: str) -> None:
+        self.client.admin_remove_user_from_group(UserPoolId=self._pool, Username=username, GroupName=group)
+
+    def set_restaurants(self, username: str, restaurant_ids: list[str]) -> None:
+        self.client.admin_update_user_attributes(
+            UserPoolId=self._pool,
+            Username=username,
+            UserAttributes=[{"Name": RESTAURANTS_CLAIM, "Value": " ".join(restaurant_ids)}],
+        )
+
+
+def _quote(value: str) -> str:
+    """Cognito's ListUsers filter is a quoted string: keep a crafted e-mail from breaking out of it."""
+    return value.replace("\\", "").replace('"', "")

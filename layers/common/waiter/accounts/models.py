@@ -1,0 +1,107 @@
+"""Account shapes: what callers send to sign up and sign in, and what they get back."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Literal
+
+from pydantic import StringConstraints
+
+from waiter.model_base import InputModel, WireModel
+
+Email = Annotated[
+    str,
+    StringConstraints(
+        min_length=3, max_length=254, strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    ),
+]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=256, strip_whitespace=False)]
+
+# The password policy, stated once. template.yaml's user pool declares the same (a contract test compares them).
+PASSWORD_MIN_LENGTH = 12
+PASSWORD_RULES: tuple[tuple[str, str], ...] = (
+    (r"[a-z]", "must contain a lowercase letter"),
+    (r"[A-Z]", "must contain an uppercase letter"),
+    (r"[0-9]", "must contain a digit"),
+    (r"[^A-Za-z0-9]", "must contain a symbol"),
+)
+
+
+def password_problems(password: str) -> list[str]:
+    """Every rule of the password policy that ``password`` breaks (empty when it is strong enough).
+
+    >>> password_problems("Waiter-demo-1!")
+    []
+    >>> password_problems("short-password")
+    ['must contain an uppercase letter', 'must contain a digit']
+    """
+    problems = [] if len(password) >= PASSWORD_MIN_LENGTH else [f"must be at least {PASSWORD_MIN_LENGTH} characters"]
+    problems += [message for pattern, message in PASSWORD_RULES if not re.search(pattern, password)]
+    return problems
+
+
+class SignUp(InputModel):
+    email: Email
+    password: Password
+    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
+
+
+class Confirm(InputModel):
+    email: Email
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{4,10}$")]
+
+
+class Login(InputModel):
+    email: Email
+    password: Password
+
+
+class Refresh(InputModel):
+    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=8192)]
+
+
+class Tokens(WireModel):
+    """Tokens from a sign-in: send ``idToken`` as ``Authorization: Bearer <idToken>``."""
+
+    id_token: str
+    access_token: str
+    refresh_token: str | None = None
+    expires_in: int
+    token_type: Literal["Bearer"] = "Bearer"  # noqa: S105 - the scheme's name, not a secret
+
+
+class SignedUp(WireModel):
+    id: str
+    email: str
+    confirmed: bool
+
+
+class Profile(WireModel):
+    id: str
+    email: str
+    name: str | None = None
+    roles: list[str]
+    restaurants: list[str]
+
+
+class UserRecord(WireModel):
+    """A user as the identity provider knows them."""
+
+    id: str
+    username: str
+    email: str
+    name: str | None = None
+    groups: list[str] = []
+    restaurants: list[str] = []
+
+
+class StaffAssign(InputModel):
+    email: Email
+
+
+class StaffMember(WireModel):
+    user_id: str
+    email: str
+    restaurant_id: str
+    added_at: datetime

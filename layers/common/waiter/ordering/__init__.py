@@ -1,0 +1,1 @@
+"""Ordering: carts priced from the current menu (``pricing``) and the order state machine (``lifecycle``)."""

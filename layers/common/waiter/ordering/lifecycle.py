@@ -1,0 +1,232 @@
+"""The order state machine: which status changes exist, who may make them, and placing an order from a priced
+cart. Pure: it returns new ``Order`` values and stores nothing. ``docs/order-lifecycle.md`` draws it.
+
+Who may act on an order at all is decided first (``order_actor``; ``Forbidden`` otherwise);
+a change that actor may not make from the current status is a ``Conflict`` naming the ones it may make.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from waiter.errors import Conflict, FieldError, Forbidden, ValidationFailed
+from waiter.identity import Principal
+from waiter.ordering.models import (
+    Actor,
+    ActorType,
+    CartWarningCode,
+    DeliveryAddress,
+    Fulfilment,
+    Order,
+    OrderHistoryEntry,
+    OrderStatus,
+    PaymentStatus,
+    PricedCart,
+)
+
+S = OrderStatus
+A = ActorType
+_RESTAURANT = frozenset({A.STAFF, A.PARTNER, A.SYSTEM})
+_BOTH = frozenset(Fulfilment)
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """A status change that exists, who may make it and for which fulfilments."""
+
+    source: OrderStatus
+    target: OrderStatus
+    actors: frozenset[ActorType]
+    fulfilments: frozenset[Fulfilment] = _BOTH
+
+
+# The whole state machine. Staff, partners (a restaurant's POS) and the system have the same rights; customers
+# may only cancel, and only before the restaurant accepted.
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(S.PLACED, S.ACCEPTED, _RESTAURANT),
+    Transition(S.PLACED, S.REJECTED, _RESTAURANT),
+    Transition(S.PLACED, S.CANCELLED, _RESTAURANT | {A.CUSTOMER}),
+    Transition(S.ACCEPTED, S.PREPARING, _RESTAURANT),
+    Transition(S.ACCEPTED, S.CANCELLED, _RESTAURANT),
+    Transition(S.PREPARING, S.READY, _RESTAURANT),
+    Transition(S.PREPARING, S.CANCELLED, _RESTAURANT),
+    Transition(S.READY, S.OUT_FOR_DELIVERY, _RESTAURANT, frozenset({Fulfilment.DELIVERY})),
+    Transition(S.OUT_FOR_DELIVERY, S.DELIVERED, _RESTAURANT, frozenset({Fulfilment.DELIVERY})),
+    Transition(S.READY, S.PICKED_UP, _RESTAURANT, frozenset({Fulfilment.PICKUP})),
+)
+
+TERMINAL: frozenset[OrderStatus] = frozenset({S.DELIVERED, S.PICKED_UP, S.REJECTED, S.CANCELLED})
+
+# Warnings that mean the priced cart is not what the customer would be ordering.
+_BLOCKING = frozenset(
+    {CartWarningCode.ITEM_UNAVAILABLE, CartWarningCode.OPTIONS_INVALID, CartWarningCode.MINIMUM_ORDER_NOT_MET}
+)
+
+
+def transitions_from(status: OrderStatus, fulfilment: Fulfilment, actor_type: ActorType) -> list[OrderStatus]:
+    """The statuses an actor of ``actor_type`` may move an order of ``fulfilment`` to from ``status``.
+
+    >>> transitions_from(OrderStatus.PLACED, Fulfilment.PICKUP, ActorType.CUSTOMER)
+    [<OrderStatus.CANCELLED: 'CANCELLED'>]
+    >>> [s.value for s in transitions_from(OrderStatus.READY, Fulfilment.PICKUP, ActorType.STAFF)]
+    ['PICKED_UP']
+    """
+    return [
+        t.target for t in TRANSITIONS if t.source is status and actor_type in t.actors and fulfilment in t.fulfilments
+    ]
+
+
+def allowed_transitions(order: Order, actor: Actor) -> list[OrderStatus]:
+    """The statuses ``actor`` may move ``order`` to now; none for a customer who does not own it.
+
+    >>> from waiter.ordering.lifecycle import _demo_order
+    >>> [s.value for s in allowed_transitions(_demo_order(), Actor(type=ActorType.STAFF, id="s1"))]
+    ['ACCEPTED', 'REJECTED', 'CANCELLED']
+    """
+    if not _has_rights(order, actor):
+        return []
+    return transitions_from(order.status, order.fulfilment, actor.type)
+
+
+def transition(order: Order, to: OrderStatus, actor: Actor, at: datetime) -> Order:
+    """``order`` moved to ``to`` by ``actor`` at ``at``: a new order with its version bumped and the change
+    appended to its history.
+
+    Raises ``Forbidden`` when a customer actor does not own the order, and ``Conflict`` (with ``currentStatus``
+    and ``allowed`` in ``extra``) when ``actor`` may not move it to ``to`` now, whether or not others may.
+    Staff and partner actors are trusted to be scoped to the order's restaurant: build them with ``order_actor``.
+
+    >>> from datetime import UTC, datetime
+    >>> from waiter.ordering.lifecycle import _demo_order
+    >>> accepted = transition(_demo_order(), OrderStatus.ACCEPTED, Actor(type=ActorType.STAFF, id="s1"),
+    ...     datetime(2026, 1, 15, 12, 5, tzinfo=UTC))
+    >>> accepted.status.value, accepted.version, accepted.history[-1].from_.value
+    ('ACCEPTED', 2, 'PLACED')
+    >>> transition(accepted, OrderStatus.CANCELLED, Actor(type=ActorType.CUSTOMER, id="c1"), accepted.updated_at)
+    Traceback (most recent call last):
+    ...
+    waiter.errors.Conflict: the order is ACCEPTED and you cannot change it any more
+    """
+    if not _has_rights(order, actor):
+        raise Forbidden("only the customer who placed an order or its restaurant may change it")
+    allowed = transitions_from(order.status, order.fulfilment, actor.type)
+    if to not in allowed:
+        if allowed:
+            detail = (
+                f"the order is {order.status.value} and cannot move to {to.value}; "
+                f"you may move it to {', '.join(s.value for s in allowed)}"
+            )
+        else:
+            detail = f"the order is {order.status.value} and you cannot change it any more"
+        raise Conflict(
+            detail=detail, extra={"currentStatus": order.status.value, "allowed": [s.value for s in allowed]}
+        )
+    entry = OrderHistoryEntry(from_=order.status, to=to, at=at, actor=actor)
+    return order.model_copy(
+        update={"status": to, "version": order.version + 1, "history": [*order.history, entry], "updated_at": at}
+    )
+
+
+def order_actor(principal: Principal, order: Order) -> Actor:
+    """The actor ``principal`` is on ``order``: the restaurant's partner key, its staff (or an admin), or the
+    customer who placed it; ``Forbidden`` when none of these.
+
+    >>> from waiter.ordering.lifecycle import _demo_order
+    >>> order_actor(Principal(user_id="c1"), _demo_order()).type.value
+    'customer'
+    >>> order_actor(Principal(user_id="c2"), _demo_order())
+    Traceback (most recent call last):
+    ...
+    waiter.errors.Forbidden: only the customer who placed an order or its restaurant may change it
+    """
+    user_id = principal.user_id
+    if user_id is not None:
+        if principal.is_partner:
+            if principal.acts_for(order.restaurant_id):
+                return Actor(type=ActorType.PARTNER, id=user_id)
+        elif principal.staffs(order.restaurant_id):
+            return Actor(type=ActorType.STAFF, id=user_id)
+        elif user_id == order.customer_id:
+            return Actor(type=ActorType.CUSTOMER, id=user_id)
+    raise Forbidden("only the customer who placed an order or its restaurant may change it")
+
+
+def place_order(
+    cart: PricedCart,
+    *,
+    order_id: str,
+    customer_id: str,
+    delivery_address: DeliveryAddress | None,
+    at: datetime,
+) -> Order:
+    """A new ``PLACED``, ``UNPAID`` order snapshotting ``cart`` (names, options, prices, totals).
+
+    Raises ``ValidationFailed`` on ``body.deliveryAddress`` when it is missing for delivery or given for pickup,
+    and ``Conflict`` (listing the warnings in ``extra``) when the cart is empty, below the minimum order or has
+    lines the menu no longer allows.
+
+    >>> from waiter.ordering.lifecycle import _demo_order
+    >>> _demo_order().history[0].from_ is None
+    True
+    """
+    if cart.fulfilment is Fulfilment.DELIVERY and delivery_address is None:
+        raise ValidationFailed.on("body.deliveryAddress", "is required for delivery")
+    if cart.fulfilment is Fulfilment.PICKUP and delivery_address is not None:
+        raise ValidationFailed.on("body.deliveryAddress", "must be omitted for pickup")
+    blocking = [w for w in cart.warnings if w.code in _BLOCKING]
+    if not cart.lines or blocking:
+        reasons = [w.message for w in blocking] or ["the cart is empty"]
+        raise Conflict(
+            detail=f"the cart cannot be ordered: {'; '.join(reasons)}",
+            errors=[FieldError("cart", r) for r in reasons],
+            extra={"warnings": [w.model_dump(mode="json", by_alias=True) for w in blocking]},
+        )
+    customer = Actor(type=ActorType.CUSTOMER, id=customer_id)
+    return Order(
+        id=order_id,
+        customer_id=customer_id,
+        restaurant_id=cart.restaurant_id,
+        status=OrderStatus.PLACED,
+        payment_status=PaymentStatus.UNPAID,
+        fulfilment=cart.fulfilment,
+        delivery_address=delivery_address,
+        lines=cart.lines,
+        subtotal=cart.subtotal,
+        discount=cart.discount,
+        delivery_fee=cart.delivery_fee,
+        tax=cart.tax,
+        tip=cart.tip,
+        total=cart.total,
+        currency=cart.currency,
+        discount_code=cart.discount_code,
+        history=[OrderHistoryEntry(from_=None, to=OrderStatus.PLACED, at=at, actor=customer)],
+        created_at=at,
+        updated_at=at,
+        version=1,
+    )
+
+
+def _has_rights(order: Order, actor: Actor) -> bool:
+    return actor.type is not ActorType.CUSTOMER or actor.id == order.customer_id
+
+
+def _demo_order(fulfilment: Fulfilment = Fulfilment.PICKUP) -> Order:
+    """A placed order of customer ``c1`` at restaurant ``r1``, for doctests."""
+    from datetime import UTC  # noqa: PLC0415
+
+    from waiter.ordering.models import PricedLine  # noqa: PLC0415
+
+    line = PricedLine(
+        line_id="l1", menu_item_id="pizza", name="Margherita", options=[], quantity=1, unit_price=950, line_total=950
+    )
+    cart = PricedCart(
+        restaurant_id="r1", currency="EUR", fulfilment=fulfilment, lines=[line], subtotal=950, discount=0,
+        delivery_fee=0, tax=67, tip=0, total=1017, warnings=[],
+    )  # fmt: skip
+    address = None
+    if fulfilment is Fulfilment.DELIVERY:
+        address = DeliveryAddress(line1="2 Side St", city="Berlin", postcode="10115", country="DE")
+    return place_order(
+        cart, order_id="o1", customer_id="c1", delivery_address=address, at=datetime(2026, 1, 15, 12, tzinfo=UTC)
+    )

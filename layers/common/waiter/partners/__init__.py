@@ -1,0 +1,1 @@
+"""Partners: point-of-sale systems that call the API with a per-restaurant API key."""
