@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 ANY = "*"
+NAME_ID_SEPARATOR = "\x1f"
 
 
 def _norm(value: str) -> str:
@@ -44,7 +45,9 @@ def listing_entries(restaurant_id: str, name: str, city: str, cuisines: list[str
 
     Sorted by name within a partition, with the id as a tie-breaker so the sort key is unique.
     """
-    sort_key = f"{_norm(name)}#{restaurant_id}"
+    # The unit separator (U+001F) sorts below every character a name can hold, so "Pizza" lists before
+    # "Pizza Roma"; a printable separator such as "#" would sort after the space and break name order.
+    sort_key = f"{_norm(name)}{NAME_ID_SEPARATOR}{restaurant_id}"
     partitions = {listing_partition(c, k) for c in (city, None) for k in [*cuisines, None]}
     return [{"PK": pk, "SK": sort_key} for pk in sorted(partitions)]
 

@@ -1,0 +1,90 @@
+"""Callers and inputs for the domain tests: one of each kind of principal and valid payloads to vary."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from waiter.catalog.models import MenuItemCreate, MenuItemPatch, RestaurantCreate, RestaurantPatch
+from waiter.identity import Principal, Role
+
+ADMIN = Principal(user_id="admin-1", roles=frozenset({Role.ADMIN}))
+CUSTOMER = Principal(user_id="customer-1", roles=frozenset({Role.CUSTOMER}))
+ANONYMOUS = Principal.anonymous()
+
+
+def staff_of(*restaurant_ids: str) -> Principal:
+    """A member of staff who works for ``restaurant_ids``."""
+    return Principal(
+        user_id=f"staff-{'-'.join(restaurant_ids)}",
+        roles=frozenset({Role.STAFF}),
+        restaurants=frozenset(restaurant_ids),
+    )
+
+
+def restaurant_body(**overrides: Any) -> dict[str, Any]:
+    """A valid create-restaurant body as callers send it (camelCase)."""
+    body: dict[str, Any] = {
+        "name": "Pizza Roma",
+        "description": "Wood-fired pizza",
+        "cuisines": ["pizza", "italian"],
+        "address": {"line1": "1 Main St", "city": "Berlin", "postcode": "10115", "country": "DE"},
+        "openingHours": [{"day": "mon", "opens": "11:00", "closes": "22:00"}],
+        "currency": "EUR",
+        "taxRateBps": 700,
+        "deliveryFee": 250,
+        "minimumOrder": 1000,
+    }
+    body.update(overrides)
+    return body
+
+
+def menu_item_body(**overrides: Any) -> dict[str, Any]:
+    """A valid create-menu-item body (camelCase) priced in EUR."""
+    body: dict[str, Any] = {
+        "name": "Margherita",
+        "description": "Tomato, mozzarella, basil",
+        "category": "Pizza",
+        "price": {"amount": 900, "currency": "EUR"},
+        "dietaryTags": ["vegetarian"],
+        "optionGroups": [
+            {
+                "id": "size",
+                "name": "Size",
+                "minChoices": 1,
+                "maxChoices": 1,
+                "choices": [{"id": "m", "name": "Medium"}, {"id": "l", "name": "Large", "priceDelta": 300}],
+            }
+        ],
+    }
+    body.update(overrides)
+    return body
+
+
+def restaurant_create(**overrides: Any) -> RestaurantCreate:
+    return RestaurantCreate.model_validate(restaurant_body(**overrides))
+
+
+def restaurant_patch(**fields: Any) -> RestaurantPatch:
+    return RestaurantPatch.model_validate(fields)
+
+
+def menu_item_create(**overrides: Any) -> MenuItemCreate:
+    return MenuItemCreate.model_validate(menu_item_body(**overrides))
+
+
+def menu_item_patch(**fields: Any) -> MenuItemPatch:
+    return MenuItemPatch.model_validate(fields)
+
+
+def ticking_clock(start: datetime = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)) -> Callable[[], datetime]:
+    """A clock that moves one second per reading, so every write gets a distinct, predictable time."""
+    ticks: Iterator[int] = itertools.count()
+    return lambda: start + timedelta(seconds=next(ticks))
+
+
+def sequential_ids(prefix: str = "id") -> Callable[[], str]:
+    counter: Iterator[int] = itertools.count(1)
+    return lambda: f"{prefix}{next(counter)}"
