@@ -3,7 +3,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 # Python 3.13 is what Lambda runs; find it on PATH or under pyenv, and say so clearly when there is none.
-PYTHON313 ?= $(shell command -v python3.13 2>/dev/null || ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 2>/dev/null | sort -V | tail -1)
+PYTHON313 ?= $(shell for p in $$(command -v python3.13) $$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/3.13*/bin/python3.13 2>/dev/null | sort -rV); do \
+  "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && { echo "$$p"; break; }; done)
 VENV := .venv
 SAM_VENV := .venv-sam
 PY := $(VENV)/bin/python
@@ -54,14 +55,21 @@ typecheck: $(STAMP) ## mypy, strict
 	$(VENV)/bin/mypy layers/common/waiter functions local tests
 
 validate: $(STAMP) $(SAM_VENV)/.installed ## the template gate: sam validate --lint and cfn-lint with serverless rules
-	AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint --template template.yaml
+	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint --template template.yaml
 	$(VENV)/bin/cfn-lint template.yaml -a cfn_lint_serverless.rules
 
 build: $(SAM_VENV)/.installed openapi-check ## sam build (needs python3.13 on PATH, found above)
-	PATH="$(dir $(PYTHON313)):$$PATH" $(SAM) build --template template.yaml
+	SAM_CLI_TELEMETRY=0 PATH="$(dir $(PYTHON313)):$$PATH" $(SAM) build --template template.yaml
+	@# the layer carries the waiter package and its dependencies; each function only its handler (+ the docs file)
+	@for d in waiter aws_lambda_powertools pydantic pydantic_core; do test -d .aws-sam/build/CommonLayer/python/$$d || \
+	  { echo "error: the built layer lacks python/$$d" >&2; exit 1; }; done
+	@extra=$$(cd .aws-sam/build && find . -mindepth 2 -type f ! -path './CommonLayer/*' ! -name app.py \
+	  ! -path './ApiDocsFunction/openapi.json'); test -z "$$extra" || \
+	  { echo "error: function artifacts should hold only app.py:" $$extra >&2; exit 1; }
 
 deploy: build ## sam build + sam deploy: make deploy ENV=dev|prod
-	$(SAM) deploy --config-env $(ENV)
+	@case "$(ENV)" in dev|prod) ;; *) echo "error: ENV must be dev or prod (samconfig.toml), not '$(ENV)'" >&2; exit 2;; esac
+	SAM_CLI_TELEMETRY=0 $(SAM) deploy --config-env $(ENV)
 
 unit: $(STAMP) ## the test suite only (unit, handler, contract and local-gateway end-to-end tests)
 	$(PY) -m pytest -n 2 -q

@@ -81,6 +81,10 @@ class UnsupportedMediaType(WaiterError):
     status, title, slug = 415, "Unsupported Media Type", "unsupported-media-type"
 
 
+class UnprocessableContent(WaiterError):
+    status, title, slug = 422, "Unprocessable Content", "unprocessable-content"
+
+
 class TooManyRequests(WaiterError):
     status, title, slug = 429, "Too Many Requests", "too-many-requests"
 

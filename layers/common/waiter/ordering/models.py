@@ -303,3 +303,57 @@ class Order(OrderView):
     def view(self) -> OrderView:
         """What callers see: everything but internal attributes."""
         return OrderView.model_validate(self.model_dump(exclude={"version"}))
+
+
+# ---- carts and checkout ---------------------------------------------------------------------------------
+
+MAX_CART_LINES = 50  # a checkout writes one condition per item in one transaction (100 operations at most)
+
+
+class Cart(WireModel):
+    """A customer's open cart at one restaurant: what was chosen, never what it costs (pricing does that)."""
+
+    customer_id: str
+    restaurant_id: str
+    lines: list[CartLine] = []
+    discount_code: str | None = None
+    version: int = 0
+    created_at: datetime
+    updated_at: datetime
+
+
+class CartSummary(WireModel):
+    """One open cart in the list of a customer's carts."""
+
+    restaurant_id: str
+    line_count: int
+    item_count: int
+    discount_code: str | None = None
+    updated_at: datetime
+
+
+class CartList(WireModel):
+    items: list[CartSummary]
+
+
+Tip = Annotated[int, Field(ge=0, strict=True)]  # the cap is a pricing rule (``check_tip``), stated once there
+
+
+class Checkout(InputModel):
+    """Place an order from the open cart at ``restaurantId``. ``expectedTotal`` is the total the customer saw:
+    when the fresh price differs, nothing is ordered and the new priced cart comes back with a 409."""
+
+    restaurant_id: Id
+    fulfilment: Fulfilment
+    delivery_address: DeliveryAddress | None = None
+    tip: Tip = 0
+    expected_total: Annotated[int, Field(ge=0, le=100_000_000, strict=True)]
+
+
+class TransitionRequest(InputModel):
+    to: OrderStatus
+
+
+class OrderPage(WireModel):
+    items: list[OrderView]
+    next_cursor: str | None = None

@@ -42,7 +42,7 @@ class CatalogRepository:
     def get_restaurant(self, restaurant_id: str) -> Restaurant | None:
         raw = self.client.get_item(TableName=self._table, Key=serialize(keys.restaurant(restaurant_id)))
         item = raw.get("Item")
-        return _restaurant_from(deserialize(item)) if item else None
+        return restaurant_from_item(deserialize(item)) if item else None
 
     def create_restaurant(self, restaurant: Restaurant, listing: RestaurantSummary | None) -> None:
         """Store a new restaurant and, when it is listed, its listing entries, atomically."""
@@ -117,9 +117,9 @@ class CatalogRepository:
             for raw in page.get("Items", []):
                 item = deserialize(raw)
                 if item["SK"] == "PROFILE":
-                    restaurant = _restaurant_from(item)
+                    restaurant = restaurant_from_item(item)
                 elif item["SK"].startswith(keys.MENU_ITEM_PREFIX):
-                    items.append(_menu_item_from(item))
+                    items.append(menu_item_from_item(item))
             if "LastEvaluatedKey" not in page:
                 break
             params["ExclusiveStartKey"] = page["LastEvaluatedKey"]
@@ -128,7 +128,7 @@ class CatalogRepository:
     def get_menu_item(self, restaurant_id: str, item_id: str) -> MenuItem | None:
         raw = self.client.get_item(TableName=self._table, Key=serialize(keys.menu_item(restaurant_id, item_id)))
         item = raw.get("Item")
-        return _menu_item_from(deserialize(item)) if item else None
+        return menu_item_from_item(deserialize(item)) if item else None
 
     def count_menu_items(self, restaurant_id: str) -> int:
         """Every page counts: a COUNT query still stops at 1 MB read, and menu items can be large."""
@@ -216,7 +216,7 @@ def _restaurant_item(restaurant: Restaurant) -> Item:
     return {**keys.restaurant(restaurant.id), "entity": "restaurant", **data}
 
 
-def _restaurant_from(item: Item) -> Restaurant:
+def restaurant_from_item(item: Item) -> Restaurant:
     return Restaurant.model_validate({k: v for k, v in item.items() if k not in ("PK", "SK", "entity")})
 
 
@@ -225,5 +225,5 @@ def _menu_item_item(menu_item: MenuItem) -> Item:
     return {**keys.menu_item(menu_item.restaurant_id, menu_item.id), "entity": "menuItem", **data}
 
 
-def _menu_item_from(item: Item) -> MenuItem:
+def menu_item_from_item(item: Item) -> MenuItem:
     return MenuItem.model_validate({k: v for k, v in item.items() if k not in ("PK", "SK", "entity")})

@@ -78,3 +78,43 @@ def api_key(key_id: str) -> dict[str, str]:
 def api_keys_of(restaurant_id: str) -> str:
     """GSI1 partition listing a restaurant's API keys."""
     return f"REST#{restaurant_id}#APIKEYS"
+
+
+def cart(customer_id: str, restaurant_id: str) -> dict[str, str]:
+    """A customer's open cart at a restaurant (one per pair); all of a customer's carts share a partition."""
+    return {"PK": f"CUST#{customer_id}", "SK": f"CART#{restaurant_id}"}
+
+
+def customer_partition(customer_id: str) -> str:
+    return f"CUST#{customer_id}"
+
+
+CART_PREFIX = "CART#"
+
+
+def discount_code(restaurant_id: str, code: str) -> dict[str, str]:
+    return {"PK": f"REST#{restaurant_id}", "SK": f"DISCOUNT#{code}"}
+
+
+def discount_use(restaurant_id: str, code: str, customer_id: str) -> dict[str, str]:
+    """Marks that a customer used a once-per-customer code (written by the checkout transaction)."""
+    return {"PK": f"REST#{restaurant_id}", "SK": f"DISCOUNTUSE#{code}#{customer_id}"}
+
+
+def order(order_id: str) -> dict[str, str]:
+    return {"PK": f"ORDER#{order_id}", "SK": "ORDER"}
+
+
+def orders_of_customer(customer_id: str) -> str:
+    """GSI1 partition of a customer's orders, sorted by creation time."""
+    return f"CUST#{customer_id}#ORDERS"
+
+
+def orders_of_restaurant(restaurant_id: str) -> str:
+    """GSI2 partition of every order of a restaurant, sorted by creation time (the kitchen view)."""
+    return f"REST#{restaurant_id}#ORDERS"
+
+
+def orders_of_restaurant_in(restaurant_id: str, status: str) -> str:
+    """GSI3 partition of a restaurant's orders in one status (the kitchen view filtered by status)."""
+    return f"REST#{restaurant_id}#STATUS#{status}"

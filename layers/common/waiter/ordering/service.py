@@ -1,0 +1,338 @@
+"""Ordering use cases: carts priced by the backend, the transactional idempotent checkout, and order
+transitions. Every protocol (REST now; GraphQL, WebSocket, SOAP later) calls these, so the rules live once."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol
+
+from waiter.catalog.models import MenuItem, Restaurant
+from waiter.catalog.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, utc_now
+from waiter.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from waiter.identity import Principal
+from waiter.ordering import lifecycle, pricing
+from waiter.ordering.models import (
+    MAX_CART_LINES,
+    Cart,
+    CartItemAdd,
+    CartLinePatch,
+    CartSummary,
+    Checkout,
+    DiscountCode,
+    DiscountCodeApply,
+    DiscountCodeCreate,
+    Fulfilment,
+    Order,
+    OrderStatus,
+    PricedCart,
+)
+from waiter.ratelimit import CHECKOUT_PER_CUSTOMER, RateLimiter
+
+
+class PricingInputsLike(Protocol):
+    restaurant: Restaurant | None
+    menu: dict[str, MenuItem]
+    discount: DiscountCode | None
+    discount_used: bool
+
+
+class OrderingStore(Protocol):
+    """(``waiter.repository.ordering.OrderingRepository``)"""
+
+    def get_cart(self, customer_id: str, restaurant_id: str) -> Cart | None: ...
+    def list_carts(self, customer_id: str) -> list[Cart]: ...
+    def save_cart(self, cart: Cart, *, expected_version: int) -> None: ...
+    def delete_cart(self, customer_id: str, restaurant_id: str) -> None: ...
+    def pricing_inputs(
+        self, restaurant_id: str, item_ids: Collection[str], *, discount_code: str | None, customer_id: str
+    ) -> PricingInputsLike: ...
+    def create_discount(self, code: DiscountCode) -> None: ...
+    def place_order(self, order: Order, *, cart_version: int, priced_items: dict[str, int], use_code: bool) -> None: ...
+    def get_order(self, order_id: str) -> Order | None: ...
+    def save_order(self, order: Order, *, expected_version: int) -> None: ...
+    def customer_orders(
+        self, customer_id: str, *, limit: int, cursor: str | None
+    ) -> tuple[list[Order], str | None]: ...
+    def restaurant_orders(
+        self, restaurant_id: str, *, status: OrderStatus | None, limit: int, cursor: str | None
+    ) -> tuple[list[Order], str | None]: ...
+
+
+class IdempotencyGuard(Protocol):
+    """Runs ``operation`` at most once per (``key``, payload): a repeat gets the first result, a different payload
+    under the same key is refused (422), and a repeat while the first still runs is refused (409)."""
+
+    def run(self, *, key: str, payload: dict[str, Any], operation: Callable[[], dict[str, Any]]) -> dict[str, Any]: ...
+
+
+def new_order_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _customer(caller: Principal) -> str:
+    if caller.user_id is None:
+        raise Unauthorized("sign in first")
+    return caller.user_id
+
+
+def _check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise ValidationFailed.on("query.limit", f"must be between 1 and {MAX_PAGE_SIZE}")
+
+
+@dataclass
+class OrderingService:
+    store: OrderingStore
+    limiter: RateLimiter
+    idempotency: IdempotencyGuard
+    clock: Callable[[], datetime] = utc_now
+    ids: Callable[[], str] = new_order_id
+
+    # ---- carts ----------------------------------------------------------------------------------------------
+
+    def list_carts(self, caller: Principal) -> list[CartSummary]:
+        return [
+            CartSummary(
+                restaurant_id=c.restaurant_id,
+                line_count=len(c.lines),
+                item_count=sum(line.quantity for line in c.lines),
+                discount_code=c.discount_code,
+                updated_at=c.updated_at,
+            )
+            for c in self.store.list_carts(_customer(caller))
+            if c.lines
+        ]
+
+    def get_cart(
+        self, caller: Principal, restaurant_id: str, *, fulfilment: Fulfilment = Fulfilment.DELIVERY, tip: int = 0
+    ) -> PricedCart:
+        """The caller's cart at the restaurant, priced now (an empty cart when there is none)."""
+        customer = _customer(caller)
+        cart = self.store.get_cart(customer, restaurant_id) or self._empty_cart(customer, restaurant_id)
+        return self._price(cart, fulfilment=fulfilment, tip=tip)[0]
+
+    def add_item(self, caller: Principal, restaurant_id: str, data: CartItemAdd) -> PricedCart:
+        customer = _customer(caller)
+        cart = self.store.get_cart(customer, restaurant_id) or self._empty_cart(customer, restaurant_id)
+        if len(cart.lines) >= MAX_CART_LINES:
+            raise Conflict(f"a cart holds at most {MAX_CART_LINES} lines")
+        inputs = self._inputs(cart, extra_items=[data.menu_item_id])
+        restaurant = self._open_restaurant(inputs.restaurant, restaurant_id)
+        line = pricing.new_cart_line(restaurant, inputs.menu, data, line_id=uuid.uuid4().hex[:12])
+        return self._save(cart, [*cart.lines, line], inputs=inputs)
+
+    def update_line(self, caller: Principal, restaurant_id: str, line_id: str, data: CartLinePatch) -> PricedCart:
+        cart = self._existing_cart(caller, restaurant_id)
+        if not any(line.line_id == line_id for line in cart.lines):
+            raise NotFound(f"line {line_id} is not in this cart")
+        lines = [
+            line.model_copy(update={"quantity": data.quantity}) if line.line_id == line_id else line
+            for line in cart.lines
+        ]
+        return self._save(cart, lines)
+
+    def remove_line(self, caller: Principal, restaurant_id: str, line_id: str) -> PricedCart:
+        cart = self._existing_cart(caller, restaurant_id)
+        lines = [line for line in cart.lines if line.line_id != line_id]
+        if len(lines) == len(cart.lines):
+            raise NotFound(f"line {line_id} is not in this cart")
+        return self._save(cart, lines)
+
+    def apply_discount(self, caller: Principal, restaurant_id: str, data: DiscountCodeApply) -> PricedCart:
+        customer = _customer(caller)
+        cart = self.store.get_cart(customer, restaurant_id) or self._empty_cart(customer, restaurant_id)
+        candidate = cart.model_copy(update={"discount_code": data.code})
+        inputs = self._inputs(candidate)
+        restaurant = self._open_restaurant(inputs.restaurant, restaurant_id)
+        if inputs.discount is None:
+            raise ValidationFailed.on("body.code", "is not a valid code for this restaurant")
+        subtotal = self._price(cart, inputs=inputs)[0].subtotal
+        pricing.check_discount_code(
+            inputs.discount, restaurant, subtotal=subtotal, customer_has_used_discount=inputs.discount_used,
+            now=self.clock(),
+        )  # fmt: skip
+        return self._save(candidate, cart.lines, inputs=inputs, expected_version=cart.version)
+
+    def remove_discount(self, caller: Principal, restaurant_id: str) -> PricedCart:
+        cart = self._existing_cart(caller, restaurant_id)
+        return self._save(cart.model_copy(update={"discount_code": None}), cart.lines, expected_version=cart.version)
+
+    def empty_cart(self, caller: Principal, restaurant_id: str) -> None:
+        self.store.delete_cart(_customer(caller), restaurant_id)
+
+    def create_discount(self, caller: Principal, restaurant_id: str, data: DiscountCodeCreate) -> DiscountCode:
+        inputs = self.store.pricing_inputs(restaurant_id, [], discount_code=None, customer_id="-")
+        if inputs.restaurant is None:
+            raise NotFound(f"restaurant {restaurant_id} does not exist")
+        if not caller.staffs(restaurant_id):
+            raise Forbidden("you do not manage this restaurant")
+        code = pricing.new_discount_code(inputs.restaurant, data, at=self.clock())
+        self.store.create_discount(code)
+        return code
+
+    # ---- checkout -------------------------------------------------------------------------------------------
+
+    def checkout(self, caller: Principal, data: Checkout, *, idempotency_key: str | None) -> Order:
+        """Place an order from the open cart, at most once per idempotency key (kept 24 hours, per customer)."""
+        customer = _customer(caller)
+        if not idempotency_key:
+            raise ValidationFailed.on("header.Idempotency-Key", "is required to check out")
+        if len(idempotency_key) > 255:
+            raise ValidationFailed.on("header.Idempotency-Key", "must be at most 255 characters")
+        result = self.idempotency.run(
+            key=f"{customer}:{idempotency_key}",
+            payload=data.model_dump(mode="json", by_alias=True),
+            operation=lambda: self._place(customer, data).model_dump(mode="json", by_alias=True),
+        )
+        return Order.model_validate(result)
+
+    def _place(self, customer: str, data: Checkout) -> Order:
+        self.limiter.hit(CHECKOUT_PER_CUSTOMER, customer)
+        cart = self.store.get_cart(customer, data.restaurant_id)
+        if cart is None or not cart.lines:
+            raise Conflict("your cart at this restaurant is empty", extra={"cart": None})
+        priced, inputs = self._price(cart, fulfilment=data.fulfilment, tip=data.tip)
+        self._open_restaurant(inputs.restaurant, data.restaurant_id)
+        if priced.total != data.expected_total:
+            raise Conflict(
+                f"the total is now {priced.total}, not {data.expected_total}; review the cart and confirm",
+                extra={"cart": priced.model_dump(mode="json", by_alias=True)},
+            )
+        now = self.clock()
+        order = lifecycle.place_order(
+            priced, order_id=self.ids(), customer_id=customer, delivery_address=data.delivery_address, at=now
+        )
+        counted = {line.menu_item_id for line in priced.lines}
+        versions = {item_id: inputs.menu[item_id].version for item_id in counted}
+        use_code = bool(order.discount_code and inputs.discount and inputs.discount.once_per_customer)
+        try:
+            self.store.place_order(order, cart_version=cart.version, priced_items=versions, use_code=use_code)
+        except Conflict:
+            fresh = self.store.get_cart(customer, data.restaurant_id)
+            repriced = self._price(fresh, fulfilment=data.fulfilment, tip=data.tip)[0] if fresh else None
+            raise Conflict(
+                "the cart, its items or the discount changed while checking out; review the cart",
+                extra={"cart": repriced.model_dump(mode="json", by_alias=True) if repriced else None},
+            ) from None
+        return order
+
+    # ---- orders ---------------------------------------------------------------------------------------------
+
+    def get_order(self, caller: Principal, order_id: str) -> Order:
+        """The order, for its customer and its restaurant only; anyone else gets 404 so ids cannot be probed."""
+        order = self.store.get_order(order_id)
+        if order is None or not _may_see(caller, order):
+            raise NotFound(f"order {order_id} does not exist")
+        return order
+
+    def my_orders(
+        self, caller: Principal, *, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None
+    ) -> tuple[list[Order], str | None]:
+        _check_limit(limit)
+        return self.store.customer_orders(_customer(caller), limit=limit, cursor=cursor)
+
+    def kitchen_orders(
+        self,
+        caller: Principal,
+        restaurant_id: str,
+        *,
+        status: OrderStatus | None = None,
+        limit: int = DEFAULT_PAGE_SIZE,
+        cursor: str | None = None,
+    ) -> tuple[list[Order], str | None]:
+        """A restaurant's orders, oldest first: for its staff, admins and its partner key."""
+        _check_limit(limit)
+        if not caller.acts_for(restaurant_id):
+            raise Forbidden("you do not work for this restaurant")
+        return self.store.restaurant_orders(restaurant_id, status=status, limit=limit, cursor=cursor)
+
+    def cancel(self, caller: Principal, order_id: str) -> Order:
+        return self.transition(caller, order_id, OrderStatus.CANCELLED)
+
+    def transition(
+        self, caller: Principal, order_id: str, to: OrderStatus, *, restaurant_id: str | None = None
+    ) -> Order:
+        """Move the order to ``to`` if the state machine lets this caller; an optimistic-locked write."""
+        order = self.store.get_order(order_id)
+        if order is None or not _may_see(caller, order) or (restaurant_id and order.restaurant_id != restaurant_id):
+            raise NotFound(f"order {order_id} does not exist")
+        actor = lifecycle.order_actor(caller, order)
+        moved = lifecycle.transition(order, to, actor, self.clock())
+        try:
+            self.store.save_order(moved, expected_version=order.version)
+        except Conflict:
+            current = self.store.get_order(order_id) or order
+            raise Conflict(
+                f"the order changed meanwhile; it is now {current.status.value}",
+                extra={
+                    "currentStatus": current.status.value,
+                    "allowed": [s.value for s in lifecycle.allowed_transitions(current, actor)],
+                },
+            ) from None
+        return moved
+
+    # ---- helpers --------------------------------------------------------------------------------------------
+
+    def _empty_cart(self, customer: str, restaurant_id: str) -> Cart:
+        now = self.clock()
+        return Cart(customer_id=customer, restaurant_id=restaurant_id, created_at=now, updated_at=now)
+
+    def _existing_cart(self, caller: Principal, restaurant_id: str) -> Cart:
+        cart = self.store.get_cart(_customer(caller), restaurant_id)
+        if cart is None:
+            raise NotFound("you have no cart at this restaurant")
+        return cart
+
+    def _inputs(self, cart: Cart, extra_items: Collection[str] = ()) -> PricingInputsLike:
+        item_ids = {line.menu_item_id for line in cart.lines} | set(extra_items)
+        return self.store.pricing_inputs(
+            cart.restaurant_id, item_ids, discount_code=cart.discount_code, customer_id=cart.customer_id
+        )
+
+    def _price(
+        self,
+        cart: Cart,
+        *,
+        fulfilment: Fulfilment = Fulfilment.DELIVERY,
+        tip: int = 0,
+        inputs: PricingInputsLike | None = None,
+    ) -> tuple[PricedCart, PricingInputsLike]:
+        inputs = inputs or self._inputs(cart)
+        restaurant = self._open_restaurant(inputs.restaurant, cart.restaurant_id)
+        priced = pricing.price_cart(
+            restaurant,
+            inputs.menu,
+            cart.lines,
+            fulfilment=fulfilment,
+            tip=tip,
+            discount=inputs.discount,
+            customer_has_used_discount=inputs.discount_used,
+            now=self.clock(),
+        )
+        return priced, inputs
+
+    def _save(
+        self,
+        cart: Cart,
+        lines: list[Any],
+        *,
+        inputs: PricingInputsLike | None = None,
+        expected_version: int | None = None,
+    ) -> PricedCart:
+        expected = cart.version if expected_version is None else expected_version
+        updated = cart.model_copy(update={"lines": lines, "version": expected + 1, "updated_at": self.clock()})
+        self.store.save_cart(updated, expected_version=expected)
+        return self._price(updated, inputs=inputs)[0]
+
+    @staticmethod
+    def _open_restaurant(restaurant: Restaurant | None, restaurant_id: str) -> Restaurant:
+        if restaurant is None or not restaurant.active:
+            raise NotFound(f"restaurant {restaurant_id} does not exist")
+        return restaurant
+
+
+def _may_see(caller: Principal, order: Order) -> bool:
+    return (caller.user_id is not None and caller.user_id == order.customer_id) or caller.acts_for(order.restaurant_id)

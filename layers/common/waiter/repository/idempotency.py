@@ -1,0 +1,88 @@
+"""Idempotency records for checkout, kept in the single table by Powertools' idempotency utility.
+
+Powertools does the hard parts (an atomic in-progress marker, payload validation by hash, replaying the stored
+result, expiry); this module only points it at Waiter's table (``PK``/``SK``, TTL attribute ``expiresAt``) and
+turns its exceptions into domain errors. Records for every protocol share one scope, so a retried checkout is
+recognised whether it came over REST or GraphQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from waiter.errors import Conflict, UnprocessableContent
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+KEPT_SECONDS = 24 * 3600
+
+
+class PowertoolsIdempotency:
+    def __init__(self, table_name: str, scope: str = "IDEMPOTENCY#checkout") -> None:
+        self._table = table_name
+        self._scope = scope
+
+    @cached_property
+    def _store(self) -> DynamoDBPersistenceLayer:
+        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer  # noqa: PLC0415
+
+        from waiter.repository.dynamo import dynamodb_client  # noqa: PLC0415
+
+        return DynamoDBPersistenceLayer(
+            table_name=self._table,
+            key_attr="PK",
+            sort_key_attr="SK",
+            static_pk_value=self._scope,
+            expiry_attr="expiresAt",
+            in_progress_expiry_attr="inProgressExpiresAt",
+            status_attr="idempotencyStatus",
+            data_attr="response",
+            validation_key_attr="payloadHash",
+            boto3_client=dynamodb_client(),
+        )
+
+    @cached_property
+    def _config(self) -> IdempotencyConfig:
+        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig  # noqa: PLC0415
+
+        return IdempotencyConfig(
+            event_key_jmespath="key",
+            payload_validation_jmespath="payload",
+            raise_on_no_idempotency_key=True,
+            expires_after_seconds=KEPT_SECONDS,
+            use_local_cache=False,  # another instance may have finished the first call: always ask the table
+        )
+
+    def register_context(self, context: LambdaContext) -> None:
+        """Lets an in-progress record expire with the invocation, so a crashed call does not block its key."""
+        self._config.register_lambda_context(context)
+
+    def run(self, *, key: str, payload: dict[str, Any], operation: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        from aws_lambda_powertools.utilities.idempotency import idempotent_function  # noqa: PLC0415
+        from aws_lambda_powertools.utilities.idempotency.exceptions import (  # noqa: PLC0415
+            IdempotencyAlreadyInProgressError,
+            IdempotencyValidationError,
+        )
+
+        def once(request: dict[str, Any]) -> dict[str, Any]:  # noqa: ARG001 - Powertools hashes it
+            return operation()
+
+        guarded = idempotent_function(
+            data_keyword_argument="request", persistence_store=self._store, config=self._config
+        )(once)
+        try:
+            result: dict[str, Any] = guarded(request={"key": key, "payload": payload})
+        except IdempotencyValidationError:
+            raise UnprocessableContent(
+                "this Idempotency-Key was already used with a different request; use a new key"
+            ) from None
+        except IdempotencyAlreadyInProgressError:
+            raise Conflict(
+                "a request with this Idempotency-Key is still being processed; retry shortly",
+                headers={"Retry-After": "1"},
+            ) from None
+        return result

@@ -1,0 +1,60 @@
+"""One route table, four witnesses: the template's Api events, the committed openapi.json, each handler's
+resolver and each handler's own OpenAPI schema must name the same (METHOD, path) set, and every route in the
+template must reach the function whose app.py declares it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.contract.template_facts import (
+    function_dir,
+    functions,
+    handler_routes,
+    handler_schema_routes,
+    openapi_routes,
+    template_routes,
+)
+
+
+def _all_handler_routes() -> dict[tuple[str, str], str]:
+    declared: dict[tuple[str, str], str] = {}
+    for logical_id in functions():
+        for route in handler_routes(function_dir(logical_id)):
+            assert route not in declared, f"{route} is declared by both {declared[route]} and {logical_id}"
+            declared[route] = logical_id
+    return declared
+
+
+def test_template_and_committed_openapi_declare_the_same_routes() -> None:
+    in_template = set(template_routes())
+    documented = openapi_routes()
+    assert in_template - documented == set(), "routes the API serves but openapi.json does not document"
+    assert documented - in_template == set(), "routes openapi.json documents but no function serves"
+
+
+def test_template_and_handlers_declare_the_same_routes() -> None:
+    in_template = set(template_routes())
+    in_handlers = set(_all_handler_routes())
+    assert in_template - in_handlers == set(), "routes wired in template.yaml that no handler declares"
+    assert in_handlers - in_template == set(), "routes handlers declare that template.yaml does not wire"
+
+
+def test_every_template_route_reaches_the_function_whose_handler_declares_it() -> None:
+    declared = _all_handler_routes()
+    miswired = {
+        route: (function, declared.get(route))
+        for route, function in template_routes().items()
+        if declared.get(route) != function
+    }
+    assert miswired == {}, "route: (function in template.yaml, function whose app.py declares it)"
+
+
+@pytest.mark.parametrize("logical_id", sorted(functions()))
+def test_each_handler_documents_exactly_the_routes_it_serves(logical_id: str) -> None:
+    directory = function_dir(logical_id)
+    assert handler_schema_routes(directory) == handler_routes(directory)
+
+
+@pytest.mark.parametrize("logical_id", sorted(functions()))
+def test_every_function_serves_at_least_one_route(logical_id: str) -> None:
+    assert logical_id in set(template_routes().values()), f"{logical_id} has no Api event"
