@@ -15,7 +15,9 @@ from waiter.settings import get_settings
 
 if TYPE_CHECKING:
     from waiter.accounts.service import AccountService
+    from waiter.ordering.service import OrderingService
     from waiter.partners.service import ApiKeyService
+    from waiter.repository.idempotency import PowertoolsIdempotency
 
 
 @cache
@@ -62,4 +64,24 @@ def api_key_service() -> ApiKeyService:
         store=ApiKeyRepository(settings.table_name),
         usage_plans=ApiGatewayUsagePlans(settings.usage_plan_id),
         restaurants=CatalogRepository(settings.table_name, settings.cursor_secret),
+    )
+
+
+@cache
+def checkout_idempotency() -> PowertoolsIdempotency:
+    from waiter.repository.idempotency import PowertoolsIdempotency  # noqa: PLC0415
+
+    return PowertoolsIdempotency(get_settings().table_name)
+
+
+@cache
+def ordering_service() -> OrderingService:
+    from waiter.ordering.service import OrderingService  # noqa: PLC0415
+    from waiter.repository.ordering import OrderingRepository  # noqa: PLC0415
+
+    settings = get_settings()
+    return OrderingService(
+        store=OrderingRepository(settings.table_name, settings.cursor_secret),
+        limiter=rate_limiter(),
+        idempotency=checkout_idempotency(),
     )

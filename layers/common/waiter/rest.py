@@ -25,7 +25,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
-from waiter.errors import FieldError, PayloadTooLarge, ValidationFailed, WaiterError, problem_document
+from waiter.errors import FieldError, Forbidden, PayloadTooLarge, ValidationFailed, WaiterError, problem_document
 from waiter.identity import Principal, principal_from_authorizer
 from waiter.model_base import WireModel
 from waiter.observability import logger, metrics
@@ -150,6 +150,20 @@ def caller(app: APIGatewayRestResolver) -> Principal:
     return principal_from_authorizer(context.get("authorizer"))
 
 
+def partner_restaurant(caller: Principal) -> str:
+    """The one restaurant a partner key is scoped to; Forbidden for anyone but a partner."""
+    if not caller.is_partner or len(caller.restaurants) != 1:
+        raise Forbidden("partner routes take a partner API key (X-Api-Key)")
+    return next(iter(caller.restaurants))
+
+
+def header(app: APIGatewayRestResolver, name: str) -> str | None:
+    """A request header, whatever case the client sent it in."""
+    headers = app.current_event.headers or {}
+    wanted = name.lower()
+    return next((value for key, value in headers.items() if key.lower() == wanted), None)
+
+
 def source_ip(app: APIGatewayRestResolver) -> str:
     """The client's address as API Gateway saw it (the key for per-IP rate limits)."""
     return app.current_event.request_context.identity.source_ip or "unknown"
@@ -157,14 +171,14 @@ def source_ip(app: APIGatewayRestResolver) -> str:
 
 def if_match(app: APIGatewayRestResolver) -> frozenset[int] | None:
     """The versions an ``If-Match`` header accepts; ``None`` when absent or ``*``; an empty set when nothing parses."""
-    header = app.current_event.headers.get("If-Match") or app.current_event.headers.get("if-match")
-    if header is None or header.strip() == "*":
+    value = header(app, "If-Match")
+    if value is None or value.strip() == "*":
         return None
     versions: set[int] = set()
-    for tag in header.split(","):
-        value = tag.strip().removeprefix("W/").strip('"')
-        if value.isdigit():
-            versions.add(int(value))
+    for tag in value.split(","):
+        version = tag.strip().removeprefix("W/").strip('"')
+        if version.isdigit():
+            versions.add(int(version))
     return frozenset(versions)
 
 

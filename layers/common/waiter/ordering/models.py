@@ -258,7 +258,7 @@ class Actor(WireModel):
 class OrderHistoryEntry(WireModel):
     """One status change; ``from`` is null for the order's first entry (it being placed)."""
 
-    from_: OrderStatus | None = Field(alias="from")
+    from_: OrderStatus | None = Field(default=None, alias="from")
     to: OrderStatus
     at: datetime
     actor: Actor

@@ -1,0 +1,37 @@
+"""POST /v1/orders: check out the open cart at a restaurant, exactly once per Idempotency-Key."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Body, Header
+
+from waiter import rest
+from waiter.compose import checkout_idempotency, ordering_service
+from waiter.ordering.models import Checkout, OrderView
+
+app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+rest.install(app)
+
+
+@app.post(
+    "/v1/orders",
+    operation_id="checkout",
+    summary="Check out (place an order)",
+    tags=["Orders"],
+    responses={
+        **rest.created("The order; a repeat with the same Idempotency-Key and body replays this response"),
+        **rest.problems(401, 404, 409, 413, 422, 429),
+    },
+)
+def checkout(
+    data: Annotated[Checkout, Body()],
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)] = None,
+) -> Response[OrderView]:
+    checkout_idempotency().register_context(app.lambda_context)
+    order = ordering_service().checkout(rest.caller(app), data, idempotency_key=idempotency_key)
+    return rest.ok(order.view(), status=201, version=order.version, location=f"/v1/orders/{order.id}")
+
+
+lambda_handler = rest.entrypoint(app)

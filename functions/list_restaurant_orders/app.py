@@ -1,0 +1,37 @@
+"""GET /v1/restaurants/{restaurantId}/orders: the kitchen view, oldest first (staff)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from waiter import rest
+from waiter.compose import ordering_service
+from waiter.ordering.models import OrderPage, OrderStatus
+
+app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+rest.install(app)
+
+
+@app.get(
+    "/v1/restaurants/<restaurantId>/orders",
+    operation_id="listRestaurantOrders",
+    summary="A restaurant's orders (kitchen view)",
+    tags=["Kitchen"],
+    responses=rest.problems(401, 403),
+)
+def list_restaurant_orders(
+    restaurantId: str,  # noqa: N803 - path names are the API's
+    status: Annotated[OrderStatus | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    cursor: Annotated[str | None, Query(max_length=2048)] = None,
+) -> Response[OrderPage]:
+    orders, next_cursor = ordering_service().kitchen_orders(
+        rest.caller(app), restaurantId, status=status, limit=limit, cursor=cursor
+    )
+    return rest.ok(OrderPage(items=[o.view() for o in orders], next_cursor=next_cursor))
+
+
+lambda_handler = rest.entrypoint(app)

@@ -1,0 +1,26 @@
+"""DELETE /v1/carts/{restaurantId}/discount: remove the discount code from the cart."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+
+from waiter import rest
+from waiter.compose import ordering_service
+from waiter.ordering.models import PricedCart
+
+app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+rest.install(app)
+
+
+@app.delete(
+    "/v1/carts/<restaurantId>/discount",
+    operation_id="removeDiscount",
+    summary="Remove the discount code",
+    tags=["Carts"],
+    responses=rest.problems(401, 404, 409),
+)
+def remove_discount(restaurantId: str) -> Response[PricedCart]:  # noqa: N803 - path names are the API's
+    return rest.ok(ordering_service().remove_discount(rest.caller(app), restaurantId))
+
+
+lambda_handler = rest.entrypoint(app)
