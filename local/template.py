@@ -5,6 +5,7 @@ The local gateway and the tests derive everything from here, so nothing the temp
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -55,6 +56,9 @@ def ttl_attribute(logical_id: str = "Table", template: dict[str, Any] | None = N
     return str(spec["AttributeName"]) if spec.get("Enabled") else None
 
 
+IMPLICIT_API = "ServerlessRestApi"  # the logical id SAM gives the API of Api events without a RestApiId
+
+
 @dataclass(frozen=True)
 class ApiRoute:
     """One Api event of a function: the route API Gateway sends to it."""
@@ -65,14 +69,19 @@ class ApiRoute:
     code_uri: Path
     handler: str
     properties: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    api: str = IMPLICIT_API
+    event: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
-def api_routes(template: dict[str, Any] | None = None) -> list[ApiRoute]:
-    """Every (function, method, path) the REST API declares, from each function's ``Api`` events."""
+def api_routes(template: dict[str, Any] | None = None, root: Path = ROOT) -> list[ApiRoute]:
+    """Every (function, method, path) the REST API declares, from each function's ``Api`` events.
+
+    ``root`` is the directory ``CodeUri`` is relative to (the template's own directory).
+    """
     template = template or load_template()
     routes = []
     for name, res in resources_of_type("AWS::Serverless::Function", template).items():
-        props = res.get("Properties", {})
+        props = function_properties(name, template)
         for event in (props.get("Events") or {}).values():
             if event.get("Type") != "Api":
                 continue
@@ -82,9 +91,126 @@ def api_routes(template: dict[str, Any] | None = None) -> list[ApiRoute]:
                     function=name,
                     method=str(ev["Method"]).upper(),
                     path=str(ev["Path"]),
-                    code_uri=ROOT / str(props["CodeUri"]),
+                    code_uri=root / str(props["CodeUri"]),
                     handler=str(props["Handler"]),
-                    properties=props,
+                    properties=res.get("Properties", {}),
+                    api=_ref_target(ev.get("RestApiId")) or IMPLICIT_API,
+                    event=dict(ev),
                 )
             )
     return sorted(routes, key=lambda r: (r.path, r.method))
+
+
+def _ref_target(value: Any) -> str | None:
+    """The logical id in ``{"Ref": id}``; None for anything else."""
+    if isinstance(value, dict) and set(value) == {"Ref"}:
+        return str(value["Ref"])
+    return None
+
+
+def function_properties(logical_id: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A serverless function's properties with the template's ``Globals`` merged in, exactly as SAM merges them."""
+    return _with_globals("AWS::Serverless::Function", logical_id, template or load_template())
+
+
+def global_function_properties(template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``Globals.Function``: what every serverless function of the template shares (its environment, limits)."""
+    return _merge_globals(template or load_template(), "AWS::Serverless::Function", "", {})
+
+
+def api_properties(logical_id: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
+    """An ``AWS::Serverless::Api``'s properties with ``Globals.Api`` merged in; only globals for the implicit API."""
+    template = template or load_template()
+    if logical_id not in template.get("Resources", {}):
+        return _merge_globals(template, "AWS::Serverless::Api", logical_id, {})
+    return _with_globals("AWS::Serverless::Api", logical_id, template)
+
+
+def _with_globals(kind: str, logical_id: str, template: dict[str, Any]) -> dict[str, Any]:
+    resource = template["Resources"][logical_id]
+    return _merge_globals(template, kind, logical_id, resource.get("Properties") or {}, resource.get("IgnoreGlobals"))
+
+
+def _merge_globals(
+    template: dict[str, Any], kind: str, logical_id: str, properties: dict[str, Any], ignore: Any = None
+) -> dict[str, Any]:
+    # SAM's own merge (dicts deep-merged, lists concatenated, Architectures replaced): not re-implemented here.
+    merged = _sam_globals(template).merge(kind, copy.deepcopy(properties), logical_id, ignore)
+    return dict(merged)
+
+
+_GLOBALS: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def _sam_globals(template: dict[str, Any]) -> Any:
+    """SAM's parsed ``Globals`` of ``template``, parsed once per template object (templates are cached too)."""
+    from samtranslator.plugins.globals.globals import Globals
+
+    cached = _GLOBALS.get(id(template))
+    if cached is None or cached[0] is not template:
+        cached = _GLOBALS[id(template)] = (template, Globals(template))
+    return cached[1]
+
+
+def api_cors(logical_id: str, methods: list[str], template: dict[str, Any] | None = None) -> dict[str, str] | None:
+    """The headers of the preflight (OPTIONS) answer SAM generates for an API's ``Cors`` property, or None.
+
+    ``methods`` are the methods declared on the path: SAM allows those (plus OPTIONS) when ``AllowMethods`` is unset.
+    Values in the template are quoted string literals (``"'*'"``), as API Gateway's mapping expects.
+    """
+    cors = api_properties(logical_id, template).get("Cors")
+    if not cors:
+        return None
+    if isinstance(cors, str):
+        cors = {"AllowOrigin": cors}
+    allowed = sorted({*methods, "OPTIONS"})
+    headers = {
+        "Access-Control-Allow-Origin": _unquote(cors.get("AllowOrigin", "'*'")),
+        "Access-Control-Allow-Methods": _unquote(cors.get("AllowMethods", "'" + ",".join(allowed) + "'")),
+    }
+    if "AllowHeaders" in cors:
+        headers["Access-Control-Allow-Headers"] = _unquote(cors["AllowHeaders"])
+    if "MaxAge" in cors:
+        headers["Access-Control-Max-Age"] = _unquote(str(cors["MaxAge"]))
+    if cors.get("AllowCredentials") in (True, "true", "True"):
+        headers["Access-Control-Allow-Credentials"] = "true"
+    return headers
+
+
+def gateway_responses(logical_id: str, template: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
+    """An API's ``GatewayResponses`` by response type (``DEFAULT_4XX``, ``MISSING_AUTHENTICATION_TOKEN``...):
+    ``{"StatusCode": ..., "Headers": {name: value}}`` with the header values unquoted."""
+    responses = api_properties(logical_id, template).get("GatewayResponses") or {}
+    return {
+        str(kind): {
+            **({"StatusCode": int(spec["StatusCode"])} if "StatusCode" in spec else {}),
+            "Headers": {
+                str(name): _unquote(str(value))
+                for name, value in ((spec.get("ResponseParameters") or {}).get("Headers") or {}).items()
+            },
+        }
+        for kind, spec in responses.items()
+    }
+
+
+def _unquote(value: str) -> str:
+    """``'*'`` -> ``*``: CORS values are written as API Gateway mapping literals.
+
+    >>> _unquote("'GET,POST'")
+    'GET,POST'
+    """
+    return value[1:-1] if len(value) >= 2 and value[0] == value[-1] == "'" else value
+
+
+def parameter_defaults(template: dict[str, Any] | None = None) -> dict[str, str]:
+    """Each template parameter's default value, as a string (how CloudFormation hands parameters out)."""
+    template = template or load_template()
+    return {
+        name: _parameter_text(spec["Default"])
+        for name, spec in (template.get("Parameters") or {}).items()
+        if "Default" in spec
+    }
+
+
+def _parameter_text(value: Any) -> str:
+    return ",".join(str(v) for v in value) if isinstance(value, list) else str(value)

@@ -1,0 +1,15 @@
+"""The Docker-free local API Gateway: template.yaml's REST API served over HTTP, its functions run in-process
+against an embedded moto with the template's resources and demo data.
+
+    python -m local.gateway [--port 3000]      # what `make dev` runs
+
+For tests: ``serve_in_background()`` runs it in this process, ``spawn()`` as a subprocess; both return
+``(base_url, stop)``.
+"""
+
+from __future__ import annotations
+
+from local.gateway.process import spawn
+from local.gateway.server import serve_in_background
+
+__all__ = ["serve_in_background", "spawn"]

@@ -1,0 +1,101 @@
+"""Bring up everything a local run needs, in order: moto with the template's resources, the functions with their
+resolved environments, the in-process runtime and (optionally) the demo data. Shared by the gateway and
+``local.invoke``, so a function invoked by hand sees exactly what it sees behind the gateway."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from local import template as tpl
+from local.gateway.functions import LambdaFunction, lambda_functions, shared_environment
+from local.gateway.resources import MotoServer, Stack, start_stack
+from local.gateway.runtime import Runtime
+from local.seed import SeededRestaurant, seed_demo_data
+
+
+@dataclass
+class Local:
+    """A running local stack. ``close()`` stops it and gives back the process environment."""
+
+    template_path: Path
+    moto: MotoServer
+    stack: Stack
+    functions: dict[str, LambdaFunction]
+    runtime: Runtime
+    seeded: list[SeededRestaurant] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.runtime.close()
+        self.moto.stop()
+
+
+def start_local(
+    template_path: Path = tpl.TEMPLATE,
+    *,
+    parameters: Mapping[str, str] | None = None,
+    env_overrides: Mapping[str, Mapping[str, str]] | None = None,
+    seed: bool = True,
+    hot_reload: bool = True,
+) -> Local:
+    """Start moto, provision the template's resources, load the functions' configuration and seed demo data
+    (which needs Waiter's table and layer: pass ``seed=False`` for other templates)."""
+    template_path = template_path.resolve()
+    moto, stack = start_stack(template_path, parameters)
+    try:
+        functions = lambda_functions(stack, template_path.parent, env_overrides)
+    except BaseException:
+        moto.stop()
+        raise
+    local = Local(template_path, moto, stack, functions, Runtime(functions, hot_reload=hot_reload))
+    try:
+        if seed:
+            with local.runtime.gate.holding(shared_environment(stack, env_overrides)):
+                local.seeded = seed_demo_data()
+    except BaseException:
+        local.close()
+        raise
+    return local
+
+
+# ---- command-line options shared by `python -m local.gateway` and `python -m local.invoke` ------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--template", type=Path, default=tpl.TEMPLATE, help="the SAM template (default: %(default)s)")
+    parser.add_argument(
+        "--parameter-overrides",
+        nargs="*",
+        default=[],
+        metavar="KEY=VALUE",
+        help="template parameter values (default: each parameter's Default)",
+    )
+    parser.add_argument(
+        "--env-vars",
+        type=Path,
+        help='JSON file of extra variables: {"<LogicalId>": {...}, "Parameters": {...}} (as sam local)',
+    )
+    parser.add_argument("--no-seed", action="store_true", help="start with empty resources (no demo data)")
+
+
+def start_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``start_local`` keyword arguments from the options ``add_arguments`` declares."""
+    parameters = dict(_key_value(item) for item in args.parameter_overrides)
+    overrides = json.loads(args.env_vars.read_text(encoding="utf-8")) if args.env_vars else None
+    return {
+        "template_path": args.template,
+        "parameters": parameters,
+        "env_overrides": overrides,
+        "seed": not args.no_seed,
+    }
+
+
+def _key_value(item: str) -> tuple[str, str]:
+    key, sep, value = item.partition("=")
+    if not sep or not key:
+        raise SystemExit(f"--parameter-overrides expects KEY=VALUE, got {item!r}")
+    return key, value

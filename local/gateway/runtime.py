@@ -1,0 +1,375 @@
+"""A Lambda-like runtime inside this process: loads each function's handler, hot-reloads edited code, runs handlers
+in worker threads with their template environment and a Lambda context, and enforces the function's timeout.
+
+Environment. ``os.environ`` is process-wide, yet handlers read their configuration from it. The
+``EnvironmentGate`` lets invocations that share one environment run concurrently and makes an invocation with a
+different environment wait until those finish; it then switches ``os.environ`` over. Every function's environment
+names the function (AWS_LAMBDA_FUNCTION_NAME), so concurrent requests to the *same* function run in parallel
+while requests to different functions take turns. Modules the handlers share (the layer's ``functools.cache``'d
+settings, services and clients) keep what they read first; locally every function gets the same table and
+cursor secret, so that is harmless. When the runtime closes, ``os.environ`` is restored.
+
+Timeouts. Lambda stops a handler at the function's ``Timeout``; a thread cannot be stopped, so a handler that
+overruns is *abandoned*: the caller gets a timeout, the gate stops waiting for it and the thread finishes
+whenever it finishes. Module loading (Lambda's init phase) does not count against the timeout.
+
+Hot reload. Before each invocation the runtime compares file stamps of the function's folder and of its layers'
+``.py`` files with the previous ones. An edited function is re-imported; an edited layer drops every module
+imported from it (and every function module, which holds references to them), so caches start empty again.
+Only the handler's module is imported from the function folder (Lambda would also put the folder on sys.path;
+two functions' sibling modules could then collide here, so that is not done).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import importlib.util
+import itertools
+import logging
+import os
+import sys
+import threading
+import time
+import traceback
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from local.gateway.functions import LambdaFunction
+
+log = logging.getLogger("local.gateway")
+
+INIT_TIMEOUT_S = 10.0  # Lambda's limit on the init phase (importing the handler's module)
+_START_POLL_S = 0.05
+_runtime_ids = itertools.count(1)
+
+Handler = Callable[[Any, Any], Any]
+
+
+# ---- outcomes -----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Returned:
+    """The handler returned ``value``."""
+
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Raised:
+    """The handler (or importing its module) raised."""
+
+    error: BaseException
+    traceback: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimedOut:
+    """The handler ran past its deadline and was abandoned."""
+
+    after_s: float
+
+
+Outcome = Returned | Raised | TimedOut
+
+
+# ---- the Lambda context -------------------------------------------------------------------------------------
+
+
+class LambdaContext:
+    """What Lambda passes as ``context``: the function's identity and limits, and the time left."""
+
+    def __init__(self, function: LambdaFunction, request_id: str, deadline: float) -> None:
+        self.function_name = function.name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = function.arn
+        self.memory_limit_in_mb = function.memory_mb
+        self.aws_request_id = request_id
+        self.log_group_name = f"/aws/lambda/{function.name}"
+        self.log_stream_name = f"{datetime.now(UTC):%Y/%m/%d}/[$LATEST]{uuid.uuid4().hex}"
+        self.identity: Any = None
+        self.client_context: Any = None
+        self.tenant_id: str | None = None
+        self._deadline = deadline
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+# ---- the environment gate -----------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class Invocation:
+    """One run of a handler: its request id, when it was submitted and started, and its hold on the gate."""
+
+    request_id: str
+    submitted: float = field(default_factory=time.monotonic)
+    started: float | None = None  # when the handler itself was called (after loading)
+    holds_gate: bool = False
+    abandoned: bool = False
+
+    def remaining_s(self, timeout_s: float, limit_s: float | None) -> float:
+        """Seconds left before it times out: the function's timeout from the start of the handler (loading has
+        its own, Lambda's init limit), capped by ``limit_s`` from submission (API Gateway's integration limit)."""
+        now = time.monotonic()
+        own = INIT_TIMEOUT_S - (now - self.submitted) if self.started is None else timeout_s - (now - self.started)
+        return own if limit_s is None else min(own, limit_s - (now - self.submitted))
+
+
+class AbandonedError(Exception):
+    """The invocation was given up on before it got its turn."""
+
+
+class EnvironmentGate:
+    """Serialises invocations whose environments differ; lets those with the same environment run together."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._current: Mapping[str, str] | None = None
+        self._holders = 0
+        self._original: dict[str, str | None] = {}  # each key's value before the gate first changed it
+
+    def enter(self, environment: Mapping[str, str], invocation: Invocation) -> None:
+        """Wait until ``environment`` may be in force, put it in force and hold it for ``invocation``."""
+        with self._condition:
+            while not invocation.abandoned and self._holders and self._current is not environment:
+                self._condition.wait()
+            if invocation.abandoned:
+                raise AbandonedError(invocation.request_id)
+            if self._current is not environment:
+                self._apply(environment)
+            self._holders += 1
+            invocation.holds_gate = True
+
+    def leave(self, invocation: Invocation) -> None:
+        with self._condition:
+            if invocation.holds_gate:
+                invocation.holds_gate = False
+                self._holders -= 1
+                self._condition.notify_all()
+
+    def abandon(self, invocation: Invocation) -> None:
+        """Stop waiting for ``invocation``: its hold (or its place in the queue) is released."""
+        with self._condition:
+            invocation.abandoned = True
+            self._condition.notify_all()
+        self.leave(invocation)
+
+    @contextmanager
+    def holding(self, environment: Mapping[str, str]) -> Iterator[None]:
+        """Run a block (seeding, a one-off script) with ``environment`` in force."""
+        invocation = Invocation(request_id="local")
+        self.enter(environment, invocation)
+        try:
+            yield
+        finally:
+            self.leave(invocation)
+
+    def close(self) -> None:
+        """Give ``os.environ`` back as it was before the gate touched it."""
+        with self._condition:
+            for key, value in self._original.items():
+                _set_env(key, value)
+            self._original.clear()
+            self._current = None
+
+    def _apply(self, environment: Mapping[str, str]) -> None:
+        for key in (self._current or {}).keys() - environment.keys():
+            _set_env(key, self._original[key])
+        for key, value in environment.items():
+            if key not in self._original:
+                self._original[key] = os.environ.get(key)
+            if os.environ.get(key) != value:
+                os.environ[key] = value
+        self._current = environment
+
+
+def _set_env(key: str, value: str | None) -> None:
+    if value is None:
+        os.environ.pop(key, None)
+    else:
+        os.environ[key] = value
+
+
+# ---- watching code for edits --------------------------------------------------------------------------------
+
+
+class CodeWatch:
+    """Notices edits below a folder by comparing (path, mtime, size) of its files between calls."""
+
+    def __init__(self, root: Path, suffix: str = "") -> None:
+        self.root = root
+        self._suffix = suffix
+        self._stamps = self._scan()
+
+    def changed(self) -> set[str]:
+        """Files added, removed or modified since the previous call."""
+        stamps = self._scan()
+        if stamps == self._stamps:
+            return set()
+        changed = {s[0] for s in set(stamps) ^ set(self._stamps)}
+        self._stamps = stamps
+        return changed
+
+    def _scan(self) -> tuple[tuple[str, int, int], ...]:
+        return tuple(self._walk(str(self.root)))
+
+    def _walk(self, folder: str) -> Iterator[tuple[str, int, int]]:
+        try:
+            entries = list(os.scandir(folder))
+        except FileNotFoundError:
+            return
+        for entry in entries:
+            if entry.name.startswith(".") or entry.name == "__pycache__":
+                continue
+            if entry.is_dir():
+                yield from self._walk(entry.path)
+            elif entry.name.endswith(self._suffix):
+                stat = entry.stat()
+                yield entry.path, stat.st_mtime_ns, stat.st_size
+
+
+# ---- the runtime --------------------------------------------------------------------------------------------
+
+
+class Runtime:
+    """Runs the template's functions in this process (see the module docstring for how and why)."""
+
+    def __init__(self, functions: Mapping[str, LambdaFunction], *, hot_reload: bool = True, workers: int = 16) -> None:
+        self.functions = functions
+        self.gate = EnvironmentGate()
+        self._hot_reload = hot_reload
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda")
+        self._lock = threading.Lock()  # guards loading, the watches and the handler cache
+        self._handlers: dict[str, Handler] = {}
+        self._running = 0
+        self._lock_running = threading.Lock()
+        self._module_names = {name: f"lambda_{next(_runtime_ids)}_{name}" for name in functions}
+        layer_dirs = sorted({d for f in functions.values() for d in f.layer_dirs})
+        self._layer_watches = [CodeWatch(d, ".py") for d in layer_dirs]
+        self._code_watches = {d: CodeWatch(d) for d in sorted({f.code_dir for f in functions.values()})}
+        self._added_paths = [d for d in layer_dirs if str(d) not in sys.path]
+        for folder in reversed(self._added_paths):  # layers are importable as on Lambda (/opt/python on sys.path)
+            sys.path.insert(0, str(folder))
+
+    async def invoke(self, function: LambdaFunction, event: Any, *, limit_s: float | None = None) -> Outcome:
+        """Run ``function``'s handler with ``event`` in a worker thread; wait at most its timeout (and ``limit_s``)."""
+        invocation = Invocation(request_id=str(uuid.uuid4()))  # Lambda's own id, not API Gateway's
+        future = asyncio.wrap_future(self._executor.submit(self._run, function, event, invocation))
+        while (remaining := invocation.remaining_s(function.timeout_s, limit_s)) > 0:
+            # Until the handler starts (its module loading, its turn at the gate) the deadline is not yet known:
+            # look again shortly. Once it has started, wait for exactly the time it has left.
+            wait_s = remaining if invocation.started is not None else min(remaining, _START_POLL_S)
+            try:
+                return await asyncio.wait_for(asyncio.shield(future), wait_s)
+            except TimeoutError:
+                continue
+        self.gate.abandon(invocation)
+        log.warning("%s timed out after %.1f s; its thread is abandoned", function.name, function.timeout_s)
+        return TimedOut(after_s=time.monotonic() - invocation.submitted)
+
+    def close(self) -> None:
+        """Stop taking work and give back what was changed in the process: the environment, the function modules,
+        the layer folders this runtime put on sys.path and what was imported from them. Abandoned handler threads
+        finish on their own."""
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self.gate.close()
+        with self._lock:
+            self._unload_functions(self.functions.values())
+            for folder in self._added_paths:
+                sys.path.remove(str(folder))
+                _unload_modules_under(folder)
+
+    @property
+    def running(self) -> int:
+        """How many handlers are running now (including abandoned ones that have not finished)."""
+        return self._running
+
+    def _run(self, function: LambdaFunction, event: Any, invocation: Invocation) -> Outcome:
+        try:
+            self.gate.enter(function.environment, invocation)
+        except AbandonedError:
+            return TimedOut(after_s=time.monotonic() - invocation.submitted)
+        with self._lock_running:
+            self._running += 1
+        try:
+            handler = self._handler(function)
+            invocation.started = time.monotonic()
+            context = LambdaContext(function, invocation.request_id, invocation.started + function.timeout_s)
+            return Returned(handler(event, context))
+        except (Exception, SystemExit) as error:
+            return Raised(error, traceback.format_exc())
+        finally:
+            self.gate.leave(invocation)
+            with self._lock_running:
+                self._running -= 1
+
+    def _handler(self, function: LambdaFunction) -> Handler:
+        with self._lock:
+            if self._hot_reload:
+                self._forget_edited_code()
+            handler = self._handlers.get(function.logical_id)
+            if handler is None:
+                handler = self._handlers[function.logical_id] = self._import(function)
+            return handler
+
+    def _import(self, function: LambdaFunction) -> Handler:
+        name = self._module_names[function.logical_id]
+        spec = importlib.util.spec_from_file_location(name, function.module_file)
+        if spec is None or spec.loader is None:
+            raise ImportError(f"{function.name}: cannot load {function.module_file}")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module  # dataclasses and pydantic look their module up here
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[name]
+            raise
+        handler: Handler = getattr(module, function.handler_name)
+        return handler
+
+    def _forget_edited_code(self) -> None:
+        layer_edits = [(w.root, w.changed()) for w in self._layer_watches]
+        code_edits = [(folder, w.changed()) for folder, w in self._code_watches.items()]
+        edited = {path for _, paths in (*layer_edits, *code_edits) for path in paths}
+        if not edited:
+            return
+        _drop_stale_bytecode(edited)
+        importlib.invalidate_caches()
+        for folder, paths in layer_edits:
+            if paths:
+                log.info("layer %s changed: reloading it and every function", folder)
+                _unload_modules_under(folder)
+                self._unload_functions(self.functions.values())
+        for folder, paths in code_edits:
+            if paths:
+                log.info("%s changed: reloading its function", folder)
+                self._unload_functions(f for f in self.functions.values() if f.code_dir == folder)
+
+    def _unload_functions(self, functions: Iterable[LambdaFunction]) -> None:
+        for function in functions:
+            self._handlers.pop(function.logical_id, None)
+            sys.modules.pop(self._module_names[function.logical_id], None)
+
+
+def _unload_modules_under(folder: Path) -> None:
+    prefix = str(folder) + os.sep
+    for name, module in list(sys.modules.items()):
+        if (getattr(module, "__file__", None) or "").startswith(prefix):
+            del sys.modules[name]
+
+
+def _drop_stale_bytecode(paths: set[str]) -> None:
+    """Delete the cached bytecode of edited sources: it is keyed by whole-second mtime and size, so an edit within
+    the same second that keeps the size would otherwise run the old code."""
+    for path in paths:
+        if path.endswith(".py"):
+            Path(importlib.util.cache_from_source(path)).unlink(missing_ok=True)

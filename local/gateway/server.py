@@ -1,0 +1,305 @@
+"""The REST API over HTTP: an ASGI app (starlette, served by uvicorn) that behaves like API Gateway in front of
+the template's functions.
+
+Each request goes through a pipeline: match the route -> the route's steps -> the Lambda proxy integration.
+Steps are where API Gateway's per-route features go (a Cognito or Lambda authorizer filling
+``exchange.authorizer``, API keys and usage plans answering 429): each is an async callable that either lets the
+request through (returns None) or answers it. WebSocket APIs will be another route type on the same app.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from local import template as tpl
+from local.gateway import events
+from local.gateway.boot import Local
+from local.gateway.events import GatewayError, GatewayResponses, HttpRequest, HttpResponse
+from local.gateway.functions import LambdaFunction
+from local.gateway.routing import Match, Route, RouteTable
+from local.gateway.runtime import Raised, Returned, Runtime, TimedOut
+
+log = logging.getLogger("local.gateway")
+
+STAGE = "local"
+INTEGRATION_LIMIT_S = 29.0  # API Gateway gives up on any integration after 29 s
+
+
+@dataclass
+class Exchange:
+    """One request on its way through the gateway; steps read it and add to it."""
+
+    request: HttpRequest
+    request_id: str
+    match: Match
+    route: Route
+    authorizer: dict[str, Any] | None = None  # what an authorizer step hands the function (requestContext)
+
+
+Answer = HttpResponse | GatewayError
+Step = Callable[[Exchange], Awaitable[Answer | None]]
+"""A per-route stage before the integration: returns None to let the request through, or the answer."""
+
+
+class LambdaProxyIntegration:
+    """Turns an exchange into a proxy event, runs the function and turns its result into the response."""
+
+    def __init__(self, runtime: Runtime, functions: Mapping[str, LambdaFunction], stage: str = STAGE) -> None:
+        self._runtime = runtime
+        self._functions = functions
+        self._stage = stage
+
+    async def __call__(self, exchange: Exchange) -> Answer:
+        function = self._functions[exchange.route.function]
+        event = events.rest_event(
+            exchange.request,
+            resource=exchange.route.resource,
+            path_parameters=exchange.match.path_parameters,
+            stage=self._stage,
+            request_id=exchange.request_id,
+        )
+        if exchange.authorizer is not None:
+            event["requestContext"]["authorizer"] = exchange.authorizer
+        outcome = await self._runtime.invoke(function, event, limit_s=INTEGRATION_LIMIT_S)
+        match outcome:
+            case Returned(value):
+                try:
+                    return events.proxy_response(value)
+                except events.MalformedResultError as error:
+                    log.error("%s returned a malformed proxy response: %s", function.name, error)
+                    return events.INTEGRATION_FAILED
+            case Raised(error, trace):
+                log.error("%s failed: %r\n%s", function.name, error, trace.rstrip())
+                return events.INTEGRATION_FAILED
+            case TimedOut():
+                return events.INTEGRATION_TIMEOUT
+
+
+@dataclass(frozen=True)
+class ApiDefinition:
+    """What the template declares about the REST API(s): routes, CORS preflight answers, gateway responses."""
+
+    routes: list[Route]
+    preflights: dict[str, dict[str, str]]  # CORS preflight headers by resource path
+    responses: dict[str, GatewayResponses]  # by API logical id
+
+    @classmethod
+    def from_template(cls, template: dict[str, Any], root: Path) -> ApiDefinition:
+        declared = tpl.api_routes(template, root=root)
+        routes = [Route(r.method, r.path, r.function, r.api, r.event) for r in declared]
+        preflights: dict[str, dict[str, str]] = {}
+        for path in sorted({r.resource for r in routes}):
+            on_path = [r for r in routes if r.resource == path]
+            headers = tpl.api_cors(on_path[0].api, [r.method for r in on_path], template)
+            if headers:
+                preflights[path] = headers
+        apis = {r.api for r in routes}
+        responses = {api: GatewayResponses(tpl.gateway_responses(api, template)) for api in apis}
+        return cls(routes, preflights, responses)
+
+    def gateway_responses(self, api: str | None) -> GatewayResponses:
+        """The API's customisations; for requests no route matched, those of the only API (if there is one)."""
+        if api is None and len(self.responses) == 1:
+            return next(iter(self.responses.values()))
+        return self.responses.get(api or "", GatewayResponses())
+
+
+class RestGateway:
+    """API Gateway (REST): matches the route, answers CORS preflights, runs the route's steps, then integrates."""
+
+    def __init__(
+        self,
+        api: ApiDefinition,
+        integration: Callable[[Exchange], Awaitable[Answer]],
+        steps: Sequence[Step] = (),
+    ) -> None:
+        self.api = api
+        self._table = RouteTable(api.routes)
+        self._integration = integration
+        self._steps = steps
+
+    @classmethod
+    def for_local(cls, local: Local, steps: Sequence[Step] = ()) -> RestGateway:
+        api = ApiDefinition.from_template(local.stack.template, local.template_path.parent)
+        return cls(api, LambdaProxyIntegration(local.runtime, local.functions), steps)
+
+    async def handle(self, request: HttpRequest) -> tuple[HttpResponse, str]:
+        """The response to ``request`` and the name of what answered it (for the log line)."""
+        request_id = str(uuid.uuid4())
+        answer, route, target = await self._answer(request, request_id)
+        return self.render(answer, route, request_id), target
+
+    def render(self, answer: Answer, route: Route | None, request_id: str) -> HttpResponse:
+        if isinstance(answer, GatewayError):
+            answer = self.api.gateway_responses(route.api if route else None).render(answer)
+        answer.headers.append(("x-amzn-RequestId", request_id))
+        return answer
+
+    async def _answer(self, request: HttpRequest, request_id: str) -> tuple[Answer, Route | None, str]:
+        if len(request.body) > events.MAX_REQUEST_BYTES:
+            return events.REQUEST_TOO_LARGE, None, "gateway"
+        match = self._table.match(request.path)
+        route = match.resource.route(request.method) if match else None
+        if match is None or route is None:
+            preflight = self.api.preflights.get(match.resource.path) if match and request.method == "OPTIONS" else None
+            return (
+                (events.preflight(preflight), None, "cors") if preflight else (events.MISSING_ROUTE, None, "no route")
+            )
+        exchange = Exchange(request, request_id, match, route)
+        for step in self._steps:
+            refusal = await step(exchange)
+            if refusal is not None:
+                return refusal, route, getattr(step, "__name__", type(step).__name__)
+        return await self._integration(exchange), route, route.function
+
+    def _unrouted(self, request: HttpRequest, match: Match | None) -> tuple[Answer, Route | None, str]:
+        """A CORS preflight on a declared path (SAM's OPTIONS mock), otherwise API Gateway's 403."""
+        preflight = self.api.preflights.get(match.resource.path) if match and request.method == "OPTIONS" else None
+        if preflight is not None:
+            return events.preflight(preflight), None, "cors preflight"
+        return events.MISSING_ROUTE, None, "no route"
+
+
+# ---- HTTP (ASGI) --------------------------------------------------------------------------------------------
+
+
+class GatewayApp:
+    """The ASGI application: every HTTP request, whatever its path and method, goes to the gateway, which answers
+    as API Gateway would (starlette parses requests and writes responses). WebSocket APIs will plug in here."""
+
+    def __init__(self, gateway: RestGateway) -> None:
+        self.gateway = gateway
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            raise RuntimeError(f"the local gateway does not serve {scope['type']} connections yet")
+        request = Request(scope, receive)
+        response = await self.respond(request)
+        await response(scope, receive, send)
+
+    async def respond(self, request: Request) -> Response:
+        started = time.perf_counter()
+        declared = request.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > events.MAX_REQUEST_BYTES:  # refused unread, as API Gateway does
+            return _starlette_response(self.gateway.render(events.REQUEST_TOO_LARGE, None, str(uuid.uuid4())))
+        http = await _http_request(request)
+        response, target = await self.gateway.handle(http)
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        log.info("%s %s -> %s %d %.1f ms", http.method, http.path, target, response.status, elapsed_ms)
+        return _starlette_response(response)
+
+
+async def _http_request(request: Request) -> HttpRequest:
+    body = await request.body()
+    server = request.scope.get("server") or ("127.0.0.1", 80)
+    return HttpRequest(
+        method=request.method,
+        path=request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
+        query_string=request.scope.get("query_string", b"").decode("latin-1"),
+        headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
+        body=body,
+        source_ip=request.client.host if request.client else "127.0.0.1",
+        protocol=f"HTTP/{request.scope.get('http_version', '1.1')}",
+        scheme=request.url.scheme,
+        port=int(server[1] or 80),
+    )
+
+
+def _starlette_response(response: HttpResponse) -> Response:
+    answer = Response(content=response.body, status_code=response.status)
+    answer.raw_headers.extend(
+        (name.encode("latin-1", "replace"), value.encode("latin-1", "replace")) for name, value in response.headers
+    )
+    return answer
+
+
+# ---- serving ------------------------------------------------------------------------------------------------
+
+
+class LocalApi:
+    """The gateway of a started ``Local`` served over HTTP on ``host:port`` (0 picks a free port)."""
+
+    def __init__(self, local: Local, host: str = "127.0.0.1", port: int = 3000, steps: Sequence[Step] = ()) -> None:
+        self.local = local
+        self.gateway = RestGateway.for_local(local, steps)
+        self._socket = _listening_socket(host, port)
+        bound_host, bound_port = self._socket.getsockname()[:2]
+        self.url = (
+            f"http://{bound_host}:{bound_port}" if ":" not in bound_host else f"http://[{bound_host}]:{bound_port}"
+        )
+        config = uvicorn.Config(
+            GatewayApp(self.gateway),
+            log_config=None,
+            log_level="warning",
+            access_log=False,  # one line per request comes from the gateway itself
+            lifespan="off",
+            server_header=False,
+            timeout_graceful_shutdown=3,
+        )
+        self._server = uvicorn.Server(config)
+        self._thread: threading.Thread | None = None
+
+    def run(self) -> None:
+        """Serve until Ctrl-C (SIGINT) or SIGTERM; uvicorn handles the signals in the main thread."""
+        self._server.run(sockets=[self._socket])
+
+    def start(self) -> None:
+        """Serve from a background thread; returns once the server accepts connections."""
+        self._thread = threading.Thread(target=self.run, name="local-gateway", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the local gateway did not start")
+            time.sleep(0.01)
+
+    def stop(self) -> None:
+        """Stop serving, then stop the local stack (moto) and give back the process environment."""
+        self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._socket.close()
+        self.local.close()
+
+
+def _listening_socket(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY on accepted connections only for sockets that say so, and
+    # without it a response's header and body writes wait out the client's delayed ACK (~40 ms per request).
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)  # listening before uvicorn starts: early clients wait in the backlog instead of failing
+    return sock
+
+
+def serve_in_background(
+    port: int = 0, host: str = "127.0.0.1", *, local: Local | None = None, **start_options: Any
+) -> tuple[str, Callable[[], None]]:
+    """Start the gateway in this process on a free port (or ``port``); returns its base URL and a stop function.
+
+    ``start_options`` go to ``start_local`` (``template_path``, ``seed``, ...) unless a started ``local`` is given.
+    """
+    from local.gateway.boot import start_local
+
+    local = local or start_local(**start_options)
+    try:
+        api = LocalApi(local, host, port)
+        api.start()
+    except BaseException:
+        local.close()
+        raise
+    return api.url, api.stop

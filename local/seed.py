@@ -1,0 +1,314 @@
+"""Demo data: restaurants in Berlin and Lisbon with real-looking menus (categories, sizes, extras with prices).
+
+Created through the catalog service as an admin, so the data obeys every domain rule (currencies, option groups,
+listing entries) exactly as data created over the API would. Ids are stable across runs (derived from the names),
+and the first restaurant and its first menu item get the ids the sample events in events/ address, so
+``make invoke FN=GetRestaurantFunction EVENT=events/GetRestaurantFunction.json`` finds them.
+
+    python -m local.seed   # seed the table TABLE_NAME points at (AWS_ENDPOINT_URL, credentials from the env)
+
+The local gateway seeds its embedded moto on start; ``python -m local.seed`` is for a deployed dev stage that the
+end-to-end suite should run against (``WAITER_BASE_URL``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import uuid
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from waiter.catalog.service import CatalogService
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The restaurant and menu item events/*.json address.
+SAMPLE_RESTAURANT_ID = "3f2c9a7e5b1d4c8e9a6f0b2d4e6a8c1f"
+SAMPLE_MENU_ITEM_ID = "9b8a7c6d5e4f40318f2e1d0c9b8a7f6e"
+_ID_NAMESPACE = uuid.UUID("5d1c63a6-3f0e-4b55-9a47-6f1f3c2a9e10")
+
+
+@dataclass(frozen=True)
+class SeededRestaurant:
+    id: str
+    name: str
+    city: str
+    cuisines: tuple[str, ...]
+    menu_items: int
+
+
+# ---- shorthand for menus --------------------------------------------------------------------------------------
+
+
+def _choices(*choices: tuple[str, str, int]) -> list[dict[str, Any]]:
+    return [{"id": cid, "name": name, "priceDelta": delta} for cid, name, delta in choices]
+
+
+def size(*choices: tuple[str, str, int]) -> dict[str, Any]:
+    """Exactly one size must be picked."""
+    return {"id": "size", "name": "Size", "minChoices": 1, "maxChoices": 1, "choices": _choices(*choices)}
+
+
+def extras(
+    max_choices: int, *choices: tuple[str, str, int], group_id: str = "extras", name: str = "Extras"
+) -> dict[str, Any]:
+    """Up to ``max_choices`` optional add-ons."""
+    return {"id": group_id, "name": name, "minChoices": 0, "maxChoices": max_choices, "choices": _choices(*choices)}
+
+
+def pick_one(group_id: str, name: str, *choices: tuple[str, str, int]) -> dict[str, Any]:
+    return {"id": group_id, "name": name, "minChoices": 1, "maxChoices": 1, "choices": _choices(*choices)}
+
+
+def item(
+    category: str,
+    name: str,
+    description: str,
+    price: int,
+    *groups: dict[str, Any],
+    tags: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    return {
+        "category": category,
+        "name": name,
+        "description": description,
+        "price": {"amount": price, "currency": "EUR"},
+        "dietaryTags": list(tags),
+        "optionGroups": list(groups),
+    }
+
+
+def hours(opens: str, closes: str, days: str = "mon tue wed thu fri sat sun") -> list[dict[str, str]]:
+    return [{"day": day, "opens": opens, "closes": closes} for day in days.split()]
+
+
+PIZZA_SIZES = size(("s", "26 cm", 0), ("m", "32 cm", 250), ("l", "40 cm", 500))
+PIZZA_EXTRAS = extras(
+    4, ("mozzarella", "Extra mozzarella", 150), ("basil", "Fresh basil", 50), ("chili", "Chili oil", 80),
+    ("prosciutto", "Prosciutto crudo", 300), ("olives", "Kalamata olives", 120),
+)  # fmt: skip
+DRINK_SIZES = size(("330", "0.33 l", 0), ("500", "0.5 l", 100))
+
+# ---- the demo restaurants (request bodies, as an admin would POST them) -----------------------------------------
+
+DEMO_RESTAURANTS: list[dict[str, Any]] = [
+    {
+        "restaurant": {
+            "name": "Spree Pizza Werk",
+            "description": "Neapolitan-style pizza from a wood-fired oven by the river.",
+            "cuisines": ["pizza", "italian"],
+            "address": {"line1": "Holzmarktstrasse 25", "city": "Berlin", "postcode": "10243", "country": "DE"},
+            "openingHours": hours("12:00", "23:00"),
+            "currency": "EUR",
+            "taxRateBps": 700,
+            "deliveryFee": 249,
+            "minimumOrder": 1200,
+        },
+        "menu": [
+            item("Pizza", "Margherita", "San Marzano tomatoes, fior di latte, basil.", 950, PIZZA_SIZES, PIZZA_EXTRAS,
+                 tags=("vegetarian",)),
+            item("Pizza", "Diavola", "Spicy salami, tomatoes, mozzarella, chili.", 1250, PIZZA_SIZES, PIZZA_EXTRAS),
+            item("Pizza", "Quattro Formaggi", "Mozzarella, gorgonzola, parmigiano, taleggio.", 1300, PIZZA_SIZES,
+                 tags=("vegetarian",)),
+            item("Pizza", "Funghi e Tartufo", "Mushrooms, truffle cream, thyme.", 1450, PIZZA_SIZES, PIZZA_EXTRAS,
+                 tags=("vegetarian",)),
+            item("Starters", "Burrata", "Burrata with cherry tomatoes and pesto.", 890, tags=("vegetarian",)),
+            item("Starters", "Focaccia", "Rosemary focaccia with olive oil.", 490, tags=("vegan",)),
+            item("Salads", "Rucola", "Rocket, parmigiano, cherry tomatoes, balsamic.", 790,
+                 extras(2, ("chicken", "Grilled chicken", 300), ("burrata", "Half burrata", 350)),
+                 tags=("vegetarian",)),
+            item("Desserts", "Tiramisu", "Mascarpone, espresso, savoiardi.", 650, tags=("vegetarian",)),
+            item("Drinks", "San Pellegrino", "Sparkling mineral water.", 290, DRINK_SIZES, tags=("vegan",)),
+            item("Drinks", "Aranciata", "Italian orange soda.", 320, DRINK_SIZES, tags=("vegan",)),
+        ],
+    },
+    {
+        "restaurant": {
+            "name": "Kiez Ramen",
+            "description": "Slow-simmered broths and hand-pulled noodles in Kreuzberg.",
+            "cuisines": ["japanese", "ramen"],
+            "address": {"line1": "Oranienstrasse 180", "city": "Berlin", "postcode": "10999", "country": "DE"},
+            "openingHours": hours("11:30", "22:30", "tue wed thu fri sat sun"),
+            "currency": "EUR",
+            "taxRateBps": 700,
+            "deliveryFee": 299,
+            "minimumOrder": 1500,
+        },
+        "menu": [
+            item("Ramen", "Tonkotsu", "Pork bone broth, chashu, ajitama, nori.", 1490,
+                 pick_one("noodles", "Noodles", ("thin", "Thin", 0), ("thick", "Thick wavy", 0)),
+                 extras(3, ("egg", "Extra ajitama", 200), ("chashu", "Extra chashu", 350), ("corn", "Butter corn", 150),
+                        ("noodles", "Kaedama (extra noodles)", 250))),
+            item("Ramen", "Shoyu", "Chicken and dashi broth with soy tare.", 1390,
+                 extras(3, ("egg", "Extra ajitama", 200), ("menma", "Menma", 120))),
+            item("Ramen", "Miso Vegan", "Miso and kombu broth, tofu, greens.", 1350,
+                 extras(2, ("tofu", "Extra tofu", 200), ("chili", "Spicy miso bomb", 100)), tags=("vegan",)),
+            item("Small plates", "Gyoza", "Pan-fried pork dumplings.", 690,
+                 pick_one("pieces", "Pieces", ("5", "5 pieces", 0), ("8", "8 pieces", 300))),
+            item("Small plates", "Edamame", "Steamed, with sea salt.", 450, tags=("vegan",)),
+            item("Small plates", "Karaage", "Japanese fried chicken, yuzu mayo.", 790),
+            item("Rice", "Chashu Don", "Rice bowl with torched chashu and egg.", 990),
+            item("Rice", "Onigiri", "Two rice balls: salmon and umeboshi.", 550),
+            item("Drinks", "Ramune", "Japanese lemonade.", 350, tags=("vegan",)),
+            item("Drinks", "Genmaicha", "Roasted rice green tea.", 300, DRINK_SIZES, tags=("vegan",)),
+        ],
+    },
+    {
+        "restaurant": {
+            "name": "Gruene Schuessel",
+            "description": "Plant-based bowls, wraps and smoothies.",
+            "cuisines": ["vegan", "bowls"],
+            "address": {"line1": "Kastanienallee 12", "city": "Berlin", "postcode": "10435", "country": "DE"},
+            "openingHours": hours("10:00", "21:00", "mon tue wed thu fri sat"),
+            "currency": "EUR",
+            "taxRateBps": 700,
+            "deliveryFee": 199,
+            "minimumOrder": 1000,
+        },
+        "menu": [
+            item("Bowls", "Falafel Bowl", "Falafel, hummus, tabbouleh, pickled cabbage.", 1090,
+                 pick_one("base", "Base", ("quinoa", "Quinoa", 0), ("rice", "Brown rice", 0), ("greens", "Greens", 0)),
+                 extras(3, ("avocado", "Avocado", 200), ("halloumi-vegan", "Vegan halloumi", 250),
+                        ("seeds", "Toasted seeds", 80)), tags=("vegan",)),
+            item("Bowls", "Teriyaki Tofu Bowl", "Glazed tofu, edamame, carrots, sesame.", 1150,
+                 pick_one("base", "Base", ("rice", "Sushi rice", 0), ("soba", "Soba noodles", 100)), tags=("vegan",)),
+            item("Bowls", "Buddha Bowl", "Roasted sweet potato, chickpeas, tahini.", 1050, tags=("vegan",)),
+            item("Wraps", "Hummus Wrap", "Hummus, grilled vegetables, rocket.", 850, tags=("vegan",)),
+            item("Wraps", "Tempeh Wrap", "Smoked tempeh, slaw, chipotle mayo.", 890, tags=("vegan",)),
+            item("Smoothies", "Green Machine", "Spinach, mango, banana, ginger.", 590,
+                 size(("300", "300 ml", 0), ("500", "500 ml", 150)),
+                 extras(2, ("protein", "Pea protein", 100), ("chia", "Chia seeds", 60)), tags=("vegan",)),
+            item("Smoothies", "Berry Blast", "Strawberry, blueberry, oat milk.", 590,
+                 size(("300", "300 ml", 0), ("500", "500 ml", 150)), tags=("vegan",)),
+            item("Sweets", "Raw Brownie", "Dates, cacao, walnuts.", 390, tags=("vegan", "gluten-free")),
+        ],
+    },
+    {
+        "restaurant": {
+            "name": "Tasca da Graca",
+            "description": "Portuguese home cooking and grilled fish from the Graca hill.",
+            "cuisines": ["portuguese", "seafood"],
+            "address": {"line1": "Rua da Graca 45", "city": "Lisbon", "postcode": "1170-166", "country": "PT"},
+            "openingHours": hours("12:00", "23:30", "mon tue wed thu fri sat"),
+            "currency": "EUR",
+            "taxRateBps": 1300,
+            "deliveryFee": 199,
+            "minimumOrder": 1500,
+        },
+        "menu": [
+            item("Mains", "Bacalhau a Bras", "Salt cod, straw potatoes, egg, olives.", 1450),
+            item("Mains", "Grilled Sardines", "Charcoal-grilled sardines with peppers.", 1250,
+                 pick_one("side", "Side", ("potatoes", "Boiled potatoes", 0), ("salad", "Mixed salad", 0),
+                          ("rice", "Tomato rice", 150))),
+            item("Mains", "Arroz de Marisco", "Seafood rice for sharing.", 2490,
+                 pick_one("portion", "Portion", ("1", "For one", 0), ("2", "For two", 1800))),
+            item("Mains", "Bitoque", "Steak with fried egg, fries and rice.", 1390,
+                 pick_one("doneness", "Doneness", ("rare", "Rare", 0), ("medium", "Medium", 0),
+                          ("well", "Well done", 0)),
+                 extras(2, ("egg", "Extra egg", 100), ("sauce", "Extra garlic sauce", 80))),
+            item("Starters", "Caldo Verde", "Kale and potato soup with chourico.", 490),
+            item("Starters", "Pica-pau", "Beef strips in beer and pickle sauce.", 890),
+            item("Starters", "Queijo da Serra", "Soft sheep cheese with bread.", 950, tags=("vegetarian",)),
+            item("Desserts", "Pastel de Nata", "Custard tart, cinnamon.", 180,
+                 pick_one("pack", "Pack", ("1", "One", 0), ("6", "Box of six", 800)), tags=("vegetarian",)),
+            item("Desserts", "Arroz Doce", "Lemon and cinnamon rice pudding.", 390, tags=("vegetarian",)),
+            item("Drinks", "Vinho Verde", "A glass of young green wine.", 450,
+                 size(("glass", "Glass", 0), ("bottle", "Bottle", 1350))),
+        ],
+    },
+    {
+        "restaurant": {
+            "name": "Pizzaria Bairro Alto",
+            "description": "Thin-crust pizza and late-night slices.",
+            "cuisines": ["pizza", "italian"],
+            "address": {"line1": "Rua do Norte 32", "city": "Lisbon", "postcode": "1200-284", "country": "PT"},
+            "openingHours": hours("18:00", "23:59"),
+            "currency": "EUR",
+            "taxRateBps": 1300,
+            "deliveryFee": 149,
+            "minimumOrder": 1000,
+        },
+        "menu": [
+            item("Pizza", "Margherita", "Tomato, mozzarella, basil.", 890, PIZZA_SIZES, PIZZA_EXTRAS,
+                 tags=("vegetarian",)),
+            item("Pizza", "Portuguesa", "Ham, egg, onion, olives, peppers.", 1190, PIZZA_SIZES, PIZZA_EXTRAS),
+            item("Pizza", "Chourico", "Smoked chourico, red onion, mozzarella.", 1150, PIZZA_SIZES, PIZZA_EXTRAS),
+            item("Pizza", "Verdure", "Grilled courgette, aubergine, peppers.", 1090, PIZZA_SIZES,
+                 tags=("vegetarian",)),
+            item("Sides", "Garlic Bread", "With or without cheese.", 450,
+                 pick_one("cheese", "Cheese", ("no", "Without cheese", 0), ("yes", "With cheese", 100)),
+                 tags=("vegetarian",)),
+            item("Sides", "Chicken Wings", "Piri-piri wings.", 790,
+                 pick_one("heat", "Heat", ("mild", "Mild", 0), ("hot", "Hot", 0), ("inferno", "Inferno", 0))),
+            item("Desserts", "Nutella Calzone", "Folded dough, Nutella, icing sugar.", 590, tags=("vegetarian",)),
+            item("Drinks", "Super Bock", "Portuguese lager.", 250, DRINK_SIZES, tags=("vegan",)),
+            item("Drinks", "Sumol", "Passion fruit soda.", 220, tags=("vegan",)),
+        ],
+    },
+]  # fmt: skip
+
+
+def seed_demo_data(service: CatalogService | None = None) -> list[SeededRestaurant]:
+    """Create the demo restaurants and their menus as an admin; returns what was created.
+
+    Uses ``waiter.compose.catalog_service()`` (the table and cursor secret from the environment) unless a service
+    is given. The ``waiter`` package must be importable (the layer on sys.path).
+    """
+    from waiter.catalog.models import MenuItemCreate, RestaurantCreate
+    from waiter.compose import catalog_service
+    from waiter.identity import Principal, Role
+
+    service = service or catalog_service()
+    admin = Principal(user_id="demo-admin", email="admin@demo.waiter", roles=frozenset({Role.ADMIN}))
+    seeded = []
+    for index, demo in enumerate(DEMO_RESTAURANTS):
+        name = demo["restaurant"]["name"]
+        restaurant_id = SAMPLE_RESTAURANT_ID if index == 0 else stable_id(name)
+        restaurant = _assigning(service, restaurant_id).create_restaurant(
+            admin, RestaurantCreate.model_validate(demo["restaurant"])
+        )
+        for position, menu_item in enumerate(demo["menu"]):
+            item_id = SAMPLE_MENU_ITEM_ID if index == position == 0 else stable_id(f"{name}/{menu_item['name']}")
+            _assigning(service, item_id).create_menu_item(
+                admin, restaurant.id, MenuItemCreate.model_validate(menu_item)
+            )
+        seeded.append(
+            SeededRestaurant(
+                id=restaurant.id,
+                name=restaurant.name,
+                city=restaurant.address.city,
+                cuisines=tuple(restaurant.cuisines),
+                menu_items=len(demo["menu"]),
+            )
+        )
+    return seeded
+
+
+def stable_id(name: str) -> str:
+    """An id in the service's format (32 hex digits) that is the same on every run."""
+    return uuid.uuid5(_ID_NAMESPACE, name).hex
+
+
+def _assigning(service: CatalogService, entity_id: str) -> CatalogService:
+    """The same service (store, clock, rules) but handing out ``entity_id`` as the next id."""
+    return replace(service, ids=lambda: entity_id)
+
+
+def main() -> int:
+    if not os.environ.get("TABLE_NAME") or not os.environ.get("CURSOR_SECRET"):
+        print("set TABLE_NAME and CURSOR_SECRET (and AWS credentials) for the table to seed", file=sys.stderr)
+        return 2
+    if os.environ.get("ENVIRONMENT") == "prod":
+        print("refusing to seed demo data into prod", file=sys.stderr)
+        return 2
+    sys.path.insert(0, str(ROOT / "layers" / "common"))
+    for restaurant in seed_demo_data():
+        print(f"{restaurant.id}  {restaurant.name} ({restaurant.city}), {restaurant.menu_items} menu items")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
