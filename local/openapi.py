@@ -47,19 +47,92 @@ def generate() -> dict[str, Any]:
             on_conflict="error",
         )
         spec = json.loads(merger.get_openapi_merge_json_schema())
-    return _finish(spec, Problem.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}"))
+    problem = Problem.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
+    return _finish(spec, problem, _authorizers())
 
 
-def _finish(spec: dict[str, Any], problem_schema: dict[str, Any]) -> dict[str, Any]:
+def _authorizers() -> dict[tuple[str, str], str]:
+    """Which authorizer guards each (METHOD, path): the event's own ``Auth.Authorizer`` or the API's default."""
+    from local.template import api_properties, api_routes
+
+    found: dict[tuple[str, str], str] = {}
+    for route in api_routes():
+        default = (api_properties(route.api).get("Auth") or {}).get("DefaultAuthorizer", "NONE")
+        auth = (route.event.get("Auth") or {}).get("Authorizer", default)
+        found[route.method, route.path] = str(auth)
+    return found
+
+
+# How each template authorizer appears in the document, so Swagger UI's "Authorize" works.
+SECURITY_SCHEMES = {
+    "CognitoAuthorizer": (
+        "cognito",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "JWT",
+            "description": "The idToken from POST /v1/auth/login (Cognito), sent as `Authorization: Bearer <idToken>`.",
+        },
+    ),
+    "PartnerKeyAuthorizer": (
+        "partnerKey",
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-Api-Key",
+            "description": "A partner API key of one restaurant (`wtr_...`), from POST /v1/restaurants/{id}/api-keys.",
+        },
+    ),
+}
+
+# API Gateway answers a rejected credential itself, with its own body, before any function runs.
+GATEWAY_MESSAGE = {
+    "type": "object",
+    "properties": {"message": {"type": ["string", "null"]}},
+    "description": "API Gateway's own answer (authorizer rejections, throttling, unknown routes).",
+}
+
+
+def _secure(spec: dict[str, Any], authorizers: dict[tuple[str, str], str]) -> None:
+    problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    gateway = {"schema": {"$ref": "#/components/schemas/GatewayMessage"}}
+    for path, path_item in spec["paths"].items():
+        for method, operation in path_item.items():
+            authorizer = authorizers.get((method.upper(), path), "NONE")
+            if authorizer == "NONE":
+                operation["security"] = []
+                continue
+            scheme = SECURITY_SCHEMES[authorizer][0]
+            operation["security"] = [{scheme: []}]
+            responses = operation.setdefault("responses", {})
+            for status, text in (("401", "Missing or invalid credentials"), ("403", "Not allowed")):
+                content = responses.setdefault(status, {"description": text}).setdefault("content", {})
+                content.setdefault("application/problem+json", problem)
+                content["application/json"] = gateway
+            if scheme == "partnerKey":
+                responses["429"] = {
+                    "description": "Over the key's rate (Too Many Requests) or daily quota (Limit Exceeded)",
+                    "content": {"application/json": gateway},
+                }
+    spec["components"]["securitySchemes"] = dict(SECURITY_SCHEMES.values())
+
+
+def _finish(
+    spec: dict[str, Any], problem_schema: dict[str, Any], authorizers: dict[tuple[str, str], str]
+) -> dict[str, Any]:
     for path_item in spec.get("paths", {}).values():
         for operation in path_item.values():
-            operation.get("responses", {}).pop("422", None)
+            responses = operation.get("responses", {})
+            if "HTTPValidationError" in json.dumps(responses.get("422", {})):
+                responses.pop("422")
     schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(unused, None)
     for name, schema in problem_schema.pop("$defs", {}).items():
         schemas[name] = schema
     schemas["Problem"] = problem_schema
+    schemas["GatewayMessage"] = GATEWAY_MESSAGE
+    _secure(spec, authorizers)
     spec["servers"] = [{"url": "/"}]
     spec["paths"] = dict(sorted(spec["paths"].items()))
     spec["components"]["schemas"] = dict(sorted(schemas.items()))
