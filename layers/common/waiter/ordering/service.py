@@ -50,7 +50,9 @@ class OrderingStore(Protocol):
         self, restaurant_id: str, item_ids: Collection[str], *, discount_code: str | None, customer_id: str
     ) -> PricingInputsLike: ...
     def create_discount(self, code: DiscountCode) -> None: ...
-    def place_order(self, order: Order, *, cart_version: int, priced_items: dict[str, int], use_code: bool) -> None: ...
+    def place_order(
+        self, order: Order, *, cart_version: int, restaurant_version: int, priced_items: dict[str, int], use_code: bool
+    ) -> None: ...
     def get_order(self, order_id: str) -> Order | None: ...
     def save_order(self, order: Order, *, expected_version: int) -> None: ...
     def customer_orders(
@@ -195,7 +197,8 @@ class OrderingService:
         if cart is None or not cart.lines:
             raise Conflict("your cart at this restaurant is empty", extra={"cart": None})
         priced, inputs = self._price(cart, fulfilment=data.fulfilment, tip=data.tip)
-        self._open_restaurant(inputs.restaurant, data.restaurant_id)
+        restaurant = self._open_restaurant(inputs.restaurant, data.restaurant_id)
+        pricing.check_tip(data.tip, subtotal=priced.subtotal)  # setting a tip above the subtotal is refused (400)
         if priced.total != data.expected_total:
             raise Conflict(
                 f"the total is now {priced.total}, not {data.expected_total}; review the cart and confirm",
@@ -209,7 +212,13 @@ class OrderingService:
         versions = {item_id: inputs.menu[item_id].version for item_id in counted}
         use_code = bool(order.discount_code and inputs.discount and inputs.discount.once_per_customer)
         try:
-            self.store.place_order(order, cart_version=cart.version, priced_items=versions, use_code=use_code)
+            self.store.place_order(
+                order,
+                cart_version=cart.version,
+                restaurant_version=restaurant.version,
+                priced_items=versions,
+                use_code=use_code,
+            )
         except Conflict:
             fresh = self.store.get_cart(customer, data.restaurant_id)
             repriced = self._price(fresh, fulfilment=data.fulfilment, tip=data.tip)[0] if fresh else None

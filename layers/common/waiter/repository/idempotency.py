@@ -2,8 +2,9 @@
 
 Powertools does the hard parts (an atomic in-progress marker, payload validation by hash, replaying the stored
 result, expiry); this module only points it at Waiter's table (``PK``/``SK``, TTL attribute ``expiresAt``) and
-turns its exceptions into domain errors. Records for every protocol share one scope, so a retried checkout is
-recognised whether it came over REST or GraphQL.
+turns its exceptions into domain errors. Powertools puts the Lambda function's name into each key, so keys are
+scoped per function as well as per customer: a protocol adapter that checks out from another function keeps its
+own records.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Carts, discount codes and orders in the single table.
 
 Checkout is one ``TransactWriteItems``: the order is created if absent, the cart is deleted under its version,
-every ordered menu item is checked to be available at the version that was priced, and a once-per-customer
+the restaurant and every ordered menu item are checked to be active/available at the versions that were priced,
+and a once-per-customer
 discount code is marked used. Either all of it happens or none of it.
 """
 
@@ -139,8 +140,17 @@ class OrderingRepository:
 
     # ---- orders ---------------------------------------------------------------------------------------------
 
-    def place_order(self, order: Order, *, cart_version: int, priced_items: dict[str, int], use_code: bool) -> None:
-        """The checkout transaction (see the module docstring). ``priced_items`` maps item ids to priced versions."""
+    def place_order(
+        self,
+        order: Order,
+        *,
+        cart_version: int,
+        restaurant_version: int,
+        priced_items: dict[str, int],
+        use_code: bool,
+    ) -> None:
+        """The checkout transaction (see the module docstring). ``priced_items`` maps item ids to priced versions;
+        the restaurant must still be active at the version whose tax rate, fees and minimum were priced."""
         writes: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
@@ -155,6 +165,14 @@ class OrderingRepository:
                     "Key": serialize(keys.cart(order.customer_id, order.restaurant_id)),
                     "ConditionExpression": "version = :v",
                     "ExpressionAttributeValues": serialize({":v": cart_version}),
+                }
+            },
+            {
+                "ConditionCheck": {
+                    "TableName": self._table,
+                    "Key": serialize(keys.restaurant(order.restaurant_id)),
+                    "ConditionExpression": "active = :yes AND version = :v",
+                    "ExpressionAttributeValues": serialize({":yes": True, ":v": restaurant_version}),
                 }
             },
         ]
