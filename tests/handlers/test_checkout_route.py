@@ -9,7 +9,7 @@ import pytest
 from tests.handlers import api
 from tests.handlers import ordering_fixtures as o
 from tests.handlers.ordering_fixtures import Shop
-from waiter.catalog.models import MenuItemPatch
+from waiter.catalog.models import MenuItemPatch, RestaurantPatch
 from waiter.compose import catalog_service, ordering_service
 from waiter.identity import Principal, Role
 from waiter.ordering.models import CartItemAdd, Order
@@ -484,3 +484,26 @@ def test_each_operation_makes_a_fixed_small_number_of_dynamodb_calls_and_never_s
 
     assert "Scan" not in calls.every
     assert len(calls.every) == 3 + 2 + 6 + 1 + 1 + 3 + 2
+
+
+def test_a_restaurant_change_during_the_checkout_cancels_the_transaction(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tax rate, fees and minimum were priced at one restaurant version: a change before the transaction
+    runs refuses the order instead of charging stale totals."""
+    seen = _fill_cart(shop)
+    store = ordering_service().store
+    real_place_order = store.place_order
+
+    def place_order_after_a_tax_change(order: Order, **kwargs: Any) -> None:
+        catalog_service().update_restaurant(ADMIN, shop.id, RestaurantPatch.model_validate({"taxRateBps": 2000}))
+        real_place_order(order, **kwargs)
+
+    monkeypatch.setattr(store, "place_order", place_order_after_a_tax_change)
+
+    reply = o.checkout(o.checkout_body(shop.id, seen["total"]), key="k")
+
+    assert reply.status == 409
+    assert reply.body["cart"]["total"] != seen["total"]
+    assert o.orders_of("customer-1") == []
+    assert o.stored_cart("customer-1", shop.id) is not None
