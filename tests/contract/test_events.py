@@ -1,51 +1,84 @@
-"""events/: a sample API Gateway REST proxy event (payload v1) for every function, usable with
-`sam local invoke -e` and `make invoke`. Each is a valid event for a route of the function it is named after,
-and invoking it against moto answers as documented, never with a 5xx. The DynamoDB calls each invocation makes
-must all be allowed by the function's policy in template.yaml.
+"""events/: a sample event for every function, usable with `sam local invoke -e` and `make invoke`. API functions
+get API Gateway REST proxy events (payload v1); Lambda authorizers get the REQUEST authorizer event API Gateway
+sends them. Each event is valid for a route of the function it is named after, carries the caller that route's
+authorizer lets through (tests/contract/access.py), and invoking it against moto, holding what the events address
+(tests/contract/samples.py), answers as documented, never with a 5xx. Every AWS call an invocation makes must be
+allowed by the function's policy in template.yaml (with the environment the template gives the function, every
+reference standing for the moto resource), and between them a function's events must use every grant of its
+policy, so that nothing is granted for nothing.
 
-Naming: events/<LogicalId>.json is the function's main (successful) call; events/<LogicalId>-<case>.json are
-other cases, with the status they must produce listed in CASE_STATUS below.
+Naming: events/<LogicalId>.json is the function's main call, which succeeds (2xx; an Allow for an authorizer)
+unless EXPECTED_STATUS says why it cannot as a static sample; events/<LogicalId>-<case>.json are other cases,
+each with the status (or authorizer outcome) it must produce listed below.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pytest
-from aws_lambda_powertools.utilities.parser.models import APIGatewayProxyEventModel
+from aws_lambda_powertools.utilities.parser.models import ApiGatewayAuthorizerRequest, APIGatewayProxyEventModel
+from moto import mock_aws
 
-from tests.contract.permissions import policy_table_actions
-from tests.contract.template_facts import EventFile, event_files, function_dir, functions, template_routes
-from tests.support import ADMIN, call
-from waiter.catalog.models import MenuItemCreate, RestaurantCreate
-from waiter.catalog.service import CatalogService
-from waiter.identity import principal_from_claims
-from waiter.repository.catalog import CatalogRepository
+from local.template import table_definition
+from tests.contract import samples
+from tests.contract.access import DEFAULT_AUTHORIZER, NONE, PARTNER_AUTHORIZER
+from tests.contract.aws_calls import Recorder, recording
+from tests.contract.moto_stack import MotoStack, stack_for
+from tests.contract.permissions import Grants, allowed, exercised, service_grants
+from tests.contract.template_facts import (
+    EventFile,
+    authorizer_functions,
+    event_files,
+    function_dir,
+    functions,
+    route_auth,
+    template_routes,
+)
+from tests.support import LambdaContext, call, load_function
+from waiter import compose
+from waiter.accounts.cognito import cognito_client
+from waiter.partners.usage_plans import apigateway_client
 from waiter.repository.dynamo import dynamodb_client
 from waiter.settings import get_settings
 
-# The restaurant and menu item the sample events address; the test table holds both before each invocation.
-RESTAURANT_ID = "3f2c9a7e5b1d4c8e9a6f0b2d4e6a8c1f"
-ITEM_ID = "9b8a7c6d5e4f40318f2e1d0c9b8a7f6e"
-
-CASE_STATUS = {
+EXPECTED_STATUS = {
+    # other cases
     "ListRestaurantsFunction-all.json": 200,
     "GetRestaurantFunction-unknown.json": 404,
     "CreateRestaurantFunction-anonymous.json": 403,
     "CreateRestaurantFunction-invalid.json": 400,
     "UpdateRestaurantFunction-stale.json": 412,
     "ApiDocsFunction-docs.json": 200,
+    "UpdateRestaurantFunction-cuisines.json": 200,  # moves its listing entries: deletes the stale ones
+    "ListRestaurantOrdersFunction-all.json": 200,  # no status filter: the kitchen view of every order (GSI2)
+    "PartnerListOrdersFunction-all.json": 200,  # likewise, for the partner key's restaurant
+    # main calls a static sample cannot make successfully
+    # a sample cannot know the e-mailed code: "wrong or expired" on body.code (as for an unknown address)
+    "AuthConfirmFunction.json": 400,
+    "AuthRefreshFunction.json": 401,  # refresh tokens come from a sign-in; a sample's is expired or revoked
+}
+# What an authorizer answers: "Allow" / "Deny" (a policy), or "Unauthorized" (it raises, API Gateway answers 401).
+AUTHORIZER_OUTCOME = {
+    "PartnerAuthorizerFunction-unknown.json": "Unauthorized",  # a well-formed key that was never issued
 }
 
 EVENTS = event_files()
 MAIN_EVENTS = [e for e in EVENTS if e.case is None]
+AUTHORIZERS = authorizer_functions()  # {function: authorizer name}
 
 
 def _ids(files: list[EventFile]) -> list[str]:
     return [f.name for f in files]
+
+
+def _is_authorizer(event_file: EventFile) -> bool:
+    return event_file.function in AUTHORIZERS
 
 
 # ---- coverage -------------------------------------------------------------------------------------------------
@@ -61,26 +94,40 @@ def test_every_event_file_is_named_after_a_function(event_file: EventFile) -> No
     assert event_file.function in functions(), f"{event_file.name}: no function {event_file.function} in template"
 
 
-def test_every_case_event_states_the_status_it_produces() -> None:
+def test_every_case_event_states_the_outcome_it_produces() -> None:
     cases = {e.name for e in EVENTS if e.case is not None}
-    assert cases == set(CASE_STATUS), "list each events/<LogicalId>-<case>.json in CASE_STATUS (and only those)"
+    stated = {name for name in [*EXPECTED_STATUS, *AUTHORIZER_OUTCOME] if "-" in name}
+    assert cases == stated, "list each events/<LogicalId>-<case>.json in EXPECTED_STATUS or AUTHORIZER_OUTCOME"
+    assert {n for n in EXPECTED_STATUS if "-" not in n} <= {e.name for e in MAIN_EVENTS}
+    assert all(n.split("-")[0].removesuffix(".json") in AUTHORIZERS for n in AUTHORIZER_OUTCOME)
 
 
 # ---- shape ----------------------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("event_file", EVENTS, ids=_ids(EVENTS))
-def test_event_is_a_valid_rest_proxy_event(event_file: EventFile) -> None:
+def test_event_is_a_valid_event_of_its_kind(event_file: EventFile) -> None:
     event = event_file.load()
-    parsed = APIGatewayProxyEventModel.model_validate(event)  # Powertools' schema of the REST proxy payload v1
     context = event["requestContext"]
     assert context["httpMethod"] == event["httpMethod"]
     assert context["resourcePath"] == event["resource"]
     assert context["path"] == f"/{context['stage']}{event['path']}"
     assert {k: [v] for k, v in event["headers"].items()} == event["multiValueHeaders"]
     query = event["queryStringParameters"]
+    if _is_authorizer(event_file):
+        parsed = ApiGatewayAuthorizerRequest.model_validate(event)  # Powertools' schema of the REQUEST event
+        assert parsed.type == "REQUEST"
+        arn = f"arn:aws:execute-api:us-east-1:{context['accountId']}:{context['apiId']}/{context['stage']}"
+        assert event["methodArn"] == f"{arn}/{event['httpMethod']}{event['path']}"
+        assert "authorizer" not in context, "the authorizer runs before there is any authorizer context"
+        assert event["multiValueQueryStringParameters"] == {k: [v] for k, v in query.items()}
+        return
+    proxy = APIGatewayProxyEventModel.model_validate(event)  # Powertools' schema of the REST proxy payload v1
     assert event["multiValueQueryStringParameters"] == ({k: [v] for k, v in query.items()} if query else None)
-    assert parsed.isBase64Encoded is False
+    assert proxy.isBase64Encoded is False
+    if event["body"] is not None:
+        json.loads(event["body"])
+        assert event["headers"]["Content-Type"] == "application/json"
 
 
 @pytest.mark.parametrize("event_file", EVENTS, ids=_ids(EVENTS))
@@ -99,82 +146,142 @@ def test_event_path_is_its_resource_with_the_path_parameters_filled_in(event_fil
 def test_event_targets_a_route_of_the_function_it_is_named_after(event_file: EventFile) -> None:
     event = event_file.load()
     route = (event["httpMethod"], event["resource"])
+    if _is_authorizer(event_file):
+        authorizer = AUTHORIZERS[event_file.function]
+        assert route_auth()[route].authorizer == authorizer, f"{route} is not behind {authorizer}"
+        return
     assert template_routes().get(route) == event_file.function, f"{route} is not a route of {event_file.function}"
 
 
 @pytest.mark.parametrize("event_file", MAIN_EVENTS, ids=_ids(MAIN_EVENTS))
-def test_main_events_of_management_routes_come_from_an_admin(event_file: EventFile) -> None:
+def test_main_events_come_from_a_caller_their_routes_authorizer_lets_through(event_file: EventFile) -> None:
     event = event_file.load()
-    if event["httpMethod"] == "GET":
-        assert event["requestContext"]["authorizer"] is None, "public reads are sent anonymously"
+    headers = event["headers"]
+    if _is_authorizer(event_file):
+        assert headers.get("X-Api-Key") == samples.API_KEY, "the sample partner key"
         return
-    assert event["requestContext"]["authorizer"] == {"claims": ADMIN}
+    authorizer = route_auth()[(event["httpMethod"], event["resource"])].authorizer
+    context = event["requestContext"]["authorizer"]
+    if authorizer == NONE:
+        assert context is None, "public routes are called anonymously"
+        assert "Authorization" not in headers
+        assert "X-Api-Key" not in headers
+    elif authorizer == DEFAULT_AUTHORIZER:
+        assert context is not None
+        assert context["claims"] in samples.CALLERS.values(), "claims of a sample caller (tests/contract/samples.py)"
+        assert headers["Authorization"].startswith("Bearer ")
+    else:
+        assert authorizer == PARTNER_AUTHORIZER
+        assert context == samples.PARTNER_CONTEXT, "the context PartnerAuthorizerFunction returns for the sample key"
+        assert headers["X-Api-Key"] == samples.API_KEY
 
 
 # ---- invocation against moto -------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def catalog(table: str) -> None:
-    """The restaurant and menu item the events address, created through the domain with the events' ids."""
-    settings = get_settings()
-    store = CatalogRepository(settings.table_name, settings.cursor_secret)
-    admin = principal_from_claims(ADMIN)
-    restaurant = _body("CreateRestaurantFunction.json")
-    item = _body("CreateMenuItemFunction.json")
-    CatalogService(store, ids=lambda: RESTAURANT_ID).create_restaurant(
-        admin, RestaurantCreate.model_validate(restaurant)
-    )
-    CatalogService(store, ids=lambda: ITEM_ID).create_menu_item(
-        admin, RESTAURANT_ID, MenuItemCreate.model_validate(item)
-    )
+def _forget_process_state() -> None:
+    """Drop the settings and services a warm Lambda process keeps, so the next call reads the environment afresh.
+    The AWS clients stay: moto intercepts every client made after it was imported, whichever mock is active, and
+    making a client costs about as much as a whole invocation (`_clients_made_under_moto`)."""
+    get_settings.cache_clear()
+    for name in dir(compose):
+        cached = getattr(compose, name)
+        if callable(getattr(cached, "cache_clear", None)):
+            cached.cache_clear()
 
 
-def _body(name: str) -> dict[str, Any]:
-    event = next(e for e in EVENTS if e.name == name).load()
-    body: dict[str, Any] = json.loads(event["body"])
-    return body
+@pytest.fixture(scope="module", autouse=True)
+def _clients_made_under_moto() -> Iterator[None]:
+    """The functions' AWS clients, made anew once moto is imported (this module imports it) and dropped after."""
+    for client in (dynamodb_client, cognito_client, apigateway_client):
+        client.cache_clear()
+    yield
+    for client in (dynamodb_client, cognito_client, apigateway_client):
+        client.cache_clear()
 
 
-# TransactWriteItems is authorised per item, as the underlying single-item action (DynamoDB developer guide,
-# "Using IAM with DynamoDB transactions").
-_TRANSACT_ACTIONS = {
-    "Put": "PutItem",
-    "Update": "UpdateItem",
-    "Delete": "DeleteItem",
-    "ConditionCheck": "ConditionCheckItem",
-}
+@contextmanager
+def _stack(event_file: EventFile) -> Iterator[MotoStack]:
+    """A fresh moto holding the table and what the function needs of the rest of the template's stack, with
+    everything the sample events address (tests/contract/samples.py); the sample order for functions of order
+    routes."""
+    table = os.environ["TABLE_NAME"]
+    with mock_aws():
+        _forget_process_state()
+        try:
+            dynamodb_client().create_table(TableName=table, **table_definition())
+            stack = stack_for(event_file.function, table)
+            orders = any("/orders" in path for (_, path), f in template_routes().items() if f == event_file.function)
+            samples.seed(stack, table, os.environ["CURSOR_SECRET"].encode(), orders=orders)
+            yield stack
+        finally:
+            _forget_process_state()
 
 
-@pytest.fixture
-def dynamodb_calls(catalog: None) -> Iterator[set[str]]:
-    """The IAM actions of every DynamoDB call made while the test runs (after the catalog is seeded)."""
-    actions: set[str] = set()
-
-    def record(model: Any, params: dict[str, Any], **_: Any) -> None:
-        if model.name == "TransactWriteItems":
-            for entry in params.get("TransactItems", []):
-                actions.update(f"dynamodb:{_TRANSACT_ACTIONS[kind]}" for kind in entry)
+def _invoke(event_file: EventFile, stack: MotoStack, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Recorder]:
+    """Run the function on the event with the environment the template gives it; its result and its AWS calls."""
+    for name, value in stack.environment(event_file.function).items():
+        monkeypatch.setenv(name, value)
+    _forget_process_state()
+    module = load_function(function_dir(event_file.function))
+    with recording(dynamodb_client(), cognito_client(), apigateway_client()) as recorder:
+        if _is_authorizer(event_file):
+            try:
+                result: Any = module.lambda_handler(event_file.load(), LambdaContext())
+            except Exception as error:  # API Gateway's contract: raising "Unauthorized" means 401
+                result = str(error)
         else:
-            actions.add(f"dynamodb:{model.name}")
-
-    events = dynamodb_client().meta.events
-    events.register("before-parameter-build.dynamodb", record, unique_id="contract-recorder")
-    yield actions
-    events.unregister("before-parameter-build.dynamodb", unique_id="contract-recorder")
+            result = call(function_dir(event_file.function), event_file.load())
+    return result, recorder
 
 
-@pytest.mark.parametrize("event_file", EVENTS, ids=_ids(EVENTS))
-def test_invoking_the_event_answers_as_documented_within_the_functions_permissions(
-    event_file: EventFile, dynamodb_calls: set[str]
+def _wrong_outcome(event_file: EventFile, result: Any) -> str | None:
+    """What is wrong with the result of invoking ``event_file``, or None."""
+    if _is_authorizer(event_file):
+        outcome = AUTHORIZER_OUTCOME.get(event_file.name, "Allow")
+        if outcome == "Unauthorized":
+            return None if result == "Unauthorized" else f"expected it to raise Unauthorized, got {result}"
+        effects = [s["Effect"] for s in result["policyDocument"]["Statement"]] if isinstance(result, dict) else result
+        return None if effects == [outcome] else f"expected {outcome}, got {effects}"
+    status, _, body = result
+    expected = EXPECTED_STATUS.get(event_file.name)
+    ok = status == expected if expected is not None else 200 <= status < 300
+    return None if ok else f"status {status} (expected {expected or '2xx'}): {body}"
+
+
+@pytest.mark.parametrize("logical_id", sorted(functions()))
+def test_invoking_the_functions_events_answers_as_documented_using_exactly_its_permissions(
+    logical_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    status, _, body = call(function_dir(event_file.function), event_file.load())
-    assert status < 500, body
-    if event_file.case is None:
-        assert 200 <= status < 300, body
-    else:
-        assert status == CASE_STATUS[event_file.name], body
-    allowed = policy_table_actions(event_file.function)
-    assert dynamodb_calls - allowed == set(), f"calls {event_file.function}'s policy does not allow"
-    if event_file.case is None:  # the recorder sees the main calls: table functions touch the table, others not
-        assert bool(dynamodb_calls) == bool(allowed)
+    """Each event of the function, invoked in a fresh stack, answers as documented and makes only calls the policy
+    allows; and between them, the events use every grant of the policy (so none is granted for nothing)."""
+    problems: list[str] = []
+    used: Grants = {}
+    granted: Grants = {}
+    for event_file in (e for e in EVENTS if e.function == logical_id):
+        with _stack(event_file) as stack:
+            result, recorder = _invoke(event_file, stack, monkeypatch)
+            wrong = _wrong_outcome(event_file, result)
+            problems += [f"{event_file.name}: {wrong}"] if wrong else []
+            problems += [
+                f"{event_file.name}: {c.action} on {c.resource} is not allowed by the policy"
+                for c in sorted(recorder.calls)
+                if not allowed(logical_id, c.action, c.resource, stack.conditions, stack.refs)
+            ]
+            for resource, actions in exercised(logical_id, recorder.calls, stack.conditions, stack.refs).items():
+                used.setdefault(resource, set()).update(actions)
+            granted = service_grants(logical_id, stack.conditions)
+    assert problems == []
+    unused = {resource: actions - used.get(resource, set()) for resource, actions in granted.items()}
+    assert {r: a for r, a in unused.items() if a} == {}, "granted, but no sample event of the function calls it"
+
+
+@pytest.mark.parametrize("logical_id", sorted(AUTHORIZERS))
+def test_partner_events_carry_the_context_the_authorizer_returns_for_the_sample_key(
+    logical_id: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main = next(e for e in MAIN_EVENTS if e.function == logical_id)
+    with _stack(main) as stack:
+        result, _ = _invoke(main, stack, monkeypatch)
+    assert {"principalId": result["principalId"], **result["context"]} == samples.PARTNER_CONTEXT
+    assert result["usageIdentifierKey"] == samples.USAGE_KEY, "the usage plan meters the key by this identifier"

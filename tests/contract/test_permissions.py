@@ -1,41 +1,165 @@
-"""Least privilege: each function's role can call only the DynamoDB actions its code path uses, on the table
-itself, and decrypt with the keys it needs; nothing is granted on "*" and ApiDocsFunction cannot touch the table.
+"""Least privilege: each function's role can call only the AWS actions its code path uses, on the resources it
+uses them on, and decrypt with the keys it needs; nothing is granted on "*".
 
-The expected actions come from reading each handler's path through waiter.repository.catalog; change them
-together with the code. Transactions are authorised per item: TransactWriteItems of Put/Delete items needs
-dynamodb:PutItem/dynamodb:DeleteItem, and there is no separate IAM action for it.
+- DynamoDB: the actions on the table itself, and Query on the index ARN (``${Table.Arn}/index/GSIn``) for the
+  indexes it reads. Transactions are authorised per item: TransactWriteItems of Put/Delete/ConditionCheck items
+  needs dynamodb:PutItem/DeleteItem/ConditionCheckItem, and there is no separate IAM action for it.
+- Cognito: admin actions on the user pool only. SignUp, ConfirmSignUp and InitiateAuth are not authorized by IAM
+  (the app client id is the credential), so no policy names them.
+- API Gateway: HTTP verbs on the API-key and usage-plan-key paths only (``/apikeys``, ``/usageplans/<plan>/keys``).
+
+EXPECTED_GRANTS is the reviewed table, read from each handler's path through the waiter repositories, the Cognito
+provider and the usage plans; change it together with the code. tests/contract/test_events.py checks the other
+direction at run time: every call an event's invocation makes is allowed by the policy.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
 from typing import Any
 
 import pytest
 
-from tests.contract.permissions import actions_of, policy_table_actions, resources_of, statements
-from tests.contract.template_facts import functions, get_att, template
+from tests.contract.permissions import (
+    Grants,
+    actions_of,
+    policy_conditions,
+    resources_of,
+    service_grants,
+    statements,
+    table_key_statements,
+    touches_table,
+)
+from tests.contract.template_facts import functions, get_att, placeholder, table_indexes, template
 
-EXPECTED_TABLE_ACTIONS: dict[str, set[str]] = {
-    "ListRestaurantsFunction": {"dynamodb:Query"},  # one listing page
-    "GetRestaurantFunction": {"dynamodb:GetItem"},
-    "GetMenuFunction": {"dynamodb:Query"},  # the restaurant's partition: profile + items
-    "CreateRestaurantFunction": {"dynamodb:PutItem"},  # TransactWriteItems: Put profile + listing entries
+TABLE = "${Table.Arn}"
+GSI1, GSI2, GSI3 = (f"{TABLE}/index/GSI{n}" for n in (1, 2, 3))
+POOL = "${UserPool.Arn}"
+_APIGATEWAY = "arn:${AWS::Partition}:apigateway:${AWS::Region}::"
+API_KEYS = f"{_APIGATEWAY}/apikeys"
+AN_API_KEY = f"{_APIGATEWAY}/apikeys/*"  # key ids are generated at run time: the one wildcard allowed
+USAGE_PLAN_KEYS = f"{_APIGATEWAY}/usageplans/${{ApiUsagePlan}}/keys"
+
+
+def _dynamodb(*actions: str) -> set[str]:
+    return {f"dynamodb:{a}" for a in actions}
+
+
+def _cognito(*actions: str) -> set[str]:
+    return {f"cognito-idp:{a}" for a in actions}
+
+
+QUERY = _dynamodb("Query")
+CART_CHANGE = _dynamodb("GetItem", "BatchGetItem", "PutItem")  # read the cart, price it (one batch), write it
+
+EXPECTED_GRANTS: dict[str, Grants] = {
+    # ---- catalog
+    "ListRestaurantsFunction": {TABLE: QUERY},  # one listing page
+    "GetRestaurantFunction": {TABLE: _dynamodb("GetItem")},
+    "GetMenuFunction": {TABLE: QUERY},  # the restaurant's partition: profile + items
+    "CreateRestaurantFunction": {TABLE: _dynamodb("PutItem")},  # TransactWriteItems: Put profile + listing entries
     # GetItem, then TransactWriteItems: Put profile/listing entries, Delete listing entries that moved
-    "UpdateRestaurantFunction": {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"},
-    "DeleteRestaurantFunction": {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"},  # deactivates
+    "UpdateRestaurantFunction": {TABLE: _dynamodb("GetItem", "PutItem", "DeleteItem")},
+    "DeleteRestaurantFunction": {TABLE: _dynamodb("GetItem", "PutItem", "DeleteItem")},  # deactivates
     # GetItem restaurant, Query Select=COUNT (menu cap), conditional PutItem
-    "CreateMenuItemFunction": {"dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem"},
-    "UpdateMenuItemFunction": {"dynamodb:GetItem", "dynamodb:PutItem"},  # conditional PutItem on version
-    "DeleteMenuItemFunction": {"dynamodb:GetItem", "dynamodb:DeleteItem"},  # conditional DeleteItem on version
-    "ApiDocsFunction": set(),  # serves a file: no table access at all
+    "CreateMenuItemFunction": {TABLE: _dynamodb("GetItem", "Query", "PutItem")},
+    "UpdateMenuItemFunction": {TABLE: _dynamodb("GetItem", "PutItem")},  # conditional PutItem on version
+    "DeleteMenuItemFunction": {TABLE: _dynamodb("GetItem", "DeleteItem")},  # conditional DeleteItem on version
+    "ApiDocsFunction": {},  # serves a file: no AWS access at all
+    # ---- identity and access
+    # the per-IP rate limit (UpdateItem on a counter), SignUp (no IAM), then the customers group
+    "AuthSignUpFunction": {TABLE: _dynamodb("UpdateItem"), POOL: _cognito("AdminAddUserToGroup")},
+    "AuthConfirmFunction": {},  # ConfirmSignUp only (no IAM)
+    "AuthLoginFunction": {TABLE: _dynamodb("UpdateItem")},  # per-IP and per-account rate limits; InitiateAuth
+    "AuthRefreshFunction": {},  # InitiateAuth only (no IAM)
+    "AuthLogoutFunction": {POOL: _cognito("AdminUserGlobalSignOut")},
+    # the user (AdminGetUser + groups), the restaurants they work for (GSI1)
+    "GetMeFunction": {GSI1: QUERY, POOL: _cognito("AdminGetUser", "AdminListGroupsForUser")},
+    # the restaurant (GetItem), the user by e-mail (ListUsers, AdminGetUser + groups), the membership (PutItem),
+    # the staff group, then custom:restaurants from all their memberships (GSI1)
+    "AssignStaffFunction": {
+        TABLE: _dynamodb("GetItem", "PutItem"),
+        GSI1: QUERY,
+        POOL: _cognito(
+            "ListUsers", "AdminGetUser", "AdminListGroupsForUser", "AdminAddUserToGroup", "AdminUpdateUserAttributes"
+        ),
+    },
+    # the restaurant, the membership (DeleteItem), the user, their remaining memberships (GSI1), custom:restaurants
+    # and, when none remain, the staff group
+    "RemoveStaffFunction": {
+        TABLE: _dynamodb("GetItem", "DeleteItem"),
+        GSI1: QUERY,
+        POOL: _cognito(
+            "AdminGetUser", "AdminListGroupsForUser", "AdminUpdateUserAttributes", "AdminRemoveUserFromGroup"
+        ),
+    },
+    # the restaurant, an API Gateway key attached to the usage plan, the key record (conditional PutItem)
+    "CreateApiKeyFunction": {
+        TABLE: _dynamodb("GetItem", "PutItem"),
+        API_KEYS: {"apigateway:POST"},
+        USAGE_PLAN_KEYS: {"apigateway:POST"},
+    },
+    "ListApiKeysFunction": {TABLE: _dynamodb("GetItem"), GSI1: QUERY},  # the restaurant, its keys (GSI1)
+    # the restaurant and the key (GetItem), revokedAt (UpdateItem), the API Gateway key (DELETE)
+    "RevokeApiKeyFunction": {TABLE: _dynamodb("GetItem", "UpdateItem"), AN_API_KEY: {"apigateway:DELETE"}},
+    "PartnerAuthorizerFunction": {TABLE: _dynamodb("GetItem")},  # the key record by the id inside the key
+    # ---- ordering
+    "ListCartsFunction": {TABLE: QUERY},  # the customer's partition, CART# items
+    "GetCartFunction": {TABLE: _dynamodb("GetItem", "BatchGetItem")},  # the cart, then what pricing reads
+    "AddCartItemFunction": {TABLE: CART_CHANGE},
+    "UpdateCartItemFunction": {TABLE: CART_CHANGE},
+    "RemoveCartItemFunction": {TABLE: CART_CHANGE},
+    "ApplyDiscountFunction": {TABLE: CART_CHANGE},
+    "RemoveDiscountFunction": {TABLE: CART_CHANGE},
+    "EmptyCartFunction": {TABLE: _dynamodb("DeleteItem")},
+    "CreateDiscountFunction": {TABLE: _dynamodb("BatchGetItem", "PutItem")},  # the restaurant (batch), the code
+    # the rate limit (UpdateItem); the idempotency record (PutItem, then UpdateItem, DeleteItem on failure,
+    # GetItem); the cart (GetItem) and what pricing reads (BatchGetItem); the transaction: Put order, Delete cart,
+    # ConditionCheck each item, Put the once-per-customer discount use
+    "CheckoutFunction": {
+        TABLE: _dynamodb("GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem")
+    },
+    "ListMyOrdersFunction": {GSI1: QUERY},
+    "GetOrderFunction": {TABLE: _dynamodb("GetItem")},
+    "CancelOrderFunction": {TABLE: _dynamodb("GetItem", "PutItem")},  # conditional PutItem on version
+    "ListRestaurantOrdersFunction": {GSI2: QUERY, GSI3: QUERY},  # every order (GSI2) or one status (GSI3)
+    "TransitionOrderFunction": {TABLE: _dynamodb("GetItem", "PutItem")},
+    "PartnerListOrdersFunction": {GSI2: QUERY, GSI3: QUERY},
+    "PartnerTransitionOrderFunction": {TABLE: _dynamodb("GetItem", "PutItem")},
+}
+# Grants that depend on a template condition: {function: {condition: grants added when it holds}}.
+CONDITIONAL_GRANTS: dict[str, dict[str, Grants]] = {
+    # sign-ups are confirmed at once only where AutoConfirmSignUps=true (the local stack)
+    "AuthSignUpFunction": {"AutoConfirm": {POOL: _cognito("AdminConfirmSignUp")}},
 }
 KEYS = {"TableKey", "ConfigKey"}
+SERVICES = {"dynamodb", "kms", "cognito-idp", "apigateway"}
+_APIGATEWAY_PATHS = re.compile(r"/apikeys(/\*)?|/usageplans/\$\{ApiUsagePlan\}/keys")
+_HTTP_VERBS = {f"apigateway:{verb}" for verb in ("GET", "POST", "PUT", "PATCH", "DELETE")}
 
 FUNCTIONS = sorted(functions())
 
 
-def test_every_function_has_reviewed_table_permissions() -> None:
-    assert set(FUNCTIONS) == set(EXPECTED_TABLE_ACTIONS), "add the new function's DynamoDB actions here"
+def _with(grants: Grants, extra: Grants) -> Grants:
+    merged = {resource: set(actions) for resource, actions in grants.items()}
+    for resource, actions in extra.items():
+        merged.setdefault(resource, set()).update(actions)
+    return merged
+
+
+def _condition_cases() -> list[tuple[str, dict[str, bool]]]:
+    """Each function with every assignment of the conditions its policy depends on."""
+    cases = []
+    for logical_id in FUNCTIONS:
+        names = sorted(policy_conditions(logical_id))
+        for values in itertools.product([False, True], repeat=len(names)):
+            cases.append((logical_id, dict(zip(names, values, strict=True))))
+    return cases
+
+
+def test_every_function_has_reviewed_permissions() -> None:
+    assert set(FUNCTIONS) == set(EXPECTED_GRANTS), "add the new function's grants to EXPECTED_GRANTS"
 
 
 def test_no_policy_is_granted_to_every_function_at_once() -> None:
@@ -51,57 +175,73 @@ def test_function_uses_its_own_generated_role_and_inline_statements(logical_id: 
     assert statements(logical_id), f"{logical_id} has no inline policy statement"
 
 
-@pytest.mark.parametrize("logical_id", FUNCTIONS)
-def test_function_may_call_exactly_the_dynamodb_actions_its_code_uses(logical_id: str) -> None:
-    assert policy_table_actions(logical_id) == EXPECTED_TABLE_ACTIONS[logical_id]
+@pytest.mark.parametrize(
+    ("logical_id", "conditions"), _condition_cases(), ids=[f"{f}-{c}" for f, c in _condition_cases()]
+)
+def test_function_may_call_exactly_the_actions_its_code_uses(logical_id: str, conditions: dict[str, bool]) -> None:
+    assert set(conditions) == set(CONDITIONAL_GRANTS.get(logical_id, {})), "review the conditional grants"
+    expected = EXPECTED_GRANTS[logical_id]
+    for name, holds in conditions.items():
+        if holds:
+            expected = _with(expected, CONDITIONAL_GRANTS[logical_id][name])
+    assert service_grants(logical_id, conditions) == expected
 
 
 @pytest.mark.parametrize("logical_id", FUNCTIONS)
-def test_every_statement_allows_named_dynamodb_or_kms_actions_on_named_resources(logical_id: str) -> None:
+def test_every_statement_allows_named_actions_of_one_service_on_named_resources(logical_id: str) -> None:
+    indexes = {f"{TABLE}/index/{name}" for name in table_indexes()}
     for statement in statements(logical_id):
         assert statement.get("Effect") == "Allow"
         assert "NotAction" not in statement
         assert "NotResource" not in statement
         actions = actions_of(statement)
         assert actions, statement
-        assert all(a.split(":")[0] in ("dynamodb", "kms") for a in actions), statement
         assert not any("*" in a for a in actions), statement
-        targets = [get_att(r) for r in resources_of(statement)]
-        assert targets, statement
-        assert None not in targets, f"resources must be !GetAtt of stack resources, not strings: {statement}"
         services = {a.split(":")[0] for a in actions}
-        if services == {"dynamodb"}:
-            assert targets == ["Table"], statement
+        assert len(services) == 1, f"one service per statement: {statement}"
+        [service] = services
+        assert service in SERVICES, statement
+        resources = [placeholder(r) for r in resources_of(statement)]
+        assert resources, statement
+        assert "*" not in resources, statement
+        if service == "dynamodb":
+            assert set(resources) <= {TABLE, *indexes}, f"the table or its indexes: {statement}"
+            if set(resources) & indexes:
+                assert actions == {"dynamodb:Query"}, f"indexes are only queried: {statement}"
+        elif service == "kms":
+            assert {get_att(r) for r in resources_of(statement)} <= KEYS, statement
+            assert actions == {"kms:Decrypt"}, statement
+        elif service == "cognito-idp":
+            assert resources == [POOL], f"the user pool only: {statement}"
         else:
-            assert services == {"kms"}, f"one service per statement: {statement}"
-            assert set(targets) <= KEYS, statement
+            assert actions <= _HTTP_VERBS, statement
+            for resource in resources:
+                assert resource.startswith(_APIGATEWAY), statement
+                assert _APIGATEWAY_PATHS.fullmatch(resource.removeprefix(_APIGATEWAY)), f"API keys only: {statement}"
+        assert all("*" not in r for r in resources if r != AN_API_KEY), f"no wildcard resources: {statement}"
 
 
 @pytest.mark.parametrize("logical_id", FUNCTIONS)
 def test_function_decrypts_with_the_table_key_only_through_dynamodb_and_only_when_it_reads_the_table(
     logical_id: str,
 ) -> None:
-    table_key = [s for s in statements(logical_id) if [get_att(r) for r in resources_of(s)] == ["TableKey"]]
-    if not EXPECTED_TABLE_ACTIONS[logical_id]:
+    table_key = table_key_statements(logical_id)
+    if not touches_table(EXPECTED_GRANTS[logical_id]):
         assert table_key == []
         return
     assert len(table_key) == 1
     statement: dict[str, Any] = table_key[0]
     assert actions_of(statement) == {"kms:Decrypt"}
-    via = statement["Condition"]["StringEquals"]["kms:ViaService"]
-    assert via == {"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"}
+    assert statement["Condition"] == {
+        "StringEquals": {"kms:ViaService": {"Fn::Sub": "dynamodb.${AWS::Region}.amazonaws.com"}}
+    }
 
 
 @pytest.mark.parametrize("logical_id", FUNCTIONS)
 def test_function_may_decrypt_its_environment_and_nothing_else_with_the_config_key(logical_id: str) -> None:
     config_key = [s for s in statements(logical_id) if [get_att(r) for r in resources_of(s)] == ["ConfigKey"]]
     assert [actions_of(s) for s in config_key] == [{"kms:Decrypt"}]
-
-
-def test_api_docs_function_has_no_table_access() -> None:
-    for statement in statements("ApiDocsFunction"):
-        assert not any(a.startswith("dynamodb:") for a in actions_of(statement))
-        assert {get_att(r) for r in resources_of(statement)} <= {"ConfigKey"}
+    assert "Condition" not in config_key[0]
 
 
 def test_environment_is_encrypted_with_the_config_key() -> None:

@@ -1,12 +1,15 @@
 """One route table, four witnesses: the template's Api events, the committed openapi.json, each handler's
 resolver and each handler's own OpenAPI schema must name the same (METHOD, path) set, and every route in the
-template must reach the function whose app.py declares it."""
+template must reach the function whose app.py declares it. A function without Api events is allowed only as a
+Lambda authorizer the API names (it serves no route and declares none)."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.contract.template_facts import (
+    api_functions,
+    authorizer_functions,
     function_dir,
     functions,
     handler_routes,
@@ -14,11 +17,14 @@ from tests.contract.template_facts import (
     openapi_routes,
     template_routes,
 )
+from tests.support import load_function
+
+API_FUNCTIONS = sorted(api_functions())
 
 
 def _all_handler_routes() -> dict[tuple[str, str], str]:
     declared: dict[tuple[str, str], str] = {}
-    for logical_id in functions():
+    for logical_id in API_FUNCTIONS:
         for route in handler_routes(function_dir(logical_id)):
             assert route not in declared, f"{route} is declared by both {declared[route]} and {logical_id}"
             declared[route] = logical_id
@@ -49,12 +55,21 @@ def test_every_template_route_reaches_the_function_whose_handler_declares_it() -
     assert miswired == {}, "route: (function in template.yaml, function whose app.py declares it)"
 
 
-@pytest.mark.parametrize("logical_id", sorted(functions()))
+@pytest.mark.parametrize("logical_id", API_FUNCTIONS)
 def test_each_handler_documents_exactly_the_routes_it_serves(logical_id: str) -> None:
     directory = function_dir(logical_id)
     assert handler_schema_routes(directory) == handler_routes(directory)
 
 
 @pytest.mark.parametrize("logical_id", sorted(functions()))
-def test_every_function_serves_at_least_one_route(logical_id: str) -> None:
-    assert logical_id in set(template_routes().values()), f"{logical_id} has no Api event"
+def test_every_function_serves_a_route_or_is_an_authorizer_of_the_api(logical_id: str) -> None:
+    serves = logical_id in set(template_routes().values())
+    authorizes = logical_id in authorizer_functions()
+    assert serves != authorizes, f"{logical_id}: needs an Api event, or to be named by an authorizer of the Api"
+
+
+@pytest.mark.parametrize("logical_id", sorted(authorizer_functions()))
+def test_authorizer_functions_declare_no_routes(logical_id: str) -> None:
+    module = load_function(function_dir(logical_id))
+    assert not hasattr(module, "app"), "an authorizer answers API Gateway with a policy; it has no resolver"
+    assert callable(module.lambda_handler)

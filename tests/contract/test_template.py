@@ -83,7 +83,7 @@ def test_api_stage_is_named_after_the_environment_and_traced_throttled_and_acces
 
 def test_every_function_route_is_on_the_one_rest_api() -> None:
     for logical_id in FUNCTIONS:
-        for event in functions()[logical_id]["Properties"]["Events"].values():
+        for event in (functions()[logical_id]["Properties"].get("Events") or {}).values():
             assert event["Type"] == "Api"
             assert event["Properties"]["RestApiId"] == {"Ref": "Api"}
 
@@ -107,7 +107,23 @@ def test_table_is_on_demand_recoverable_streamed_and_expires_items() -> None:
     assert table["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
     assert table["TimeToLiveSpecification"] == {"AttributeName": "expiresAt", "Enabled": True}
     assert {k["AttributeName"]: k["KeyType"] for k in table["KeySchema"]} == {"PK": "HASH", "SK": "RANGE"}
-    assert [g["IndexName"] for g in table["GlobalSecondaryIndexes"]] == ["GSI1"]
+
+
+def test_table_has_the_three_indexes_the_repositories_query_each_keyed_by_its_own_attributes() -> None:
+    table = _props("Table")
+    indexes = table["GlobalSecondaryIndexes"]
+    assert [g["IndexName"] for g in indexes] == ["GSI1", "GSI2", "GSI3"]
+    for index in indexes:
+        name = index["IndexName"]
+        assert {k["AttributeName"]: k["KeyType"] for k in index["KeySchema"]} == {
+            f"{name}PK": "HASH",
+            f"{name}SK": "RANGE",
+        }
+        assert index["Projection"] == {"ProjectionType": "ALL"}, "the repositories read whole items from indexes"
+    keys = {k["AttributeName"] for k in table["KeySchema"]} | {
+        k["AttributeName"] for g in indexes for k in g["KeySchema"]
+    }
+    assert {a["AttributeName"]: a["AttributeType"] for a in table["AttributeDefinitions"]} == dict.fromkeys(keys, "S")
 
 
 def test_table_is_encrypted_with_its_own_rotated_key_that_outlives_the_stack_like_the_table() -> None:

@@ -1,0 +1,46 @@
+"""Who may reach which route at the gateway, stated once. docs/auth.md mirrors these lists word for word; the
+contract tests hold template.yaml (as written and as SAM translates it) and events/ to them.
+
+- Every route needs a signed-in caller (the API's default Cognito authorizer) unless it is listed in
+  ``PUBLIC_OPERATIONS`` (``Auth: {Authorizer: NONE}`` in the template).
+- Routes under ``PARTNER_PATH_PREFIX`` take a partner API key instead (``PARTNER_AUTHORIZER``, API key required
+  so the usage plan meters them), and no other route does.
+"""
+
+from __future__ import annotations
+
+Route = tuple[str, str]  # (METHOD, /path/{param})
+
+PUBLIC_OPERATIONS: frozenset[Route] = frozenset(
+    {
+        ("GET", "/v1/restaurants"),
+        ("GET", "/v1/restaurants/{restaurantId}"),
+        ("GET", "/v1/restaurants/{restaurantId}/menu"),
+        ("GET", "/v1/openapi.json"),
+        ("GET", "/v1/docs"),
+        ("POST", "/v1/auth/signup"),
+        ("POST", "/v1/auth/confirm"),
+        ("POST", "/v1/auth/login"),
+        ("POST", "/v1/auth/refresh"),
+    }
+)
+
+DEFAULT_AUTHORIZER = "CognitoAuthorizer"
+PARTNER_AUTHORIZER = "PartnerKeyAuthorizer"
+PARTNER_PATH_PREFIX = "/v1/partner/"
+NONE = "NONE"  # SAM's name for "no authorizer" on a route
+
+
+def expected_authorizer(route: Route) -> str:
+    """The authorizer ``route`` must have: NONE for public routes, the partner one under /v1/partner/, else Cognito.
+
+    >>> expected_authorizer(("GET", "/v1/partner/orders"))
+    'PartnerKeyAuthorizer'
+    >>> expected_authorizer(("GET", "/v1/me"))
+    'CognitoAuthorizer'
+    """
+    if route in PUBLIC_OPERATIONS:
+        return NONE
+    if route[1].startswith(PARTNER_PATH_PREFIX):
+        return PARTNER_AUTHORIZER
+    return DEFAULT_AUTHORIZER
