@@ -9,6 +9,11 @@ and the first restaurant and its first menu item get the ids the sample events i
 
 The local gateway seeds its embedded moto on start; ``python -m local.seed`` is for a deployed dev stage that the
 end-to-end suite should run against (``WAITER_BASE_URL``).
+
+The local stack also gets demo accounts (``seed_demo_accounts``: a customer, a member of staff of the first
+restaurant and an admin, all with ``DEMO_PASSWORD``) and a partner API key for the first restaurant
+(``seed_demo_api_key``), made through the account and API-key services as an admin would make them. They are
+never created in a deployed stage.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from waiter.catalog.service import CatalogService
+    from waiter.identity import Principal
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,6 +44,38 @@ class SeededRestaurant:
     city: str
     cuisines: tuple[str, ...]
     menu_items: int
+
+
+DEMO_PASSWORD = "Waiter-demo-1!"  # noqa: S105 - a published demo password; meets the pool's policy: 12+ characters, lower, upper, digit, symbol
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    name: str
+    group: str  # the Cognito group (waiter.identity.Role value)
+
+
+DEMO_CUSTOMER = DemoAccount("customer@demo.waiter", "Demo Customer", "customers")
+DEMO_STAFF = DemoAccount("staff@demo.waiter", "Demo Staff", "staff")
+DEMO_ADMIN = DemoAccount("admin@demo.waiter", "Demo Admin", "admins")
+DEMO_ACCOUNTS = (DEMO_CUSTOMER, DEMO_STAFF, DEMO_ADMIN)
+
+
+@dataclass(frozen=True)
+class SeededAccount:
+    email: str
+    password: str
+    group: str
+    user_id: str  # the user's sub
+    restaurants: tuple[str, ...] = ()  # staff: the restaurants they work for
+
+
+@dataclass(frozen=True)
+class SeededApiKey:
+    id: str
+    restaurant_id: str
+    key: str  # the whole secret key, for X-Api-Key
 
 
 # ---- shorthand for menus --------------------------------------------------------------------------------------
@@ -285,6 +323,72 @@ def seed_demo_data(service: CatalogService | None = None) -> list[SeededRestaura
             )
         )
     return seeded
+
+
+def seed_demo_accounts(user_pool_id: str, staff_restaurant_id: str) -> list[SeededAccount]:
+    """Create the demo customer, staff and admin in the user pool, confirmed, with ``DEMO_PASSWORD``.
+
+    Accounts are created as an administrator would (``admin_create_user``, a permanent password, the e-mail marked
+    verified, the group); the member of staff is then assigned to ``staff_restaurant_id`` through
+    ``AccountService.assign_staff`` by the demo admin, which writes the staff membership and the
+    ``custom:restaurants`` attribute exactly as ``POST /v1/restaurants/{id}/staff`` does. Needs USER_POOL_ID,
+    USER_POOL_CLIENT_ID, TABLE_NAME and CURSOR_SECRET in the environment (and AWS_ENDPOINT_URL locally).
+    """
+    import boto3
+
+    from waiter.compose import account_service
+
+    cognito = boto3.client("cognito-idp")
+    ids: dict[str, str] = {}
+    for account in DEMO_ACCOUNTS:
+        created = cognito.admin_create_user(
+            UserPoolId=user_pool_id,
+            Username=account.email,
+            UserAttributes=[
+                {"Name": "email", "Value": account.email},
+                {"Name": "email_verified", "Value": "true"},
+                {"Name": "name", "Value": account.name},
+            ],
+            MessageAction="SUPPRESS",
+        )["User"]
+        username = str(created["Username"])
+        cognito.admin_set_user_password(
+            UserPoolId=user_pool_id, Username=username, Password=DEMO_PASSWORD, Permanent=True
+        )
+        if account is not DEMO_STAFF:  # staff join their group when assigned, below
+            cognito.admin_add_user_to_group(UserPoolId=user_pool_id, Username=username, GroupName=account.group)
+        attributes = {a["Name"]: a.get("Value", "") for a in created.get("Attributes", [])}
+        ids[account.email] = attributes.get("sub", username)
+    account_service().assign_staff(_demo_admin(ids[DEMO_ADMIN.email]), staff_restaurant_id, DEMO_STAFF.email)
+    return [
+        SeededAccount(
+            email=account.email,
+            password=DEMO_PASSWORD,
+            group=account.group,
+            user_id=ids[account.email],
+            restaurants=(staff_restaurant_id,) if account is DEMO_STAFF else (),
+        )
+        for account in DEMO_ACCOUNTS
+    ]
+
+
+def seed_demo_api_key(restaurant_id: str, admin_user_id: str) -> SeededApiKey:
+    """A partner (POS) API key for ``restaurant_id``, issued by the demo admin through ``ApiKeyService`` (so it is
+    registered with the API's usage plan, as ``POST /v1/restaurants/{id}/api-keys`` registers it). Needs
+    USAGE_PLAN_ID besides the table's variables."""
+    from waiter.compose import api_key_service
+    from waiter.partners.models import ApiKeyCreate
+
+    created = api_key_service().create(
+        _demo_admin(admin_user_id), restaurant_id, ApiKeyCreate.model_validate({"name": "Demo POS"})
+    )
+    return SeededApiKey(id=created.id, restaurant_id=restaurant_id, key=created.key)
+
+
+def _demo_admin(user_id: str) -> Principal:
+    from waiter.identity import Principal, Role
+
+    return Principal(user_id=user_id, email=DEMO_ADMIN.email, roles=frozenset({Role.ADMIN}))
 
 
 def stable_id(name: str) -> str:

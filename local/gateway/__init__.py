@@ -1,5 +1,6 @@
 """The Docker-free local API Gateway: template.yaml's REST API served over HTTP, its functions run in-process
-against an embedded moto with the template's resources and demo data.
+against an embedded moto with the template's resources and demo data, every route guarded as the template declares
+(Cognito and Lambda authorizers, API keys, usage plans: ``local.gateway.security``).
 
     python -m local.gateway [--port 3000]      # what `make dev` runs
 

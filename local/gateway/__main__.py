@@ -7,6 +7,7 @@ resources) need a restart. Ctrl-C stops the server and moto.
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import sys
@@ -62,23 +63,45 @@ def banner(api: LocalApi, local: Local, *, reload: bool) -> str:
     if local.seeded:
         lines.append("Demo restaurants:")
         lines += [f"  {r.id}  {r.name} ({r.city}; {', '.join(r.cuisines)})" for r in local.seeded]
+    if local.accounts:
+        lines.append(f"Demo accounts (password {local.accounts[0].password}):")
+        names = {r.id: r.name for r in local.seeded}
+        for account in local.accounts:
+            scope = "".join(f" of {names.get(r, r)} ({r})" for r in account.restaurants)
+            lines.append(f"  {account.email:<22} {account.group}{scope}")
+    if local.api_key:
+        lines.append(f"Demo partner API key (POS of restaurant {local.api_key.restaurant_id}):")
+        lines.append(f"  X-Api-Key: {local.api_key.key}")
+    if local.seeded:
         lines += [
             "Try:",
             f"  curl '{url}/v1/restaurants?city=Berlin&limit=2'",
             f"  curl {url}/v1/restaurants/{local.seeded[0].id}/menu",
         ]
+    if local.accounts:
+        customer = local.accounts[0]
+        login = json.dumps({"email": customer.email, "password": customer.password})
+        lines += [
+            f"  TOKEN=$(curl -s {url}/v1/auth/login -H 'Content-Type: application/json' -d '{login}' \\",
+            "      | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"idToken\"])')",
+            f'  curl {url}/v1/me -H "Authorization: Bearer $TOKEN"',
+        ]
+    if local.api_key:
+        lines.append(f"  curl {url}/v1/partner/orders -H 'X-Api-Key: {local.api_key.key}'")
     lines.append("Ctrl-C stops.")
     return "\n".join(lines)
 
 
 def _exit_despite_runaway_handlers(local: Local, code: int) -> int:
-    """A handler that overran its timeout may still be running; its thread must not keep the process alive."""
+    """Leave at once once everything is stopped: a handler that overran its timeout may still be running (its
+    thread must not keep the process alive), and the interpreter's own clean-up of moto's and botocore's module
+    state takes seconds (every test gateway would pay them)."""
     if local.runtime.running:
         log.warning("%d timed-out handler(s) still running; exiting anyway", local.runtime.running)
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    return code
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

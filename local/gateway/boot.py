@@ -9,13 +9,26 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from local import template as tpl
 from local.gateway.functions import LambdaFunction, lambda_functions, shared_environment
 from local.gateway.resources import MotoServer, Stack, start_stack
 from local.gateway.runtime import Runtime
-from local.seed import SeededRestaurant, seed_demo_data
+from local.seed import (
+    DEMO_ADMIN,
+    SeededAccount,
+    SeededApiKey,
+    SeededRestaurant,
+    seed_demo_accounts,
+    seed_demo_api_key,
+    seed_demo_data,
+)
+
+# Parameter values of the local stack where they differ from the template's defaults (only for parameters the
+# template declares; --parameter-overrides win): sign-ups are confirmed at once, as no e-mail can be sent.
+LOCAL_PARAMETERS: Mapping[str, str] = {"AutoConfirmSignUps": "true"}
 
 
 @dataclass
@@ -28,6 +41,8 @@ class Local:
     functions: dict[str, LambdaFunction]
     runtime: Runtime
     seeded: list[SeededRestaurant] = field(default_factory=list)
+    accounts: list[SeededAccount] = field(default_factory=list)
+    api_key: SeededApiKey | None = None
 
     def close(self) -> None:
         self.runtime.close()
@@ -45,7 +60,9 @@ def start_local(
     """Start moto, provision the template's resources, load the functions' configuration and seed demo data
     (which needs Waiter's table and layer: pass ``seed=False`` for other templates)."""
     template_path = template_path.resolve()
-    moto, stack = start_stack(template_path, parameters)
+    declared = tpl.load_template(template_path).get("Parameters") or {}
+    local_values = {name: value for name, value in LOCAL_PARAMETERS.items() if name in declared}
+    moto, stack = start_stack(template_path, {**local_values, **(parameters or {})})
     try:
         functions = lambda_functions(stack, template_path.parent, env_overrides)
     except BaseException:
@@ -54,12 +71,39 @@ def start_local(
     local = Local(template_path, moto, stack, functions, Runtime(functions, hot_reload=hot_reload))
     try:
         if seed:
-            with local.runtime.gate.holding(shared_environment(stack, env_overrides)):
-                local.seeded = seed_demo_data()
+            _seed(local, env_overrides)
     except BaseException:
         local.close()
         raise
     return local
+
+
+def _seed(local: Local, env_overrides: Mapping[str, Mapping[str, str]] | None) -> None:
+    """Demo restaurants; with a user pool, the demo accounts; with a usage plan too, a partner key.
+
+    Seeding runs Waiter's services in-process with the functions' shared environment plus the identity resources
+    (what the account and API-key functions get from the template).
+    """
+    stack = local.stack
+    pools, clients = stack.of_type("AWS::Cognito::UserPool"), stack.of_type("AWS::Cognito::UserPoolClient")
+    plans = stack.of_type("AWS::ApiGateway::UsagePlan")
+    pool = next(iter(pools.values()), None)
+    client = next((c for c in clients.values() if pool and c.properties.get("UserPoolId") == pool.ref), None)
+    plan = next(iter(plans.values()), None)
+    identity = {
+        **({"USER_POOL_ID": pool.ref} if pool else {}),
+        **({"USER_POOL_CLIENT_ID": client.ref} if client else {}),
+        **({"USAGE_PLAN_ID": plan.ref} if plan else {}),
+    }
+    environment = MappingProxyType({**shared_environment(stack, env_overrides), **identity})
+    with local.runtime.gate.holding(environment):
+        local.seeded = seed_demo_data()
+        if pool is None or client is None or not local.seeded:
+            return
+        local.accounts = seed_demo_accounts(pool.ref, local.seeded[0].id)
+        if plan is not None:
+            admin = next(a for a in local.accounts if a.email == DEMO_ADMIN.email)
+            local.api_key = seed_demo_api_key(local.seeded[0].id, admin.user_id)
 
 
 # ---- command-line options shared by `python -m local.gateway` and `python -m local.invoke` ------------------

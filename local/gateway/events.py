@@ -250,7 +250,7 @@ class GatewayError:
 
     response_type: str  # as in the template's GatewayResponses
     status: int
-    message: str
+    message: str | None  # None: API Gateway's {"message": null} (a failed authorizer)
     error_type: str | None = None  # x-amzn-ErrorType
 
 
@@ -260,6 +260,24 @@ MISSING_ROUTE = GatewayError(
 INTEGRATION_FAILED = GatewayError("DEFAULT_5XX", 502, "Internal server error", "InternalServerErrorException")
 INTEGRATION_TIMEOUT = GatewayError("INTEGRATION_TIMEOUT", 504, "Endpoint request timed out")
 REQUEST_TOO_LARGE = GatewayError("REQUEST_TOO_LARGE", 413, "Request Too Long")
+
+# What authorizers, API keys and usage plans answer.
+UNAUTHORIZED = GatewayError("UNAUTHORIZED", 401, "Unauthorized", "UnauthorizedException")
+ACCESS_DENIED = GatewayError(
+    "ACCESS_DENIED", 403, "User is not authorized to access this resource", "AccessDeniedException"
+)
+EXPLICITLY_DENIED = GatewayError(
+    "ACCESS_DENIED",
+    403,
+    "User is not authorized to access this resource with an explicit deny",
+    "AccessDeniedException",
+)
+AUTHORIZER_CONFIGURATION_ERROR = GatewayError(
+    "AUTHORIZER_CONFIGURATION_ERROR", 500, None, "AuthorizerConfigurationException"
+)
+INVALID_API_KEY = GatewayError("INVALID_API_KEY", 403, "Forbidden", "ForbiddenException")
+THROTTLED = GatewayError("THROTTLED", 429, "Too Many Requests", "TooManyRequestsException")
+QUOTA_EXCEEDED = GatewayError("QUOTA_EXCEEDED", 429, "Limit Exceeded", "LimitExceededException")
 
 
 @dataclass(frozen=True)

@@ -117,6 +117,30 @@ def _template_environment(
     }
 
 
+RUNTIME_VARIABLES = frozenset(
+    {
+        "AWS_SAM_LOCAL",
+        "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_VERSION",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_TIMEOUT",
+        "AWS_LAMBDA_LOG_GROUP_NAME",
+        "LAMBDA_TASK_ROOT",
+        "_HANDLER",
+    }
+)
+"""The variables Lambda itself sets (they name the function); the rest of an environment is its configuration."""
+
+
+def configuration(environment: Mapping[str, str]) -> frozenset[tuple[str, str]]:
+    """An environment without what Lambda sets: equal for functions the template configures alike.
+
+    >>> configuration({"TABLE_NAME": "t", "AWS_LAMBDA_FUNCTION_NAME": "F"}) == configuration({"TABLE_NAME": "t"})
+    True
+    """
+    return frozenset((k, v) for k, v in environment.items() if k not in RUNTIME_VARIABLES)
+
+
 def _runtime_variables(name: str, code_dir: Path, handler: str, memory: int, timeout: int) -> dict[str, str]:
     """What Lambda sets in every function's environment (as ``sam local`` does, including AWS_SAM_LOCAL)."""
     return {

@@ -16,15 +16,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 READY = re.compile(r"listening on (http://\S+)")
+BANNER_END = "Ctrl-C stops."
 
 
 def spawn(
-    port: int = 0, args: Sequence[str] = (), *, timeout_s: float = 60, env: dict[str, str] | None = None
+    port: int = 0,
+    args: Sequence[str] = (),
+    *,
+    timeout_s: float = 60,
+    env: dict[str, str] | None = None,
+    banner: list[str] | None = None,
 ) -> tuple[str, Callable[[], None]]:
     """Start ``python -m local.gateway`` on ``port`` (0: a free one); returns its base URL and a stop function.
 
     The subprocess's output is drained continuously (a full pipe would block it); its last lines are part of the
-    error when it fails to start.
+    error when it fails to start. ``banner``, when given, receives the banner's lines (demo accounts, the demo
+    partner key).
     """
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "local.gateway", "--port", str(port), *args],
@@ -43,10 +50,16 @@ def spawn(
         raise RuntimeError("no output pipe")
 
     def drain() -> None:
+        in_banner = False
         for line in output:
             tail.append(line.rstrip())
             if not found and (hit := READY.search(line)):
                 found.append(hit.group(1))
+                in_banner = True
+            if in_banner and banner is not None:
+                banner.append(line.rstrip())
+            if in_banner and line.startswith(BANNER_END):
+                in_banner = False
                 ready.set()
         ready.set()  # the process ended
 

@@ -2,9 +2,11 @@
 
 Each resource type the handlers talk to has a *provisioner* that creates it in moto and reports its ``Ref`` and
 ``Fn::GetAtt`` values (a DynamoDB table from ``local.template.table_definition``, a Secrets Manager secret with a
-random per-run value). Every other type gets plausible placeholder values, enough to resolve an environment.
-Supporting a new type (a Cognito user pool, an SQS queue) means adding one function to ``PROVISIONERS``.
-Resources are provisioned in dependency order, so a provisioner may resolve references to earlier ones.
+random per-run value, a Cognito user pool with its app clients and groups, an API Gateway usage plan). Every other
+type gets plausible placeholder values, enough to resolve an environment. Supporting a new type (an SQS queue)
+means adding one function to ``PROVISIONERS``. Resources are provisioned in dependency order, so a provisioner may
+resolve references to earlier ones. Resources SAM generates from a serverless one and that code talks to (the
+usage plan of an ``Api`` with ``Auth.UsagePlan``) are provisioned as well, under the logical id SAM gives them.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ class Provisioned:
     ref: str
     attributes: dict[str, str] = field(default_factory=dict)
     secret_string: str | None = None  # for secrets: the value ``{{resolve:secretsmanager:...}}`` yields
+    kind: str = ""  # the resource type
+    properties: dict[str, Any] = field(default_factory=dict)  # resolved, for provisioned resources the gateway reads
 
 
 class MotoServer:
@@ -111,9 +115,10 @@ class Stack:
         Placeholders depend on nothing, so only resources that are really created are ordered (SAM templates can
         hold reference cycles among the rest, such as an API and the functions it integrates).
         """
+        declared = {**(self.template.get("Resources") or {}), **sam_generated_resources(self.template)}
         resources: dict[str, Any] = {
             name: res
-            for name, res in (self.template.get("Resources") or {}).items()
+            for name, res in declared.items()
             if "Condition" not in res or self.resolver.condition(str(res["Condition"]))
         }
         graph = {
@@ -122,8 +127,14 @@ class Stack:
         }
         for logical_id in graphlib.TopologicalSorter(graph).static_order():
             resource = resources[logical_id]
-            provisioner = PROVISIONERS.get(str(resource.get("Type")), placeholder)
-            self.provisioned[logical_id] = provisioner(self, logical_id, resource)
+            kind = str(resource.get("Type"))
+            provisioned = PROVISIONERS.get(kind, placeholder)(self, logical_id, resource)
+            provisioned.kind = kind
+            self.provisioned[logical_id] = provisioned
+
+    def of_type(self, kind: str) -> dict[str, Provisioned]:
+        """The provisioned resources of type ``kind`` (generated ones included), by logical id."""
+        return {name: res for name, res in self.provisioned.items() if res.kind == kind}
 
     # ---- look-ups for the resolver -----------------------------------------------------------------------------
 
@@ -176,6 +187,11 @@ def start_stack(template_path: Path, parameters: Mapping[str, str] | None = None
     return server, stack
 
 
+def aws_client(service: str, endpoint_url: str) -> Any:
+    """A boto3 client of ``service`` at ``endpoint_url`` (moto) with the dummy credentials, one per process."""
+    return _client(service, endpoint_url)
+
+
 @cache
 def _client(service: str, endpoint_url: str) -> Any:
     import boto3
@@ -195,6 +211,43 @@ _SAM_GENERATED_TYPES = {
     "Stage": "AWS::ApiGateway::Stage",
     "Role": "AWS::IAM::Role",
 }
+
+
+def sam_generated_resources(template: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Resources SAM generates that local code talks to, as SAM declares them: the usage plan of each
+    ``AWS::Serverless::Api`` whose ``Auth.UsagePlan.CreateUsagePlan`` is ``PER_API`` (``<Api>UsagePlan``) or
+    ``SHARED`` (one ``ServerlessUsagePlan`` for all such APIs). Its ``ApiStages`` name the API, so the gateway
+    knows which plan meters which API.
+
+    >>> api = {"Type": "AWS::Serverless::Api", "Properties": {"StageName": "dev", "Auth": {"UsagePlan": {
+    ...     "CreateUsagePlan": "PER_API", "Throttle": {"RateLimit": 5}}}}}
+    >>> plan = sam_generated_resources({"Resources": {"Api": api}})["ApiUsagePlan"]
+    >>> plan["Properties"]["Throttle"], plan["Properties"]["ApiStages"]
+    ({'RateLimit': 5}, [{'ApiId': {'Ref': 'Api'}, 'Stage': 'dev'}])
+    """
+    generated: dict[str, dict[str, Any]] = {}
+    for name, resource in (template.get("Resources") or {}).items():
+        if resource.get("Type") != "AWS::Serverless::Api":
+            continue
+        props = resource.get("Properties") or {}
+        plan = (props.get("Auth") or {}).get("UsagePlan") or {}
+        mode = plan.get("CreateUsagePlan", "NONE")
+        if mode not in ("PER_API", "SHARED"):
+            continue
+        stage = {"ApiId": {"Ref": name}, "Stage": props.get("StageName", "Prod")}
+        logical_id = f"{name}UsagePlan" if mode == "PER_API" else "ServerlessUsagePlan"
+        if logical_id in generated:  # SHARED: one plan, every API's stage on it
+            generated[logical_id]["Properties"]["ApiStages"].append(stage)
+            continue
+        properties = {key: plan[key] for key in ("Description", "Quota", "Throttle", "Tags") if key in plan}
+        if "UsagePlanName" in plan:
+            properties["UsagePlanName"] = plan["UsagePlanName"]
+        generated[logical_id] = {
+            "Type": "AWS::ApiGateway::UsagePlan",
+            "Properties": {**properties, "ApiStages": [stage]},
+            **({"Condition": resource["Condition"]} if "Condition" in resource else {}),
+        }
+    return generated
 
 
 def _sam_generated_type(logical_id: str, resources: Mapping[str, Any]) -> str | None:
@@ -274,6 +327,117 @@ def _generated_secret(spec: Mapping[str, Any]) -> str:
     return password
 
 
+def provision_user_pool(stack: Stack, logical_id: str, resource: dict[str, Any]) -> Provisioned:
+    """A Cognito user pool with the template's sign-in attributes, password policy and schema (custom attributes
+    included). moto issues RS256 tokens for it and serves its JWKS at ``<endpoint>/<pool id>/.well-known/jwks.json``.
+    """
+    props = stack.resolver.resolve(resource.get("Properties") or {})
+    props["PoolName"] = str(props.pop("UserPoolName", None) or stack.physical_name(logical_id))
+    client = stack.client("cognito-idp")
+    pool = client.create_user_pool(**api_arguments(client, "CreateUserPool", props, logical_id))["UserPool"]
+    pool_id = str(pool["Id"])
+    provider = f"cognito-idp.{REGION}.amazonaws.com/{pool_id}"
+    return Provisioned(
+        ref=pool_id,
+        attributes={
+            "Arn": str(pool["Arn"]),
+            "ProviderName": provider,
+            "ProviderURL": f"https://{provider}",
+            "UserPoolId": pool_id,
+        },
+        properties=props,
+    )
+
+
+def provision_user_pool_client(stack: Stack, logical_id: str, resource: dict[str, Any]) -> Provisioned:
+    """An app client of a pool: its auth flows, token validity, attribute permissions, user-existence errors."""
+    props = stack.resolver.resolve(resource.get("Properties") or {})
+    props.setdefault("ClientName", stack.physical_name(logical_id))
+    client = stack.client("cognito-idp")
+    created = client.create_user_pool_client(**api_arguments(client, "CreateUserPoolClient", props, logical_id))
+    app = created["UserPoolClient"]
+    attributes = {"ClientId": str(app["ClientId"]), "Name": str(app.get("ClientName", ""))}
+    if app.get("ClientSecret"):
+        attributes["ClientSecret"] = str(app["ClientSecret"])
+    return Provisioned(ref=str(app["ClientId"]), attributes=attributes, properties=props)
+
+
+def provision_user_pool_group(stack: Stack, logical_id: str, resource: dict[str, Any]) -> Provisioned:
+    """A group of a pool (its name reaches ID tokens as a ``cognito:groups`` entry)."""
+    props = stack.resolver.resolve(resource.get("Properties") or {})
+    props.setdefault("GroupName", stack.physical_name(logical_id))
+    client = stack.client("cognito-idp")
+    client.create_group(**api_arguments(client, "CreateGroup", props, logical_id))
+    return Provisioned(ref=str(props["GroupName"]), properties=props)
+
+
+def provision_usage_plan(stack: Stack, logical_id: str, resource: dict[str, Any]) -> Provisioned:
+    """An API Gateway usage plan with the template's throttle and quota, so code can attach API keys to it
+    (``create_usage_plan_key``); the gateway meters the keys on it (``local.gateway.usage_plans``)."""
+    props = stack.resolver.resolve(resource.get("Properties") or {})
+    tags = props.get("Tags") or {}
+    arguments: dict[str, Any] = {
+        "name": str(props.get("UsagePlanName") or stack.physical_name(logical_id)),
+        "description": str(props.get("Description", "")),
+        "throttle": _lower_camel(props.get("Throttle") or {}),
+        "quota": _lower_camel(props.get("Quota") or {}),
+        "tags": {str(t["Key"]): str(t["Value"]) for t in tags} if isinstance(tags, list) else dict(tags),
+    }
+    client = stack.client("apigateway")
+    plan = client.create_usage_plan(**api_arguments(client, "CreateUsagePlan", arguments, logical_id))
+    return Provisioned(ref=str(plan["id"]), properties=props)
+
+
+def _lower_camel(values: Mapping[str, Any]) -> dict[str, Any]:
+    """CloudFormation's ``RateLimit`` keys as API Gateway's ``rateLimit``.
+
+    >>> _lower_camel({"RateLimit": 10, "BurstLimit": 20})
+    {'rateLimit': 10, 'burstLimit': 20}
+    """
+    return {key[:1].lower() + key[1:]: value for key, value in values.items()}
+
+
+def api_arguments(client: Any, operation: str, values: Mapping[str, Any], logical_id: str) -> dict[str, Any]:
+    """``values`` (a resource's resolved properties) as arguments of ``operation``: coerced to the API's types
+    (template parameters arrive as strings: ``"10"`` for a number, ``"true"`` for a boolean); properties the API
+    does not take (CloudFormation-only ones) are left out, with a warning."""
+    shape = client.meta.service_model.operation_model(operation).input_shape
+    arguments = {}
+    for name, value in values.items():
+        if name in shape.members:
+            arguments[name] = _coerce(shape.members[name], value)
+        else:
+            log.warning("%s: %s is not applied locally (%s does not take it)", logical_id, name, operation)
+    return arguments
+
+
+def _coerce(shape: Any, value: Any) -> Any:
+    """``value`` converted to the botocore ``shape``'s type where CloudFormation's text form differs."""
+    kind = shape.type_name
+    if kind == "structure" and isinstance(value, Mapping):
+        return {k: _coerce(shape.members[k], v) if k in shape.members else v for k, v in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [_coerce(shape.member, v) for v in value]
+    if kind == "map" and isinstance(value, Mapping):
+        return {str(k): _coerce(shape.value, v) for k, v in value.items()}
+    convert = _SCALARS.get((kind, type(value)))
+    return convert(value) if convert else value
+
+
+_SCALARS: dict[tuple[str, type], Callable[[Any], Any]] = {
+    ("integer", str): int,
+    ("long", str): int,
+    ("double", str): float,
+    ("double", int): float,
+    ("float", str): float,
+    ("float", int): float,
+    ("boolean", str): lambda v: v.lower() == "true",
+    ("string", bool): lambda v: str(v).lower(),
+    ("string", int): str,
+    ("string", float): str,
+}
+
+
 def placeholder(stack: Stack, logical_id: str, resource: dict[str, Any]) -> Provisioned:
     """Plausible ``Ref``/``GetAtt`` values for a resource nothing local needs to exist (a KMS key, a log group)."""
     kind = str(resource.get("Type", ""))
@@ -295,4 +459,8 @@ def placeholder(stack: Stack, logical_id: str, resource: dict[str, Any]) -> Prov
 PROVISIONERS: dict[str, Provisioner] = {
     "AWS::DynamoDB::Table": provision_table,
     "AWS::SecretsManager::Secret": provision_secret,
+    "AWS::Cognito::UserPool": provision_user_pool,
+    "AWS::Cognito::UserPoolClient": provision_user_pool_client,
+    "AWS::Cognito::UserPoolGroup": provision_user_pool_group,
+    "AWS::ApiGateway::UsagePlan": provision_usage_plan,
 }

@@ -5,9 +5,14 @@ Environment. ``os.environ`` is process-wide, yet handlers read their configurati
 ``EnvironmentGate`` lets invocations that share one environment run concurrently and makes an invocation with a
 different environment wait until those finish; it then switches ``os.environ`` over. Every function's environment
 names the function (AWS_LAMBDA_FUNCTION_NAME), so concurrent requests to the *same* function run in parallel
-while requests to different functions take turns. Modules the handlers share (the layer's ``functools.cache``'d
-settings, services and clients) keep what they read first; locally every function gets the same table and
-cursor secret, so that is harmless. When the runtime closes, ``os.environ`` is restored.
+while requests to different functions take turns. When the runtime closes, ``os.environ`` is restored.
+
+Module state. On Lambda every function has a process of its own, so what a layer module caches at module level
+(``functools.cache``'d settings, clients, services) is that function's. Here the layer's modules are kept in
+``ModuleNamespaces``: one copy per *configuration* (the environment without what Lambda sets, such as the
+function name), swapped into ``sys.modules`` together with the environment. Functions the template configures
+alike share a copy (their caches would hold the same values anyway); a function with other variables (a user pool
+id, a usage plan id) gets its own, and pays its own import of the layer on its first call, like a cold start.
 
 Timeouts. Lambda stops a handler at the function's ``Timeout``; a thread cannot be stopped, so a handler that
 overruns is *abandoned*: the caller gets a timeout, the gate stops waiting for it and the thread finishes
@@ -33,15 +38,16 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
-from local.gateway.functions import LambdaFunction
+from local.gateway.functions import LambdaFunction, configuration
 
 log = logging.getLogger("local.gateway")
 
@@ -131,11 +137,12 @@ class AbandonedError(Exception):
 class EnvironmentGate:
     """Serialises invocations whose environments differ; lets those with the same environment run together."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_switch: Callable[[Mapping[str, str]], None] | None = None) -> None:
         self._condition = threading.Condition()
         self._current: Mapping[str, str] | None = None
         self._holders = 0
         self._original: dict[str, str | None] = {}  # each key's value before the gate first changed it
+        self._on_switch = on_switch  # told of each switch, with nobody holding the gate (module namespaces)
 
     def enter(self, environment: Mapping[str, str], invocation: Invocation) -> None:
         """Wait until ``environment`` may be in force, put it in force and hold it for ``invocation``."""
@@ -190,6 +197,8 @@ class EnvironmentGate:
             if os.environ.get(key) != value:
                 os.environ[key] = value
         self._current = environment
+        if self._on_switch is not None:
+            self._on_switch(environment)
 
 
 def _set_env(key: str, value: str | None) -> None:
@@ -197,6 +206,58 @@ def _set_env(key: str, value: str | None) -> None:
         os.environ.pop(key, None)
     else:
         os.environ[key] = value
+
+
+# ---- per-configuration module state ---------------------------------------------------------------------------
+
+_OUTSIDE: Hashable = object()  # the modules of the process itself, from before the runtime swapped any
+
+
+class ModuleNamespaces:
+    """Copies of the layers' modules, one per key (a function configuration), swapped in and out of ``sys.modules``.
+
+    ``activate(key)`` takes the layer modules now in ``sys.modules`` out (kept under the key that was active) and
+    puts those of ``key`` in; modules imported while a key is active (lazily, on first use) belong to it. Modules
+    refer to each other through their globals, bound at import, so a handler keeps using its own copies; only
+    imports at call time look into ``sys.modules``, which is why a key is active while its functions run. Call it
+    only while no handler of another key runs (the environment gate calls it on a switch, with nobody inside).
+    """
+
+    def __init__(self, roots: Iterable[Path]) -> None:
+        self._prefixes = tuple(str(root) + os.sep for root in roots)
+        self._saved: dict[Hashable, dict[str, ModuleType]] = {}
+        self._active: Hashable = _OUTSIDE
+        self._lock = threading.Lock()
+
+    def activate(self, key: Hashable) -> None:
+        with self._lock:
+            if key == self._active or not self._prefixes:
+                return
+            self._saved[self._active] = self._take()
+            sys.modules.update(self._saved.pop(key, {}))
+            self._active = key
+
+    def forget(self) -> None:
+        """Drop the copies of every key but the active one (a layer file changed: they are stale); the caller
+        unloads the active copy from ``sys.modules``. The process's own modules are kept."""
+        with self._lock:
+            self._saved = {k: v for k, v in self._saved.items() if k is _OUTSIDE}
+
+    def restore(self) -> None:
+        """Put the process's own modules back and drop every copy."""
+        self.activate(_OUTSIDE)
+        with self._lock:
+            self._saved.clear()
+
+    def _take(self) -> dict[str, ModuleType]:
+        taken = {
+            name: module
+            for name, module in list(sys.modules.items())
+            if (getattr(module, "__file__", None) or "").startswith(self._prefixes)
+        }
+        for name in taken:
+            del sys.modules[name]
+        return taken
 
 
 # ---- watching code for edits --------------------------------------------------------------------------------
@@ -245,7 +306,9 @@ class Runtime:
 
     def __init__(self, functions: Mapping[str, LambdaFunction], *, hot_reload: bool = True, workers: int = 16) -> None:
         self.functions = functions
-        self.gate = EnvironmentGate()
+        layer_dirs = sorted({d for f in functions.values() for d in f.layer_dirs})
+        self._namespaces = ModuleNamespaces(layer_dirs)
+        self.gate = EnvironmentGate(on_switch=lambda environment: self._namespaces.activate(configuration(environment)))
         self._hot_reload = hot_reload
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="lambda")
         self._lock = threading.Lock()  # guards loading, the watches and the handler cache
@@ -253,7 +316,6 @@ class Runtime:
         self._running = 0
         self._lock_running = threading.Lock()
         self._module_names = {name: f"lambda_{next(_runtime_ids)}_{name}" for name in functions}
-        layer_dirs = sorted({d for f in functions.values() for d in f.layer_dirs})
         self._layer_watches = [CodeWatch(d, ".py") for d in layer_dirs]
         self._code_watches = {d: CodeWatch(d) for d in sorted({f.code_dir for f in functions.values()})}
         self._added_paths = [d for d in layer_dirs if str(d) not in sys.path]
@@ -284,6 +346,7 @@ class Runtime:
         self.gate.close()
         with self._lock:
             self._unload_functions(self.functions.values())
+            self._namespaces.restore()
             for folder in self._added_paths:
                 sys.path.remove(str(folder))
                 _unload_modules_under(folder)
@@ -348,6 +411,7 @@ class Runtime:
             if paths:
                 log.info("layer %s changed: reloading it and every function", folder)
                 _unload_modules_under(folder)
+                self._namespaces.forget()
                 self._unload_functions(self.functions.values())
         for folder, paths in code_edits:
             if paths:

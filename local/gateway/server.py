@@ -2,9 +2,11 @@
 the template's functions.
 
 Each request goes through a pipeline: match the route -> the route's steps -> the Lambda proxy integration.
-Steps are where API Gateway's per-route features go (a Cognito or Lambda authorizer filling
-``exchange.authorizer``, API keys and usage plans answering 429): each is an async callable that either lets the
-request through (returns None) or answers it. WebSocket APIs will be another route type on the same app.
+Steps are where API Gateway's per-route features go: the route's authorizer (``local.gateway.authorizers``: the
+Cognito user pool authorizer, Lambda TOKEN/REQUEST authorizers) filling ``exchange.authorizer``, then API keys and
+usage plans (``local.gateway.usage_plans``) answering 403 and 429; ``local.gateway.security`` derives them from
+the template. Each is an async callable that either lets the request through (returns None) or answers it.
+WebSocket APIs will be another route type on the same app.
 """
 
 from __future__ import annotations
@@ -29,29 +31,13 @@ from local.gateway import events
 from local.gateway.boot import Local
 from local.gateway.events import GatewayError, GatewayResponses, HttpRequest, HttpResponse
 from local.gateway.functions import LambdaFunction
+from local.gateway.pipeline import STAGE, Answer, Exchange, Step
 from local.gateway.routing import Match, Route, RouteTable
 from local.gateway.runtime import Raised, Returned, Runtime, TimedOut
 
 log = logging.getLogger("local.gateway")
 
-STAGE = "local"
 INTEGRATION_LIMIT_S = 29.0  # API Gateway gives up on any integration after 29 s
-
-
-@dataclass
-class Exchange:
-    """One request on its way through the gateway; steps read it and add to it."""
-
-    request: HttpRequest
-    request_id: str
-    match: Match
-    route: Route
-    authorizer: dict[str, Any] | None = None  # what an authorizer step hands the function (requestContext)
-
-
-Answer = HttpResponse | GatewayError
-Step = Callable[[Exchange], Awaitable[Answer | None]]
-"""A per-route stage before the integration: returns None to let the request through, or the answer."""
 
 
 class LambdaProxyIntegration:
@@ -73,6 +59,8 @@ class LambdaProxyIntegration:
         )
         if exchange.authorizer is not None:
             event["requestContext"]["authorizer"] = exchange.authorizer
+        if exchange.identity:
+            event["requestContext"]["identity"].update(exchange.identity)
         outcome = await self._runtime.invoke(function, event, limit_s=INTEGRATION_LIMIT_S)
         match outcome:
             case Returned(value):
@@ -132,8 +120,13 @@ class RestGateway:
         self._steps = steps
 
     @classmethod
-    def for_local(cls, local: Local, steps: Sequence[Step] = ()) -> RestGateway:
+    def for_local(cls, local: Local, steps: Sequence[Step] | None = None) -> RestGateway:
+        """The gateway of a started local stack; unless ``steps`` are given, every route's authorizer, API key and
+        usage plan are enforced as the template declares them."""
+        from local.gateway.security import security_steps
+
         api = ApiDefinition.from_template(local.stack.template, local.template_path.parent)
+        steps = security_steps(local, api.routes) if steps is None else steps
         return cls(api, LambdaProxyIntegration(local.runtime, local.functions), steps)
 
     async def handle(self, request: HttpRequest) -> tuple[HttpResponse, str]:
@@ -232,7 +225,9 @@ def _starlette_response(response: HttpResponse) -> Response:
 class LocalApi:
     """The gateway of a started ``Local`` served over HTTP on ``host:port`` (0 picks a free port)."""
 
-    def __init__(self, local: Local, host: str = "127.0.0.1", port: int = 3000, steps: Sequence[Step] = ()) -> None:
+    def __init__(
+        self, local: Local, host: str = "127.0.0.1", port: int = 3000, steps: Sequence[Step] | None = None
+    ) -> None:
         self.local = local
         self.gateway = RestGateway.for_local(local, steps)
         self._socket = _listening_socket(host, port)

@@ -75,23 +75,25 @@ EXPECTED_GRANTS: dict[str, Grants] = {
     "AuthRefreshFunction": {},  # InitiateAuth only (no IAM)
     "AuthLogoutFunction": {POOL: _cognito("AdminUserGlobalSignOut")},
     # the user (AdminGetUser + groups), the restaurants they work for (GSI1)
-    "GetMeFunction": {GSI1: QUERY, POOL: _cognito("AdminGetUser", "AdminListGroupsForUser")},
+    "GetMeFunction": {GSI1: QUERY, POOL: _cognito("ListUsers", "AdminGetUser", "AdminListGroupsForUser")},
     # the restaurant (GetItem), the user by e-mail (ListUsers, AdminGetUser + groups), the membership (PutItem),
-    # the staff group, then custom:restaurants from all their memberships (GSI1)
+    # the staff group, then custom:restaurants from the user's attribute plus this restaurant
     "AssignStaffFunction": {
         TABLE: _dynamodb("GetItem", "PutItem"),
-        GSI1: QUERY,
         POOL: _cognito(
             "ListUsers", "AdminGetUser", "AdminListGroupsForUser", "AdminAddUserToGroup", "AdminUpdateUserAttributes"
         ),
     },
-    # the restaurant, the membership (DeleteItem), the user, their remaining memberships (GSI1), custom:restaurants
-    # and, when none remain, the staff group
+    # the restaurant, the membership (DeleteItem), the user by sub (ListUsers, AdminGetUser + groups),
+    # custom:restaurants less this restaurant and, when none remain, the staff group
     "RemoveStaffFunction": {
         TABLE: _dynamodb("GetItem", "DeleteItem"),
-        GSI1: QUERY,
         POOL: _cognito(
-            "AdminGetUser", "AdminListGroupsForUser", "AdminUpdateUserAttributes", "AdminRemoveUserFromGroup"
+            "ListUsers",
+            "AdminGetUser",
+            "AdminListGroupsForUser",
+            "AdminUpdateUserAttributes",
+            "AdminRemoveUserFromGroup",
         ),
     },
     # the restaurant, an API Gateway key attached to the usage plan, the key record (conditional PutItem)

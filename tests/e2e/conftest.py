@@ -1,34 +1,91 @@
 """End-to-end fixtures: the API under test over HTTP.
 
-By default the local gateway runs as a subprocess (``python -m local.gateway --port 0``) with its demo data.
-Set ``WAITER_BASE_URL`` (e.g. ``https://abc123.execute-api.us-east-1.amazonaws.com/dev``) to run the same
-tests, unchanged, against a deployed stage seeded with ``python -m local.seed``.
+By default the local gateway runs as a subprocess (``python -m local.gateway --port 0``) with its demo data and
+demo accounts. Set ``WAITER_BASE_URL`` (e.g. ``https://abc123.execute-api.us-east-1.amazonaws.com/dev``) to run
+the same tests, unchanged, against a deployed stage seeded with ``python -m local.seed``; tests that need what only
+the local stack has (the demo accounts and partner key, minting tokens with moto's key, small usage-plan limits)
+are skipped there.
+
+Each gateway counts sign-ins (30 per IP per 15 minutes) and sign-ups (10 per IP per hour) from 127.0.0.1: the
+fixtures sign in each demo account once per session and sign up few customers.
 """
 
 from __future__ import annotations
 
+import math
 import os
+import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 import pytest
 
 from local.gateway import spawn
+from local.seed import DEMO_ADMIN, DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_RESTAURANTS, DEMO_STAFF, SAMPLE_RESTAURANT_ID
+from local.seed import stable_id as seeded_id
+from tests.e2e.tokens import claims_of
+
+DEPLOYED = os.environ.get("WAITER_BASE_URL", "").rstrip("/")
+RESTAURANT_A = SAMPLE_RESTAURANT_ID  # the demo staff work here; the demo partner key is its POS
+RESTAURANT_B = seeded_id(str(DEMO_RESTAURANTS[1]["restaurant"]["name"]))
+PASSWORD = "E2e-password-1!"
+
+
+@dataclass
+class Gateway:
+    url: str
+    banner: list[str] = field(default_factory=list)
+
+    def demo_partner_key(self) -> str:
+        """The demo partner key the banner shows (``X-Api-Key: wtr_...``)."""
+        return next(line.split("X-Api-Key:", 1)[1].strip() for line in self.banner if "X-Api-Key: wtr_" in line)
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A signed-in user: their ID token and who they are."""
+
+    email: str
+    token: str
+
+    @property
+    def sub(self) -> str:
+        return str(claims_of(self.token)["sub"])
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+def skip_when_deployed(reason: str = "needs the local stack") -> None:
+    if DEPLOYED:
+        pytest.skip(reason)
+
+
+def start_gateway(*args: str) -> tuple[Gateway, Any]:
+    banner: list[str] = []
+    url, stop = spawn(port=0, args=args, banner=banner)
+    return Gateway(url, banner), stop
 
 
 @pytest.fixture(scope="session")
-def base_url() -> Iterator[str]:
+def gateway() -> Iterator[Gateway]:
     """The deployed stage named by WAITER_BASE_URL, or else a local gateway started for this session."""
-    deployed = os.environ.get("WAITER_BASE_URL")
-    if deployed:
-        yield deployed.rstrip("/")
+    if DEPLOYED:
+        yield Gateway(DEPLOYED)
         return
-    url, stop = spawn(port=0)
+    started, stop = start_gateway()
     try:
-        yield url
+        yield started
     finally:
         stop()
+
+
+@pytest.fixture(scope="session")
+def base_url(gateway: Gateway) -> str:
+    return gateway.url
 
 
 @pytest.fixture(scope="session")
@@ -49,3 +106,107 @@ def listing(api: httpx.Client) -> list[dict[str, Any]]:
 @pytest.fixture(scope="session")
 def restaurant_id(listing: list[dict[str, Any]]) -> str:
     return str(listing[0]["id"])
+
+
+# ---- callers ----------------------------------------------------------------------------------------------------
+
+
+def log_in(api: httpx.Client, email: str, password: str = DEMO_PASSWORD) -> Caller:
+    response = api.post("/v1/auth/login", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return Caller(email, str(response.json()["idToken"]))
+
+
+def sign_up(api: httpx.Client, name: str = "E2E Customer") -> Caller:
+    """A new customer (confirmed at once in the local stack), signed in."""
+    email = f"e2e-{uuid.uuid4().hex[:12]}@example.com"
+    response = api.post("/v1/auth/signup", json={"email": email, "password": PASSWORD, "name": name})
+    assert response.status_code == 201, response.text
+    return log_in(api, email, PASSWORD)
+
+
+@pytest.fixture(scope="session")
+def customer(api: httpx.Client) -> Caller:
+    skip_when_deployed("the demo accounts exist in the local stack only")
+    return log_in(api, DEMO_CUSTOMER.email)
+
+
+@pytest.fixture(scope="session")
+def staff(api: httpx.Client) -> Caller:
+    skip_when_deployed("the demo accounts exist in the local stack only")
+    return log_in(api, DEMO_STAFF.email)
+
+
+@pytest.fixture(scope="session")
+def admin(api: httpx.Client) -> Caller:
+    skip_when_deployed("the demo accounts exist in the local stack only")
+    return log_in(api, DEMO_ADMIN.email)
+
+
+@pytest.fixture(scope="session")
+def customer_b(api: httpx.Client) -> Caller:
+    """A second customer, who has no business with the demo customer's orders."""
+    skip_when_deployed("signs up a customer, which a deployed stage confirms by e-mail")
+    return sign_up(api, "Customer B")
+
+
+# ---- orders -------------------------------------------------------------------------------------------------
+
+
+def cart_line(api: httpx.Client, restaurant_id: str) -> dict[str, Any]:
+    """A cart line worth at least the restaurant's minimum order: its first available item, with the first
+    choices of every option group that requires one."""
+    restaurant = api.get(f"/v1/restaurants/{restaurant_id}").json()
+    menu = api.get(f"/v1/restaurants/{restaurant_id}/menu").json()
+    item = next(i for c in menu["categories"] for i in c["items"] if i["available"])
+    options = [
+        {"groupId": g["id"], "choiceIds": [c["id"] for c in g["choices"][: g["minChoices"]]]}
+        for g in item["optionGroups"]
+        if g["minChoices"] > 0
+    ]
+    unit = item["price"]["amount"] + sum(
+        c["priceDelta"] for g in item["optionGroups"] for c in g["choices"][: g["minChoices"]]
+    )
+    quantity = max(1, math.ceil((restaurant["minimumOrder"] + 1) / unit))
+    return {"menuItemId": item["id"], "quantity": quantity, "options": options}
+
+
+def check_out(
+    api: httpx.Client, caller: Caller, restaurant_id: str, *, fulfilment: str = "pickup", key: str | None = None
+) -> httpx.Response:
+    """Check out the caller's cart at ``restaurant_id`` with the total the cart shows now."""
+    cart = api.get(f"/v1/carts/{restaurant_id}", params={"fulfilment": fulfilment}, headers=caller.headers)
+    assert cart.status_code == 200, cart.text
+    return api.post(
+        "/v1/orders",
+        json={"restaurantId": restaurant_id, "fulfilment": fulfilment, "expectedTotal": cart.json()["total"]},
+        headers={**caller.headers, "Idempotency-Key": key or str(uuid.uuid4())},
+    )
+
+
+def place_order(api: httpx.Client, caller: Caller, restaurant_id: str) -> dict[str, Any]:
+    """A pickup order placed through the API: one cart line, then checkout."""
+    added = api.post(f"/v1/carts/{restaurant_id}/items", json=cart_line(api, restaurant_id), headers=caller.headers)
+    assert added.status_code in (200, 201), added.text
+    placed = check_out(api, caller, restaurant_id)
+    assert placed.status_code == 201, placed.text
+    order: dict[str, Any] = placed.json()
+    return order
+
+
+@pytest.fixture(scope="session")
+def order_a(api: httpx.Client, customer: Caller) -> dict[str, Any]:
+    """The demo customer's order at restaurant A."""
+    return place_order(api, customer, RESTAURANT_A)
+
+
+@pytest.fixture(scope="session")
+def order_b(api: httpx.Client, customer_b: Caller) -> dict[str, Any]:
+    """Customer B's order at restaurant A."""
+    return place_order(api, customer_b, RESTAURANT_A)
+
+
+@pytest.fixture(scope="session")
+def order_at_b(api: httpx.Client, customer_b: Caller) -> dict[str, Any]:
+    """Customer B's order at restaurant B."""
+    return place_order(api, customer_b, RESTAURANT_B)

@@ -8,7 +8,16 @@ from types import ModuleType
 
 import pytest
 
-MODULES = ["local.template", "local.gateway.intrinsics", "local.gateway.routing", "local.gateway.events"]
+MODULES = [
+    "local.template",
+    "local.gateway.intrinsics",
+    "local.gateway.routing",
+    "local.gateway.events",
+    "local.gateway.functions",
+    "local.gateway.resources",
+    "local.gateway.authorizers",
+    "local.gateway.usage_plans",
+]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -47,14 +47,16 @@ class MemoryProvider:
     def find_user(self, email_or_username: str) -> UserRecord | None:
         for user_id, user in self.users.items():
             if email_or_username in (user_id, user["email"]):
-                groups = user["groups"]
+                groups, restaurants = user["groups"], user["restaurants"]
                 assert isinstance(groups, set)
+                assert isinstance(restaurants, list)
                 return UserRecord(
                     id=user_id,
                     username=user_id,
                     email=str(user["email"]),
                     name=str(user["name"]),
                     groups=sorted(groups),
+                    restaurants=restaurants,
                 )
         return None
 

@@ -113,3 +113,29 @@ def test_profile_and_logout_need_a_signed_in_caller() -> None:
         service().profile(Principal.anonymous())
     with pytest.raises(Unauthorized):
         service().logout(Principal.anonymous())
+
+
+def test_staff_restaurants_come_from_the_users_attribute_not_a_possibly_stale_index() -> None:
+    class LaggingStaff(MemoryStaff):
+        """A membership index that has not caught up with the latest write (DynamoDB GSIs are eventual)."""
+
+        def restaurants_of(self, user_id: str) -> list[str]:
+            return []
+
+    accounts = service()
+    accounts.staff = LaggingStaff()
+    user_id = accounts.sign_up(SignUp(email="s@example.com", password=STRONG, name="S"), source_ip="1.1.1.1").id
+    provider = accounts.provider
+    assert isinstance(provider, MemoryProvider)
+    accounts.assign_staff(ADMIN, "r1", "s@example.com")
+    assert provider.users[user_id]["restaurants"] == ["r1"]
+    accounts.assign_staff(ADMIN, "r2", "s@example.com")
+    assert provider.users[user_id]["restaurants"] == ["r1", "r2"]
+    accounts.remove_staff(ADMIN, "r1", user_id)
+    assert provider.users[user_id]["restaurants"] == ["r2"]
+
+
+def test_a_letter_outside_ascii_is_not_a_symbol_for_the_password_policy() -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        service().sign_up(SignUp(email="a@example.com", password="Waiterdemo1éé€x", name="A"), source_ip="1.1.1.1")
+    assert [e.message for e in caught.value.errors] == ["must contain a symbol"]

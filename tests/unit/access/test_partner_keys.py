@@ -7,7 +7,7 @@ import pytest
 from tests.unit.access.fakes import MemoryKeys, MemoryUsagePlans, Restaurants
 from waiter.errors import Forbidden, NotFound, Unauthorized
 from waiter.identity import Principal, Role
-from waiter.partners.models import ApiKeyCreate
+from waiter.partners.models import ApiKeyCreate, ApiKeyRecord
 from waiter.partners.service import ApiKeyService
 
 STAFF_R1 = Principal(user_id="s1", roles=frozenset({Role.STAFF}), restaurants=frozenset({"r1"}))
@@ -75,4 +75,16 @@ def test_a_revoked_key_is_forbidden_and_leaves_the_usage_plan() -> None:
     service.revoke(STAFF_R1, "r1", created.id)
     with pytest.raises(Forbidden):
         service.authenticate(created.key)
+    assert plans.keys == {}
+
+
+def test_a_key_that_cannot_be_stored_leaves_no_metered_key_behind() -> None:
+    class FailingStore(MemoryKeys):
+        def put(self, record: ApiKeyRecord) -> None:
+            raise RuntimeError("storage unavailable")
+
+    plans = MemoryUsagePlans()
+    service = ApiKeyService(store=FailingStore(), usage_plans=plans, restaurants=Restaurants("r1"))
+    with pytest.raises(RuntimeError):
+        service.create(STAFF_R1, "r1", ApiKeyCreate(name="POS"))
     assert plans.keys == {}

@@ -151,15 +151,14 @@ class CognitoProvider:
 
     def find_user(self, email_or_username: str) -> UserRecord | None:
         try:
-            if "@" in email_or_username:
-                users = self.client.list_users(
-                    UserPoolId=self._pool, Filter=f'email = "{_quote(email_or_username)}"', Limit=1
-                )["Users"]
-                if not users:
-                    return None
-                username = users[0]["Username"]
-            else:
-                username = email_or_username
+            # Look users up by e-mail or by sub: a federated user's username (e.g. Google_123) is neither.
+            attribute = "email" if "@" in email_or_username else "sub"
+            users = self.client.list_users(
+                UserPoolId=self._pool, Filter=f'{attribute} = "{_quote(email_or_username)}"', Limit=1
+            )["Users"]
+            if not users:
+                return None
+            username = users[0]["Username"]
             user = self.client.admin_get_user(UserPoolId=self._pool, Username=username)
             groups = self.client.admin_list_groups_for_user(UserPoolId=self._pool, Username=username)["Groups"]
         except Exception as error:

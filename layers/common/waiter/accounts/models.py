@@ -24,7 +24,8 @@ PASSWORD_RULES: tuple[tuple[str, str], ...] = (
     (r"[a-z]", "must contain a lowercase letter"),
     (r"[A-Z]", "must contain an uppercase letter"),
     (r"[0-9]", "must contain a digit"),
-    (r"[^A-Za-z0-9]", "must contain a symbol"),
+    # Cognito's own list of symbols (a letter such as "é" is not one), so both checks agree.
+    (r"[\^$*.\[\]{}()?\"!@#%&/\\,><':;|_~`=+\- ]", "must contain a symbol"),
 )
 
 

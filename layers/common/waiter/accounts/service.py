@@ -124,7 +124,9 @@ class AccountService:
         member = StaffMember(user_id=user.id, email=user.email, restaurant_id=restaurant_id, added_at=self.clock())
         self.staff.add(member)
         self.provider.add_to_group(user.username, Role.STAFF.value)
-        self.provider.set_restaurants(user.username, sorted(self.staff.restaurants_of(user.id)))
+        # From the user's own attribute, not the membership index: a just-written membership may not be in the
+        # (eventually consistent) index yet.
+        self.provider.set_restaurants(user.username, sorted({*user.restaurants, restaurant_id}))
         return member
 
     def remove_staff(self, caller: Principal, restaurant_id: str, user_id: str) -> None:
@@ -134,7 +136,7 @@ class AccountService:
         user = self.provider.find_user(user_id)
         if user is None:
             return
-        remaining = sorted(self.staff.restaurants_of(user_id))
+        remaining = sorted(set(user.restaurants) - {restaurant_id})
         self.provider.set_restaurants(user.username, remaining)
         if not remaining:
             self.provider.remove_from_group(user.username, Role.STAFF.value)
@@ -146,7 +148,7 @@ class AccountService:
 
     def _require_admin(self, caller: Principal, restaurant_id: str) -> None:
         if not caller.is_admin:
-            raise Forbidden("only admins assign staff")
+            raise Forbidden("only admins manage staff")
         if self.restaurants.get_restaurant(restaurant_id) is None:
             raise NotFound(f"restaurant {restaurant_id} does not exist")
 

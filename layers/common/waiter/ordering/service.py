@@ -264,7 +264,12 @@ class OrderingService:
     def transition(
         self, caller: Principal, order_id: str, to: OrderStatus, *, restaurant_id: str | None = None
     ) -> Order:
-        """Move the order to ``to`` if the state machine lets this caller; an optimistic-locked write."""
+        """Move the order to ``to`` if the state machine lets this caller; an optimistic-locked write.
+
+        ``restaurant_id`` is given by the kitchen and partner routes: only those working for it may use them.
+        """
+        if restaurant_id is not None and not caller.acts_for(restaurant_id):
+            raise Forbidden("you do not work for this restaurant")
         order = self.store.get_order(order_id)
         if order is None or not _may_see(caller, order) or (restaurant_id and order.restaurant_id != restaurant_id):
             raise NotFound(f"order {order_id} does not exist")

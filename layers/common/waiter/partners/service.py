@@ -82,10 +82,14 @@ class ApiKeyService:
             usage_key=usage_key,
             created_at=self.clock(),
         )
-        record = record.model_copy(
-            update={"usage_key_id": self.usage_plans.register(usage_key, f"{restaurant_id}/{key_id}")}
-        )
-        self.store.put(record)
+        usage_key_id = self.usage_plans.register(usage_key, f"{restaurant_id}/{key_id}")
+        record = record.model_copy(update={"usage_key_id": usage_key_id})
+        try:
+            self.store.put(record)
+        except Exception:
+            # Never leave a metered key behind that no stored record knows about.
+            self.usage_plans.unregister(usage_key_id)
+            raise
         return ApiKeyCreated(**record.view().model_dump(), key=key)
 
     def list(self, caller: Principal, restaurant_id: str) -> list[ApiKeyView]:
