@@ -315,6 +315,10 @@ class Runtime:
         self._handlers: dict[str, Handler] = {}
         self._running = 0
         self._lock_running = threading.Lock()
+        # Like one Lambda instance, run one handler at a time: Powertools' resolvers keep the current event in
+        # class attributes shared by every resolver in the process, so two handlers running at once in one
+        # process would read each other's requests.
+        self._one_at_a_time = threading.Lock()
         self._module_names = {name: f"lambda_{next(_runtime_ids)}_{name}" for name in functions}
         self._layer_watches = [CodeWatch(d, ".py") for d in layer_dirs]
         self._code_watches = {d: CodeWatch(d) for d in sorted({f.code_dir for f in functions.values()})}
@@ -365,9 +369,10 @@ class Runtime:
             self._running += 1
         try:
             handler = self._handler(function)
-            invocation.started = time.monotonic()
-            context = LambdaContext(function, invocation.request_id, invocation.started + function.timeout_s)
-            return Returned(handler(event, context))
+            with self._one_at_a_time:
+                invocation.started = time.monotonic()
+                context = LambdaContext(function, invocation.request_id, invocation.started + function.timeout_s)
+                return Returned(handler(event, context))
         except (Exception, SystemExit) as error:
             return Raised(error, traceback.format_exc())
         finally:

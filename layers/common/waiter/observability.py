@@ -3,7 +3,12 @@ metrics in the ``Waiter`` namespace. The log level comes from POWERTOOLS_LOG_LEV
 
 from __future__ import annotations
 
+import warnings
+
 from aws_lambda_powertools import Logger, Metrics
+
+# Most routes publish only the cold-start metric; Powertools warns on every such flush, which is noise.
+warnings.filterwarnings("ignore", message="No application metrics to publish", category=UserWarning)
 
 SERVICE = "waiter"
 NAMESPACE = "Waiter"
