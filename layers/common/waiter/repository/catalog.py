@@ -12,10 +12,15 @@ from waiter.catalog.models import MenuItem, Restaurant, RestaurantSummary
 from waiter.errors import Conflict
 from waiter.repository import keys
 from waiter.repository.cursor import decode_cursor, encode_cursor
-from waiter.repository.dynamo import Item, deserialize, dynamodb_client, is_condition_failure, serialize
+from waiter.repository.dynamo import (
+    Item,
+    PagedRepository,
+    deserialize,
+    is_condition_failure,
+    serialize,
+)
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 _MENU_PAGE_GUARD = 20  # a menu is bounded (items per restaurant are capped by the service); never loop forever
@@ -25,17 +30,8 @@ class StaleVersion(Conflict):
     """The stored item changed since it was read (optimistic lock lost), or vanished."""
 
 
-class CatalogRepository:
+class CatalogRepository(PagedRepository):
     """Restaurants and menus in the single table."""
-
-    def __init__(self, table_name: str, cursor_secret: bytes, client: DynamoDBClient | None = None) -> None:
-        self._table = table_name
-        self._secret = cursor_secret
-        self._client = client
-
-    @property
-    def client(self) -> DynamoDBClient:
-        return self._client or dynamodb_client()
 
     # ---- restaurants ----------------------------------------------------------------------------------------
 

@@ -5,20 +5,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from waiter.repository import keys
-from waiter.repository.dynamo import dynamodb_client, serialize
+from waiter.repository.dynamo import TableRepository, serialize
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
+    pass
 
 
-class CounterRepository:
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self._table = table_name
-        self._client = client
-
+class CounterRepository(TableRepository):
     def increment(self, bucket: str, window_start: int, expires_at: int) -> int:
         """Add one to the window's counter and return the new count (one UpdateItem)."""
-        result = (self._client or dynamodb_client()).update_item(
+        result = self.client.update_item(
             TableName=self._table,
             Key=serialize(keys.rate_counter(bucket, window_start)),
             UpdateExpression="ADD hits :one SET expiresAt = if_not_exists(expiresAt, :expires)",

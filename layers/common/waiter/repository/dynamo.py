@@ -74,3 +74,23 @@ def is_condition_failure(error: Exception) -> bool:
         reasons = getattr(error, "response", {}).get("CancellationReasons", [])
         return any(r.get("Code") == "ConditionalCheckFailed" for r in reasons)
     return False
+
+
+class TableRepository:
+    """Base of every repository: the table's name and the client to reach it (the shared one unless given)."""
+
+    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
+        self._table = table_name
+        self._client = client
+
+    @property
+    def client(self) -> DynamoDBClient:
+        return self._client or dynamodb_client()
+
+
+class PagedRepository(TableRepository):
+    """A repository that hands out pagination cursors, signed with ``cursor_secret``."""
+
+    def __init__(self, table_name: str, cursor_secret: bytes, client: DynamoDBClient | None = None) -> None:
+        super().__init__(table_name, client)
+        self._secret = cursor_secret

@@ -19,10 +19,15 @@ from waiter.ordering.models import Cart, DiscountCode, Order, OrderStatus
 from waiter.repository import keys
 from waiter.repository.catalog import StaleVersion, menu_item_from_item, restaurant_from_item
 from waiter.repository.cursor import decode_cursor, encode_cursor
-from waiter.repository.dynamo import Item, deserialize, dynamodb_client, is_condition_failure, serialize
+from waiter.repository.dynamo import (
+    Item,
+    PagedRepository,
+    deserialize,
+    is_condition_failure,
+    serialize,
+)
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 _INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "entity")
@@ -43,16 +48,7 @@ class CheckoutConflict(Conflict):
     """The cart, an item or the discount changed between pricing and the checkout transaction."""
 
 
-class OrderingRepository:
-    def __init__(self, table_name: str, cursor_secret: bytes, client: DynamoDBClient | None = None) -> None:
-        self._table = table_name
-        self._secret = cursor_secret
-        self._client = client
-
-    @property
-    def client(self) -> DynamoDBClient:
-        return self._client or dynamodb_client()
-
+class OrderingRepository(PagedRepository):
     # ---- carts ----------------------------------------------------------------------------------------------
 
     def get_cart(self, customer_id: str, restaurant_id: str) -> Cart | None:

@@ -7,23 +7,15 @@ from typing import TYPE_CHECKING
 
 from waiter.partners.models import ApiKeyRecord
 from waiter.repository import keys
-from waiter.repository.dynamo import deserialize, dynamodb_client, serialize
+from waiter.repository.dynamo import TableRepository, deserialize, serialize
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
+    pass
 
 _INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "entity")
 
 
-class ApiKeyRepository:
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self._table = table_name
-        self._client = client
-
-    @property
-    def client(self) -> DynamoDBClient:
-        return self._client or dynamodb_client()
-
+class ApiKeyRepository(TableRepository):
     def put(self, record: ApiKeyRecord) -> None:
         item = {
             **keys.api_key(record.id),

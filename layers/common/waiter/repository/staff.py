@@ -6,21 +6,13 @@ from typing import TYPE_CHECKING
 
 from waiter.accounts.models import StaffMember
 from waiter.repository import keys
-from waiter.repository.dynamo import deserialize, dynamodb_client, serialize
+from waiter.repository.dynamo import TableRepository, deserialize, serialize
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.client import DynamoDBClient
+    pass
 
 
-class StaffRepository:
-    def __init__(self, table_name: str, client: DynamoDBClient | None = None) -> None:
-        self._table = table_name
-        self._client = client
-
-    @property
-    def client(self) -> DynamoDBClient:
-        return self._client or dynamodb_client()
-
+class StaffRepository(TableRepository):
     def add(self, member: StaffMember) -> None:
         item = {
             **keys.staff_membership(member.restaurant_id, member.user_id),
