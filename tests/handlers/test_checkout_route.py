@@ -507,3 +507,16 @@ def test_a_restaurant_change_during_the_checkout_cancels_the_transaction(
     assert reply.body["cart"]["total"] != seen["total"]
     assert o.orders_of("customer-1") == []
     assert o.stored_cart("customer-1", shop.id) is not None
+
+
+def test_the_order_placed_hook_runs_once_per_order_not_on_replays(shop: Shop, monkeypatch: pytest.MonkeyPatch) -> None:
+    placed: list[str] = []
+    monkeypatch.setattr(ordering_service(), "on_placed", lambda order: placed.append(order.id))
+    seen = _fill_cart(shop)
+    body = o.checkout_body(shop.id, seen["total"])
+
+    first = o.checkout(body, key="same")
+    again = o.checkout(body, key="same")
+
+    assert first.status == again.status == 201
+    assert placed == [first.body["id"]]

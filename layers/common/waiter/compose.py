@@ -15,6 +15,7 @@ from waiter.settings import get_settings
 
 if TYPE_CHECKING:
     from waiter.accounts.service import AccountService
+    from waiter.ordering.models import Order
     from waiter.ordering.service import OrderingService
     from waiter.partners.service import ApiKeyService
     from waiter.repository.idempotency import PowertoolsIdempotency
@@ -84,4 +85,19 @@ def ordering_service() -> OrderingService:
         store=OrderingRepository(settings.table_name, settings.cursor_secret),
         limiter=rate_limiter(),
         idempotency=checkout_idempotency(),
+        on_placed=_count_placed,
+        on_moved=_count_moved,
     )
+
+
+def _count_placed(order: Order) -> None:
+    from waiter.observability import metrics  # noqa: PLC0415
+
+    metrics.add_metric(name="OrderPlaced", unit="Count", value=1)
+    metrics.add_metric(name="OrderValue", unit="None", value=order.total)
+
+
+def _count_moved(order: Order) -> None:
+    from waiter.observability import metrics  # noqa: PLC0415
+
+    metrics.add_metric(name=f"Order{order.status.value.title().replace('_', '')}", unit="Count", value=1)

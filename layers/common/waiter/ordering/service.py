@@ -92,6 +92,9 @@ class OrderingService:
     idempotency: IdempotencyGuard
     clock: Callable[[], datetime] = utc_now
     ids: Callable[[], str] = new_order_id
+    # Called once per order placed and per status change (not on idempotent replays): business metrics hook in here.
+    on_placed: Callable[[Order], None] = lambda _order: None
+    on_moved: Callable[[Order], None] = lambda _order: None
 
     # ---- carts ----------------------------------------------------------------------------------------------
 
@@ -226,6 +229,7 @@ class OrderingService:
                 "the cart, its items or the discount changed while checking out; review the cart",
                 extra={"cart": repriced.model_dump(mode="json", by_alias=True) if repriced else None},
             ) from None
+        self.on_placed(order)
         return order
 
     # ---- orders ---------------------------------------------------------------------------------------------
@@ -286,6 +290,7 @@ class OrderingService:
                     "allowed": [s.value for s in lifecycle.allowed_transitions(current, actor)],
                 },
             ) from None
+        self.on_moved(moved)
         return moved
 
     # ---- helpers --------------------------------------------------------------------------------------------
