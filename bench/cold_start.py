@@ -1,0 +1,240 @@
+"""P1 - cold start of every function, in fresh processes with the function's template environment.
+
+Two figures per function, both as a median of N fresh processes and as a ratio to the yardstick measured in the
+same run (``import boto3`` + ``boto3.client("dynamodb")``, also N fresh processes, interleaved with the functions):
+
+(a) import + module-level init, the budget's definition. The layer defers boto3 to the first DynamoDB call, so this
+    can come in under the yardstick;
+(b) (a) + the first invocation: creating the clients the route uses (the deferred ``import boto3`` included) and
+    the handler's first call with those clients stubbed with the route's recorded responses. This is what the
+    first real request pays, network aside.
+
+A separate ``-X importtime`` run per function lists what the time goes to. Also measured, for a few functions: (a)
+when the layer ships without bytecode, as ``sam build`` builds it (no ``.pyc``; Lambda cannot write them to /opt,
+so every cold start compiles the layer's sources).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.config import BUDGETS, ROOT, RunSize
+from bench.lambdas import functions
+from bench.probe import Fixture, ImportCost, Probe, ProbeFailed, parse_importtime, probe_for, run, summarize
+from bench.results import Check, PartResult, fmt, median, table
+
+BASELINE_EVERY = 8  # a yardstick sample after every this many function samples
+NO_BYTECODE_SAMPLE = ("GetRestaurantFunction", "CreateRestaurantFunction", "CheckoutFunction", "AuthLoginFunction")
+LAYER_DEPENDENCIES = ("aws_lambda_powertools", "pydantic", "pydantic_core", "annotated_types", "typing_inspection")
+LAYER_MODULES = ("typing_extensions.py",)
+
+
+@dataclass
+class Samples:
+    init_s: list[float] = field(default_factory=list)
+    first_s: list[float] = field(default_factory=list)  # init + clients + first invocation
+    client_s: list[float] = field(default_factory=list)
+    invoke_s: list[float] = field(default_factory=list)
+    rss_init_kb: list[float] = field(default_factory=list)
+    rss_first_kb: list[float] = field(default_factory=list)
+    first_log_bytes: list[float] = field(default_factory=list)
+
+    def add(self, result: dict[str, Any]) -> None:
+        self.init_s.append(float(result["init_s"]))
+        self.rss_init_kb.append(float(result["rss_init_kb"]))
+        if "invoke_s" in result:
+            self.client_s.append(float(result["client_s"]))
+            self.invoke_s.append(float(result["invoke_s"]))
+            self.first_s.append(float(result["init_s"]) + float(result["client_s"]) + float(result["invoke_s"]))
+            self.rss_first_kb.append(float(result["rss_first_kb"]))
+            self.first_log_bytes.append(float(result["first_log_bytes"]))
+
+
+def measure(size: RunSize, fixtures: dict[str, Fixture], progress: Callable[[str], None]) -> PartResult:
+    result = PartResult("P1", "Cold start")
+    names = list(functions())
+    samples: dict[str, Samples] = defaultdict(Samples)
+    baseline = Samples()
+    failed: dict[str, str] = {}
+
+    def sample(name: str | None, keep: bool = True) -> None:
+        probe = probe_for(name, fixtures) if name else Probe("baseline")
+        try:
+            outcome = run(probe).result
+        except ProbeFailed as error:
+            failed[name or "baseline"] = str(error)
+            return
+        if "error" in outcome:
+            failed[name or "baseline"] = f"the first invocation did not replay: {outcome['error']}"
+        if keep:
+            (samples[name] if name else baseline).add(outcome)
+
+    progress("P1: warming up (bytecode caches)")
+    sample(None, keep=False)
+    for name in names:
+        sample(name, keep=False)
+    for repeat in range(size.cold_repeats):
+        progress(f"P1: round {repeat + 1}/{size.cold_repeats}")
+        order = names[repeat % len(names) :] + names[: repeat % len(names)]
+        for n, name in enumerate(order):
+            if n % BASELINE_EVERY == 0:
+                sample(None)
+            if name not in failed:
+                sample(name)
+    progress("P1: -X importtime")
+    imports = {name: _import_costs(name, fixtures) for name in names if name not in failed}
+    progress("P1: layer without bytecode")
+    no_bytecode = _without_bytecode(max(3, size.cold_repeats // 4), fixtures)
+
+    base_s = median(baseline.init_s)
+    rows: list[list[object]] = []
+    per_function: dict[str, Any] = {}
+    for name in names:
+        found = samples.get(name)
+        if found is None or not found.init_s:
+            result.errors.append(f"{name}: {failed.get(name, 'not measured')}")
+            continue
+        init, first = median(found.init_s), median(found.first_s)
+        cost = imports.get(name)
+        check = Check("P1", f"{name} import + init / yardstick", init / base_s, BUDGETS.cold_start_ratio, "x")
+        result.checks.append(check)
+        fixture = fixtures.get(name)
+        per_function[name] = {
+            "route": fixture.route if fixture else None,
+            "init_ms": init * 1000,
+            "init_ratio": init / base_s,
+            "first_request_ms": first * 1000,
+            "first_request_ratio": first / base_s,
+            "client_ms": median(found.client_s) * 1000,
+            "first_invoke_ms": median(found.invoke_s) * 1000,
+            "rss_init_mb": median(found.rss_init_kb) / 1024,
+            "rss_first_mb": median(found.rss_first_kb) / 1024,
+            "first_request_log_bytes": median(found.first_log_bytes),
+            "samples": len(found.init_s),
+            "top_imports_init_ms": dict(cost.top("init", 6)) if cost else {},
+            "top_imports_first_call_ms": dict(cost.top("first_call", 6)) if cost else {},
+            "heaviest_direct_imports_ms": dict(cost.heaviest_init) if cost else {},
+            "replay_error": failed.get(name),
+        }
+        rows.append(
+            [
+                name.removesuffix("Function"),
+                fmt(init * 1000),
+                f"{init / base_s:.2f}x" + ("" if check.passed else " **over**"),
+                fmt(first * 1000),
+                f"{first / base_s:.2f}x",
+                f"{median(found.rss_init_kb) / 1024:.0f} / {median(found.rss_first_kb) / 1024:.0f}",
+                summarize(cost.top("init", 4)) if cost else "-",
+                summarize(cost.top("first_call", 3)) if cost else "-",
+            ]
+        )
+        if name in failed:
+            result.errors.append(f"{name}: {failed[name]}")
+    if "baseline" in failed:
+        result.errors.append(f"yardstick: {failed['baseline']}")
+    result.data = {
+        "yardstick": "import boto3 + boto3.client('dynamodb')",
+        "yardstick_ms": base_s * 1000,
+        "yardstick_samples": len(baseline.init_s),
+        "yardstick_rss_mb": median(baseline.rss_init_kb) / 1024,
+        "repeats": size.cold_repeats,
+        "functions": per_function,
+        "without_bytecode": no_bytecode,
+    }
+    result.markdown = _markdown(result, rows, base_s, no_bytecode)
+    return result
+
+
+def _import_costs(name: str, fixtures: dict[str, Fixture]) -> ImportCost | None:
+    try:
+        outcome = run(probe_for(name, fixtures, importtime=True))
+    except ProbeFailed:
+        return None
+    return parse_importtime(outcome.stderr)
+
+
+def _without_bytecode(repeats: int, fixtures: dict[str, Fixture]) -> dict[str, Any]:
+    """(a) with the layer's own code and dependencies copied without ``__pycache__`` and bytecode writing off."""
+    import aws_lambda_powertools  # noqa: PLC0415 - only to locate the installed dependencies
+
+    packages = Path(aws_lambda_powertools.__file__).resolve().parent.parent
+    found: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="bench-layer-") as scratch:
+        layer = Path(scratch) / "python"
+        ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+        shutil.copytree(ROOT / "layers" / "common" / "waiter", layer / "waiter", ignore=ignore)
+        for package in LAYER_DEPENDENCIES:
+            shutil.copytree(packages / package, layer / package, ignore=ignore)
+        for module in LAYER_MODULES:
+            shutil.copy2(packages / module, layer / module)
+        env = {"PYTHONDONTWRITEBYTECODE": "1"}
+        for name in NO_BYTECODE_SAMPLE:
+            if name not in functions():
+                continue
+            with_bytecode: list[float] = []
+            without: list[float] = []
+            for _ in range(repeats):
+                probe = probe_for(name, fixtures)
+                with_bytecode.append(float(run(probe).result["init_s"]))
+                bare = Probe("cold", probe.function, probe.fixture, layer_dirs=(layer,), extra_env=env)
+                without.append(float(run(bare).result["init_s"]))
+            found[name] = {
+                "init_ms_with_bytecode": median(with_bytecode) * 1000,
+                "init_ms_without_bytecode": median(without) * 1000,
+                "samples": repeats,
+            }
+    return found
+
+
+def _markdown(result: PartResult, rows: list[list[object]], base_s: float, no_bytecode: dict[str, Any]) -> str:
+    over = [c for c in result.checks if not c.passed]
+    lines = [
+        f"Yardstick (`import boto3` + `boto3.client('dynamodb')`, fresh process, median of"
+        f" {result.data['yardstick_samples']}): **{fmt(base_s * 1000)} ms**. Budget: (a) <= {BUDGETS.cold_start_ratio}x"
+        f" for every function; {len(result.checks) - len(over)}/{len(result.checks)} within it.",
+        "",
+        "(a) = import + module-level init (the budget's definition); (b) = (a) + creating the route's AWS clients"
+        " (the deferred `import boto3` and client set-up) + the first handler call with those clients stubbed"
+        " (recorded responses): what the first real request pays, network aside. Import columns: milliseconds of"
+        " self time per top-level package from one `-X importtime` run (which inflates them).",
+        "",
+        table(
+            [
+                "function",
+                "(a) ms",
+                "(a) ratio",
+                "(b) ms",
+                "(b) ratio",
+                "RSS MB init / first",
+                "top imports at init (ms)",
+                "imports on the first call (ms)",
+            ],
+            rows,
+        ),
+    ]
+    if no_bytecode:
+        lines += [
+            "",
+            "The layer as `sam build` ships it has no bytecode (`.pyc`), and /opt is read-only, so every cold start"
+            " compiles it. (a) with and without the layer's bytecode:",
+            "",
+            table(
+                ["function", "(a) ms with .pyc", "(a) ms without .pyc", "ratio without / yardstick"],
+                [
+                    [
+                        name.removesuffix("Function"),
+                        fmt(v["init_ms_with_bytecode"]),
+                        fmt(v["init_ms_without_bytecode"]),
+                        f"{v['init_ms_without_bytecode'] / (base_s * 1000):.2f}x",
+                    ]
+                    for name, v in no_bytecode.items()
+                ],
+            ),
+        ]
+    return "\n".join(lines)

@@ -1,0 +1,269 @@
+"""P5 - cost per million requests, from what the other parts measure and public prices, for a documented request
+mix; and the log bytes every successful request writes at INFO (measured for every function).
+
+Model, per request of a route (every assumption is a named constant below and in docs/performance.md):
+
+- Lambda duration = the handler's warm time here (stubbed AWS calls included: botocore's CPU work is real) scaled
+  by ``CPU_SCALE`` (a 512 MB function gets 512/1769 of a vCPU), plus ``ROUND_TRIP_MS`` per AWS round trip (P3),
+  rounded up to the billed millisecond, at the function's MemorySize; plus, for ``COLD_START_RATE`` of requests,
+  the cold start (P1 (a) and the client set-up, scaled likewise; Lambda bills init);
+- DynamoDB: the route's modelled read and write units (P3) at on-demand prices;
+- logs: the bytes the handler wrote (its log lines, EMF metrics, warnings), plus the Lambda platform's own
+  START/END/REPORT lines, at the CloudWatch Logs ingestion price;
+- API Gateway (REST) is reported on top, outside the app's share.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from bench.config import BUDGETS, PRICES, RunSize
+from bench.harness import RouteRun, TourRun
+from bench.lambdas import functions
+from bench.probe import Fixture, ProbeFailed, probe_for, run
+from bench.results import Check, PartResult, fmt, median, percentile, table
+
+VCPU_MB = 1769  # Lambda allocates one vCPU per 1,769 MB of memory
+CPU_SCALE = VCPU_MB / 512  # at the template's 512 MB
+ROUND_TRIP_MS = 5.0  # an in-region DynamoDB / Cognito request from Lambda, assumed
+COLD_START_RATE = 0.01  # share of requests that land on a new sandbox, assumed
+GB = 1e9  # CloudWatch Logs bills per GB ingested; decimal GB is the conservative reading
+
+# Lambda's own lines per invocation (Tracing: Active adds the XRAY part of REPORT); written out so their size is exact.
+_REQUEST_ID = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0"
+PLATFORM_LINES = (
+    f"START RequestId: {_REQUEST_ID} Version: $LATEST\n"
+    f"END RequestId: {_REQUEST_ID}\n"
+    f"REPORT RequestId: {_REQUEST_ID}\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 512 MB\t"
+    "Max Memory Used: 78 MB\t\nXRAY TraceId: 1-67a0c0de-0123456789abcdef01234567\tSegmentId: 0123456789abcdef\t"
+    "Sampled: true\t\n"
+)
+COLD_PLATFORM_LINES = (
+    "INIT_START Runtime Version: python:3.13.v31\tRuntime Version ARN: arn:aws:lambda:us-east-1::runtime:"
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nInit Duration: 345.67 ms\t"
+)
+
+# The request mix, per request: browse 50 %, cart 20 %, checkout 5 %, order status checks 25 %.
+MIX: dict[str, float] = {
+    "ListRestaurantsFunction": 0.15,
+    "GetRestaurantFunction": 0.10,
+    "GetMenuFunction": 0.25,
+    "AddCartItemFunction": 0.10,
+    "GetCartFunction": 0.06,
+    "UpdateCartItemFunction": 0.02,
+    "RemoveCartItemFunction": 0.02,
+    "CheckoutFunction": 0.05,
+    "GetOrderFunction": 0.20,
+    "ListMyOrdersFunction": 0.05,
+}
+
+
+def measure(
+    size: RunSize,
+    fixtures: dict[str, Fixture],
+    tour: TourRun,
+    cold: dict[str, float] | None,
+    progress: Callable[[str], None],
+) -> PartResult:
+    """``cold``: P1's (a) + client set-up in seconds per function, or None to measure a few fresh processes."""
+    result = PartResult("P5", "Cost")
+    calls = 20 if size.quick else 200
+    warm: dict[str, dict[str, float]] = {}
+    for name in functions():
+        if name not in fixtures:
+            continue
+        progress(f"P5: {name}")
+        try:
+            outcome = run(probe_for(name, fixtures, mode="warm", calls=calls, warmup=5)).result
+        except ProbeFailed as error:
+            result.errors.append(str(error))
+            continue
+        if "error" in outcome:
+            result.errors.append(f"{name}: {outcome['error']}")
+            continue
+        warm[name] = {
+            "p50_ms": percentile([ns / 1e6 for ns in outcome["warm_ns"]], 0.5),
+            "log_bytes": median([float(b) for b in outcome["warm_log_bytes"]]),
+            "first_log_bytes": float(outcome["first_log_bytes"]),
+            "cold_s": float(outcome["init_s"]) + float(outcome["client_s"]),
+        }
+    if cold:
+        for name, seconds in cold.items():
+            if name in warm:
+                warm[name]["cold_s"] = seconds
+
+    runs = {recorded.function: recorded for recorded in tour.routes.values()}
+    per_route: dict[str, dict[str, float]] = {}
+    rows: list[list[object]] = []
+    for name, share in MIX.items():
+        if name not in warm or name not in runs:
+            result.errors.append(f"{name}: not measured, the mix cannot be priced")
+            continue
+        per_route[name] = {"share": share, **_price(runs[name], warm[name], functions()[name].memory_mb)}
+        r = per_route[name]
+        rows.append(
+            [
+                name.removesuffix("Function"),
+                f"{share:.0%}",
+                fmt(r["handler_p50_ms"], 2),
+                int(r["round_trips"]),
+                int(r["billed_ms"]),
+                f"{fmt(r['read_units'])} / {fmt(r['write_units'])}",
+                fmt(r["app_log_bytes"], 0),
+                f"{r['lambda_per_million']:.3f}",
+                f"{r['dynamodb_per_million']:.3f}",
+                f"{r['logs_per_million']:.3f}",
+                f"{r['lambda_per_million'] + r['dynamodb_per_million'] + r['logs_per_million']:.3f}",
+            ]
+        )
+
+    def weighted(key: str) -> float:
+        return sum(v["share"] * v[key] for v in per_route.values()) / (sum(v["share"] for v in per_route.values()) or 1)
+
+    lambda_m, dynamodb_m, logs_m = (
+        weighted("lambda_per_million"),
+        weighted("dynamodb_per_million"),
+        weighted("logs_per_million"),
+    )
+    app = lambda_m + dynamodb_m + logs_m
+    variants = _what_if(runs, warm)
+    platform_logs_m = len(PLATFORM_LINES) / GB * PRICES.logs_per_gb_ingested * 1e6
+    logged = {name: v["log_bytes"] for name, v in warm.items()}
+    loudest = max(logged, key=lambda k: logged[k]) if logged else "-"
+    result.checks += [
+        Check(
+            "P5", "app share (Lambda + DynamoDB + logs) per million requests", app, BUDGETS.app_cost_per_million, "$"
+        ),
+        Check(
+            "P5",
+            "log bytes per successful request at INFO (loudest route)",
+            logged.get(loudest, float("nan")),
+            BUDGETS.log_bytes_per_request,
+            "bytes",
+            note=loudest,
+        ),
+    ]
+    result.data = {
+        "assumptions": {
+            "cpu_scale": CPU_SCALE,
+            "round_trip_ms": ROUND_TRIP_MS,
+            "cold_start_rate": COLD_START_RATE,
+            "platform_log_bytes_per_invocation": len(PLATFORM_LINES),
+            "cold_platform_log_bytes": len(COLD_PLATFORM_LINES),
+            "prices": PRICES.__dict__,
+        },
+        "mix": MIX,
+        "per_route": per_route,
+        "per_million": {
+            "lambda": lambda_m,
+            "dynamodb": dynamodb_m,
+            "logs": logs_m,
+            "logs_platform_lines_only": platform_logs_m,
+            "app_share": app,
+            "api_gateway": PRICES.rest_api_per_million,
+            "with_api_gateway": app + PRICES.rest_api_per_million,
+        },
+        "what_if": variants,
+        "log_bytes_per_function": {
+            name: {"steady": v["log_bytes"], "first_request": v["first_log_bytes"]} for name, v in warm.items()
+        },
+    }
+    result.markdown = _markdown(result, rows, warm)
+    return result
+
+
+def _price(
+    recorded: RouteRun, measured: dict[str, float], memory_mb: int, *, platform_lines: bool = True
+) -> dict[str, float]:
+    """One request of a route, priced: Lambda (requests, duration, amortised cold start), DynamoDB and logs."""
+    memory_gb = memory_mb / 1024
+    cpu_scale = VCPU_MB / memory_mb
+    round_trips = len(recorded.calls)
+    billed_ms = math.ceil(measured["p50_ms"] * cpu_scale + round_trips * ROUND_TRIP_MS)
+    cold_ms = measured["cold_s"] * 1000 * cpu_scale
+    lambda_usd = (
+        PRICES.lambda_per_million_requests / 1e6
+        + memory_gb * billed_ms / 1000 * PRICES.lambda_per_gb_second_arm64
+        + COLD_START_RATE * memory_gb * cold_ms / 1000 * PRICES.lambda_per_gb_second_arm64
+    )
+    dynamodb_usd = (
+        recorded.read_units * PRICES.dynamodb_per_million_rru + recorded.write_units * PRICES.dynamodb_per_million_wru
+    ) / 1e6
+    platform = len(PLATFORM_LINES) + COLD_START_RATE * len(COLD_PLATFORM_LINES) if platform_lines else 0.0
+    logs_usd = (measured["log_bytes"] + platform) / GB * PRICES.logs_per_gb_ingested
+    return {
+        "handler_p50_ms": measured["p50_ms"],
+        "round_trips": round_trips,
+        "billed_ms": billed_ms,
+        "cold_start_ms_scaled": cold_ms,
+        "read_units": recorded.read_units,
+        "write_units": recorded.write_units,
+        "app_log_bytes": measured["log_bytes"],
+        "platform_log_bytes": platform,
+        "lambda_per_million": lambda_usd * 1e6,
+        "dynamodb_per_million": dynamodb_usd * 1e6,
+        "logs_per_million": logs_usd * 1e6,
+    }
+
+
+def _what_if(runs: dict[str, RouteRun], warm: dict[str, dict[str, float]]) -> dict[str, float]:
+    """The mix's app share under other settings the template controls: MemorySize, and Lambda's platform log
+    lines switched off (``LoggingConfig: {LogFormat: JSON, SystemLogLevel: WARN}``)."""
+    priced = [name for name in MIX if name in runs and name in warm]
+    total_share = sum(MIX[name] for name in priced) or 1.0
+    variants: dict[str, float] = {}
+    for memory_mb in (256, 512, 1024):
+        for platform_lines in (True, False):
+            cost = 0.0
+            for name in priced:
+                price = _price(runs[name], warm[name], memory_mb, platform_lines=platform_lines)
+                cost += MIX[name] * (
+                    price["lambda_per_million"] + price["dynamodb_per_million"] + price["logs_per_million"]
+                )
+            label = f"{memory_mb} MB, platform log lines {'on' if platform_lines else 'off'}"
+            variants[label] = cost / total_share
+    return variants
+
+
+def _markdown(result: PartResult, rows: list[list[object]], warm: dict[str, dict[str, float]]) -> str:
+    money: dict[str, float] = result.data["per_million"]
+    loud = sorted(warm.items(), key=lambda kv: -kv[1]["log_bytes"])
+    logs = ", ".join(f"{k.removesuffix('Function')} {v['log_bytes']:.0f}" for k, v in loud if v["log_bytes"] > 0)
+    return "\n".join(
+        [
+            f"Per million requests of the mix: Lambda **${money['lambda']:.3f}**,"
+            f" DynamoDB **${money['dynamodb']:.3f}**,"
+            f" logs **${money['logs']:.3f}** (of which Lambda's own START/END/REPORT lines"
+            f" ${money['logs_platform_lines_only']:.3f}) = app share **${money['app_share']:.3f}** (budget"
+            f" ${BUDGETS.app_cost_per_million:.2f}); with API Gateway REST (${money['api_gateway']:.2f}):"
+            f" **${money['with_api_gateway']:.3f}**.",
+            "",
+            f"Assumptions: CPU scale x{CPU_SCALE:.2f} (512 MB = 0.29 vCPU), {ROUND_TRIP_MS:.0f} ms per AWS round trip,"
+            f" {COLD_START_RATE:.0%} cold starts, {len(PLATFORM_LINES)} bytes of platform log lines per invocation;"
+            " prices as listed in docs/performance.md.",
+            "",
+            table(
+                [
+                    "route",
+                    "share",
+                    "handler p50 ms (here)",
+                    "round trips",
+                    "billed ms",
+                    "RRU / WRU",
+                    "app log bytes",
+                    "Lambda $/M",
+                    "DynamoDB $/M",
+                    "logs $/M",
+                    "total $/M",
+                ],
+                rows,
+            ),
+            "",
+            f"Log bytes per successful request at INFO, steady state (routes that log anything): {logs or 'none'}.",
+            "",
+            "The same mix under settings the template controls (app share, $ per million requests): "
+            + "; ".join(f"{label}: ${value:.3f}" for label, value in result.data["what_if"].items())
+            + ".",
+        ]
+    )

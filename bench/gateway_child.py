@@ -1,0 +1,91 @@
+"""P6's latency probe, run as ``python -m bench.gateway_child REQUESTS RESULT [no-reload]`` in a process of
+its own: the local gateway served in-process on 127.0.0.1 (``local.gateway.serve_in_background``, moto embedded,
+demo data), and the same request sent two ways, alternately: as a direct call of the handler (the same module state
+and environment, the same moto) and over HTTP through the gateway (httpx, one keep-alive connection)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+WARMUP = 30
+
+
+def main(argv: list[str]) -> int:
+    import httpx  # noqa: PLC0415 - not part of what is measured
+
+    from local.gateway import events  # noqa: PLC0415
+    from local.gateway.boot import start_local  # noqa: PLC0415
+    from local.gateway.server import serve_in_background  # noqa: PLC0415
+    from local.seed import SAMPLE_RESTAURANT_ID  # noqa: PLC0415
+
+    requests, result_path = int(argv[0]), Path(argv[1])
+    local = start_local(hot_reload="no-reload" not in argv[2:])
+    url, stop = serve_in_background(local=local)
+    try:
+        function = local.functions["GetRestaurantFunction"]
+        path = f"/v1/restaurants/{SAMPLE_RESTAURANT_ID}"
+        request = events.HttpRequest(method="GET", path=path, headers=[("host", url.removeprefix("http://"))])
+        event = events.rest_event(
+            request,
+            resource="/v1/restaurants/{restaurantId}",
+            path_parameters={"restaurantId": SAMPLE_RESTAURANT_ID},
+            stage="local",
+        )
+        direct: list[float] = []
+        gateway: list[float] = []
+        with local.runtime.gate.holding(function.environment), httpx.Client(base_url=url, timeout=30) as client:
+            handler = _handler(function.module_file, function.handler_name)
+            for n in range(WARMUP + requests):
+                event["requestContext"]["requestId"] = str(uuid.uuid4())
+                started = time.perf_counter()
+                answer = handler(event, _Context(function.name))
+                direct_s = time.perf_counter() - started
+                if answer.get("statusCode") != 200:
+                    raise RuntimeError(f"direct call answered {answer.get('statusCode')}: {answer.get('body')}")
+                started = time.perf_counter()
+                response = client.get(path)
+                gateway_s = time.perf_counter() - started
+                if response.status_code != 200:
+                    raise RuntimeError(f"the gateway answered {response.status_code}: {response.text[:300]}")
+                if n >= WARMUP:
+                    direct.append(direct_s)
+                    gateway.append(gateway_s)
+        result_path.write_text(json.dumps({"direct_s": direct, "gateway_s": gateway, "path": path}), encoding="utf-8")
+    finally:
+        stop()
+    return 0
+
+
+def _handler(module_file: Path, name: str) -> Any:
+    """The function's module loaded again under its own name: it binds the layer modules the gate made current,
+    the ones the gateway's copy uses."""
+    spec = importlib.util.spec_from_file_location("bench_gateway_direct", module_file)
+    if spec is None or spec.loader is None:
+        raise ImportError(module_file)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
+class _Context:
+    def __init__(self, name: str) -> None:
+        self.function_name = name
+        self.function_version = "$LATEST"
+        self.invoked_function_arn = f"arn:aws:lambda:us-east-1:123456789012:function:{name}"
+        self.memory_limit_in_mb = 512
+        self.aws_request_id = str(uuid.uuid4())
+        self.log_group_name = f"/aws/lambda/{name}"
+        self.log_stream_name = "bench"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return 10_000
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
