@@ -383,7 +383,7 @@ class Runtime:
     def _handler(self, function: LambdaFunction) -> Handler:
         with self._lock:
             if self._hot_reload:
-                self._forget_edited_code()
+                self._forget_edited_code(function)
             handler = self._handlers.get(function.logical_id)
             if handler is None:
                 handler = self._handlers[function.logical_id] = self._import(function)
@@ -404,9 +404,12 @@ class Runtime:
         handler: Handler = getattr(module, function.handler_name)
         return handler
 
-    def _forget_edited_code(self) -> None:
+    def _forget_edited_code(self, function: LambdaFunction) -> None:
+        """Drop what was edited since the last look. Only the layer and the called function's folder are looked
+        at: another function's edits are noticed when it is called (a full sweep of every folder per request
+        cost more than a millisecond)."""
         layer_edits = [(w.root, w.changed()) for w in self._layer_watches]
-        code_edits = [(folder, w.changed()) for folder, w in self._code_watches.items()]
+        code_edits = [(function.code_dir, self._code_watches[function.code_dir].changed())]
         edited = {path for _, paths in (*layer_edits, *code_edits) for path in paths}
         if not edited:
             return
