@@ -23,6 +23,7 @@ from bench.harness import RouteRun, TourRun
 from bench.lambdas import functions
 from bench.probe import Fixture, ProbeFailed, probe_for, run
 from bench.results import Check, PartResult, fmt, median, percentile, table
+from local.template import global_function_properties
 
 VCPU_MB = 1769  # Lambda allocates one vCPU per 1,769 MB of memory
 CPU_SCALE = VCPU_MB / 512  # at the template's 512 MB
@@ -100,7 +101,10 @@ def measure(
         if name not in warm or name not in runs:
             result.errors.append(f"{name}: not measured, the mix cannot be priced")
             continue
-        per_route[name] = {"share": share, **_price(runs[name], warm[name], functions()[name].memory_mb)}
+        per_route[name] = {
+            "share": share,
+            **_price(runs[name], warm[name], functions()[name].memory_mb, platform_lines=_platform_lines_logged()),
+        }
         r = per_route[name]
         rows.append(
             [
@@ -128,7 +132,9 @@ def measure(
     )
     app = lambda_m + dynamodb_m + logs_m
     variants = _what_if(runs, warm)
-    platform_logs_m = len(PLATFORM_LINES) / GB * PRICES.logs_per_gb_ingested * 1e6
+    platform_logs_m = (
+        (len(PLATFORM_LINES) / GB * PRICES.logs_per_gb_ingested * 1e6) if _platform_lines_logged() else 0.0
+    )
     logged = {name: v["log_bytes"] for name, v in warm.items()}
     loudest = max(logged, key=lambda k: logged[k]) if logged else "-"
     result.checks += [
@@ -171,6 +177,13 @@ def measure(
     }
     result.markdown = _markdown(result, rows, warm)
     return result
+
+
+def _platform_lines_logged() -> bool:
+    """Whether Lambda writes its START/END/REPORT lines: not when the template's Globals set SystemLogLevel
+    above INFO (which needs LogFormat JSON)."""
+    config = global_function_properties().get("LoggingConfig") or {}
+    return not (config.get("LogFormat") == "JSON" and config.get("SystemLogLevel") in ("WARN", "ERROR", "FATAL"))
 
 
 def _price(
