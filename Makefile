@@ -7,6 +7,7 @@ PYTHON313 ?= $(shell for p in $$(command -v python3.13) $$(ls -d $${PYENV_ROOT:-
   "$$p" -c 'import sys; assert sys.version_info[:2] == (3, 13)' 2>/dev/null && { echo "$$p"; break; }; done)
 VENV := .venv
 SAM_VENV := .venv-sam
+CHECKOV_VENV := .venv-checkov
 PY := $(VENV)/bin/python
 SAM := $(SAM_VENV)/bin/sam
 ENV ?= dev
@@ -15,7 +16,7 @@ FN ?=
 EVENT ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: help dev test lint typecheck unit validate build deploy invoke openapi openapi-check clean python313
+.PHONY: help dev test lint typecheck unit validate checkov fuzz build deploy invoke openapi openapi-check clean python313
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -32,6 +33,12 @@ $(STAMP): requirements-dev.txt layers/common/requirements.txt | python313
 $(SAM_VENV)/.installed: | python313
 	@test -x $(SAM_VENV)/bin/python || "$(PYTHON313)" -m venv $(SAM_VENV)
 	$(SAM_VENV)/bin/pip install -q --disable-pip-version-check aws-sam-cli==1.170.0
+	@touch $@
+
+# checkov pins many dependencies of its own, so it gets its own environment (like SAM CLI).
+$(CHECKOV_VENV)/.installed: | python313
+	@test -x $(CHECKOV_VENV)/bin/python || "$(PYTHON313)" -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install -q --disable-pip-version-check checkov==3.3.30
 	@touch $@
 
 dev: $(STAMP) ## serve the API on http://127.0.0.1:$(PORT) over an embedded moto, with demo data
@@ -58,6 +65,16 @@ validate: $(STAMP) $(SAM_VENV)/.installed ## the template gate: sam validate --l
 	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint --template template.yaml
 	$(VENV)/bin/cfn-lint template.yaml -a cfn_lint_serverless.rules
 
+# Offline: --skip-download keeps checkov from fetching guidelines and policy metadata from its vendor's platform,
+# CKV_SKIP_PACKAGE_UPDATE_CHECK from asking PyPI for a newer checkov. A skip is only allowed with its reason next to
+# it in template.yaml (docs/deploy.md lists them; tests/contract/test_template.py checks that each has one).
+checkov: $(CHECKOV_VENV)/.installed ## checkov on template.yaml: no failed check
+	CKV_SKIP_PACKAGE_UPDATE_CHECK=true $(CHECKOV_VENV)/bin/checkov -f template.yaml --framework cloudformation \
+	  --quiet --compact --skip-download
+
+fuzz: $(STAMP) openapi-check ## Schemathesis on a local gateway with openapi.json, as customer, staff and anonymous
+	$(PY) -m local.fuzz
+
 build: $(SAM_VENV)/.installed openapi-check ## sam build (needs python3.13 on PATH, found above)
 	SAM_CLI_TELEMETRY=0 PATH="$(dir $(PYTHON313)):$$PATH" $(SAM) build --template template.yaml
 	@# the layer carries the waiter package and its dependencies; each function only its handler (+ the docs file)
@@ -74,7 +91,11 @@ deploy: build ## sam build + sam deploy: make deploy ENV=dev|prod
 unit: $(STAMP) ## the test suite only (unit, handler, contract and local-gateway end-to-end tests)
 	$(PY) -m pytest -n 2 -q
 
-test: lint typecheck openapi-check validate build unit ## everything CI runs
+test: lint typecheck openapi-check validate checkov build unit ## everything CI runs (`make fuzz` runs Schemathesis separately)
 
 clean: ## remove build output and caches
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache
+
+.PHONY: bench
+bench: $(STAMP) $(SAM_VENV)/.installed ## performance budgets P1-P6 -> reports/bench.md, bench.json (BENCH_ARGS="--quick --only P1,P3")
+	$(PY) -m bench $(BENCH_ARGS)

@@ -32,7 +32,7 @@ def generate() -> dict[str, Any]:
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-    from waiter.rest import Problem
+    from waiter.rest import PATH_ID_PATTERN, Problem
 
     merger = APIGatewayRestResolver(enable_validation=True)
     with warnings.catch_warnings():
@@ -48,7 +48,7 @@ def generate() -> dict[str, Any]:
         )
         spec = json.loads(merger.get_openapi_merge_json_schema())
     problem = Problem.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
-    return _finish(spec, problem, _authorizers())
+    return _finish(spec, problem, _authorizers(), PATH_ID_PATTERN)
 
 
 def _authorizers() -> dict[tuple[str, str], str]:
@@ -117,14 +117,46 @@ def _secure(spec: dict[str, Any], authorizers: dict[tuple[str, str], str]) -> No
     spec["components"]["securitySchemes"] = dict(SECURITY_SCHEMES.values())
 
 
-def _finish(
-    spec: dict[str, Any], problem_schema: dict[str, Any], authorizers: dict[tuple[str, str], str]
-) -> dict[str, Any]:
+def _path_ids(spec: dict[str, Any], pattern: str) -> None:
+    """Every path parameter is an id of ``pattern`` (``waiter.rest.PATH_ID_PATTERN``, which ``rest`` enforces)."""
     for path_item in spec.get("paths", {}).values():
         for operation in path_item.values():
-            responses = operation.get("responses", {})
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "path":
+                    parameter["schema"]["pattern"] = pattern
+
+
+def _responses(spec: dict[str, Any]) -> None:
+    """What every operation answers beyond what its route declares, as ``waiter.rest`` answers it.
+
+    - 204 No Content has no body (Powertools would document the handler's ``None`` as a JSON ``null``).
+    - Every operation taking a body answers 413 to a body over the limit and 415 to one that is not JSON (``rest``
+      refuses both before parsing).
+    - Every operation documents its success response (``rest.success`` / ``rest.created``): without it Powertools
+      documents no 2xx at all for routes that declare their problems, and nothing checks what they return.
+    """
+    from waiter.rest import problems
+
+    refusals = {str(status): response for status, response in problems(413, 415).items()}
+    for path, path_item in spec.get("paths", {}).items():
+        for method, operation in path_item.items():
+            responses = operation.setdefault("responses", {})
             if "HTTPValidationError" in json.dumps(responses.get("422", {})):
                 responses.pop("422")
+            if "204" in responses:
+                responses["204"].pop("content", None)
+            if "requestBody" in operation:
+                for status, response in refusals.items():
+                    responses.setdefault(status, response)
+            if not any(status.startswith("2") for status in responses):
+                raise ValueError(f"{method.upper()} {path} documents no success response: add rest.success(...)")
+
+
+def _finish(
+    spec: dict[str, Any], problem_schema: dict[str, Any], authorizers: dict[tuple[str, str], str], path_id: str
+) -> dict[str, Any]:
+    _path_ids(spec, path_id)
+    _responses(spec)
     schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(unused, None)
@@ -133,6 +165,9 @@ def _finish(
     schemas["Problem"] = problem_schema
     schemas["GatewayMessage"] = GATEWAY_MESSAGE
     _secure(spec, authorizers)
+    for path_item in spec["paths"].values():
+        for operation in path_item.values():
+            operation["responses"] = dict(sorted(operation["responses"].items()))
     spec["servers"] = [{"url": "/"}]
     spec["paths"] = dict(sorted(spec["paths"].items()))
     spec["components"]["schemas"] = dict(sorted(schemas.items()))

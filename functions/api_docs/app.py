@@ -44,7 +44,7 @@ def openapi_document() -> Response[dict[str, Any]]:
     operation_id="getSwaggerUi",
     summary="Swagger UI",
     tags=["Docs"],
-    responses={200: {"description": "HTML page"}},
+    responses={200: {"description": "HTML page", "content": {"text/html": {"schema": {"type": "string"}}}}},
 )
 def swagger_ui() -> Response[str]:
     from aws_lambda_powertools.event_handler.openapi.swagger_ui.html import generate_swagger_html  # noqa: PLC0415

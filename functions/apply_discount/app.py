@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="applyDiscount",
     summary="Apply a discount code",
     tags=["Carts"],
-    responses=rest.problems(401, 404, 409, 413),
+    responses={**rest.success("My cart, priced, with the discount applied"), **rest.problems(401, 404, 409, 413)},
 )
 def apply_discount(
     restaurantId: str,  # noqa: N803 - path names are the API's

@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="logIn",
     summary="Sign in",
     tags=["Auth"],
-    responses=rest.problems(401, 403, 429),
+    responses={**rest.success("Tokens for the account"), **rest.problems(401, 403, 429)},
 )
 def log_in(data: Annotated[Login, Body()]) -> Response[Tokens]:
     return rest.ok(account_service().login(data, source_ip=rest.source_ip(app)))

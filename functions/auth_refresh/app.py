@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="refreshTokens",
     summary="Refresh tokens",
     tags=["Auth"],
-    responses=rest.problems(401, 429),
+    responses={**rest.success("New id and access tokens"), **rest.problems(401, 429)},
 )
 def refresh(data: Annotated[Refresh, Body()]) -> Response[Tokens]:
     return rest.ok(account_service().refresh(data))

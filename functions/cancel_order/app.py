@@ -17,7 +17,7 @@ rest.install(app)
     operation_id="cancelOrder",
     summary="Cancel my order",
     tags=["Orders"],
-    responses=rest.problems(401, 403, 404, 409),
+    responses={**rest.success("The cancelled order"), **rest.problems(401, 403, 404, 409)},
 )
 def cancel_order(orderId: str) -> Response[OrderView]:  # noqa: N803 - path names are the API's
     order = ordering_service().cancel(rest.caller(app), orderId)

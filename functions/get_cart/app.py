@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="getCart",
     summary="My cart at a restaurant, priced",
     tags=["Carts"],
-    responses=rest.problems(401, 404),
+    responses={**rest.success("My cart, priced now"), **rest.problems(401, 404)},
 )
 def get_cart(
     restaurantId: str,  # noqa: N803 - path names are the API's

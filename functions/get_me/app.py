@@ -12,7 +12,13 @@ app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
 rest.install(app)
 
 
-@app.get("/v1/me", operation_id="getMe", summary="My profile", tags=["Auth"], responses=rest.problems(401))
+@app.get(
+    "/v1/me",
+    operation_id="getMe",
+    summary="My profile",
+    tags=["Auth"],
+    responses={**rest.success("My profile, roles and the restaurants I staff"), **rest.problems(401)},
+)
 def get_me() -> Response[Profile]:
     return rest.ok(account_service().profile(rest.caller(app)))
 

@@ -17,7 +17,7 @@ rest.install(app)
     operation_id="getMenu",
     summary="Get a menu",
     tags=["Catalog"],
-    responses=rest.problems(404),
+    responses={**rest.success("The menu, items grouped by category"), **rest.problems(404)},
 )
 def get_menu(restaurantId: str) -> Response[MenuView]:  # noqa: N803 - path names are the API's
     return rest.ok(catalog_service().get_menu(rest.caller(app), restaurantId))

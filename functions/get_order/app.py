@@ -17,7 +17,7 @@ rest.install(app)
     operation_id="getOrder",
     summary="An order",
     tags=["Orders"],
-    responses=rest.problems(401, 404),
+    responses={**rest.success("The order"), **rest.problems(401, 404)},
 )
 def get_order(orderId: str) -> Response[OrderView]:  # noqa: N803 - path names are the API's
     order = ordering_service().get_order(rest.caller(app), orderId)

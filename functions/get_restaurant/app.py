@@ -17,7 +17,7 @@ rest.install(app)
     operation_id="getRestaurant",
     summary="Get a restaurant",
     tags=["Catalog"],
-    responses=rest.problems(404),
+    responses={**rest.success("The restaurant, with its ETag"), **rest.problems(404)},
 )
 def get_restaurant(restaurantId: str) -> Response[RestaurantView]:  # noqa: N803 - path names are the API's
     restaurant = catalog_service().get_restaurant(rest.caller(app), restaurantId)

@@ -17,7 +17,7 @@ rest.install(app)
     operation_id="listApiKeys",
     summary="List partner API keys",
     tags=["Partners"],
-    responses=rest.problems(401, 403, 404),
+    responses={**rest.success("The restaurant's partner keys"), **rest.problems(401, 403, 404)},
 )
 def list_api_keys(restaurantId: str) -> Response[ApiKeyList]:  # noqa: N803 - path names are the API's
     return rest.ok(ApiKeyList(items=api_key_service().list(rest.caller(app), restaurantId)))

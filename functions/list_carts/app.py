@@ -12,7 +12,13 @@ app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
 rest.install(app)
 
 
-@app.get("/v1/carts", operation_id="listCarts", summary="My open carts", tags=["Carts"], responses=rest.problems(401))
+@app.get(
+    "/v1/carts",
+    operation_id="listCarts",
+    summary="My open carts",
+    tags=["Carts"],
+    responses={**rest.success("My open carts"), **rest.problems(401)},
+)
 def list_carts() -> Response[CartList]:
     return rest.ok(CartList(items=ordering_service().list_carts(rest.caller(app))))
 

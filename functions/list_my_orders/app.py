@@ -15,7 +15,13 @@ app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
 rest.install(app)
 
 
-@app.get("/v1/orders", operation_id="listMyOrders", summary="My orders", tags=["Orders"], responses=rest.problems(401))
+@app.get(
+    "/v1/orders",
+    operation_id="listMyOrders",
+    summary="My orders",
+    tags=["Orders"],
+    responses={**rest.success("One page of my orders, newest first"), **rest.problems(401)},
+)
 def list_my_orders(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,

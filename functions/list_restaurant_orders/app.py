@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="listRestaurantOrders",
     summary="A restaurant's orders (kitchen view)",
     tags=["Kitchen"],
-    responses=rest.problems(401, 403),
+    responses={**rest.success("One page of the restaurant's orders, oldest first"), **rest.problems(401, 403)},
 )
 def list_restaurant_orders(
     restaurantId: str,  # noqa: N803 - path names are the API's

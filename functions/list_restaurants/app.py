@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="listRestaurants",
     summary="List restaurants",
     tags=["Catalog"],
-    responses=rest.problems(),
+    responses={**rest.success("One page of active restaurants"), **rest.problems()},
 )
 def list_restaurants(
     city: Annotated[str | None, Query(max_length=120)] = None,

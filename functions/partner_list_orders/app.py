@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="partnerListOrders",
     summary="Orders of the key's restaurant",
     tags=["Partners"],
-    responses=rest.problems(401, 403),
+    responses={**rest.success("One page of the restaurant's orders, oldest first"), **rest.problems(401, 403)},
 )
 def partner_list_orders(
     status: Annotated[OrderStatus | None, Query()] = None,

@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="partnerTransitionOrder",
     summary="Move an order of the key's restaurant",
     tags=["Partners"],
-    responses=rest.problems(401, 403, 404, 409, 413),
+    responses={**rest.success("The order in its new status"), **rest.problems(401, 403, 404, 409, 413)},
 )
 def partner_transition_order(
     orderId: str,  # noqa: N803 - path names are the API's

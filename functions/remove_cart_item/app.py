@@ -17,7 +17,7 @@ rest.install(app)
     operation_id="removeCartItem",
     summary="Remove a cart line",
     tags=["Carts"],
-    responses=rest.problems(401, 404, 409),
+    responses={**rest.success("My cart, priced, without the line"), **rest.problems(401, 404, 409)},
 )
 def remove_cart_item(restaurantId: str, lineId: str) -> Response[PricedCart]:  # noqa: N803 - path names are the API's
     return rest.ok(ordering_service().remove_line(rest.caller(app), restaurantId, lineId))

@@ -17,7 +17,7 @@ rest.install(app)
     operation_id="removeDiscount",
     summary="Remove the discount code",
     tags=["Carts"],
-    responses=rest.problems(401, 404, 409),
+    responses={**rest.success("My cart, priced, without the discount"), **rest.problems(401, 404, 409)},
 )
 def remove_discount(restaurantId: str) -> Response[PricedCart]:  # noqa: N803 - path names are the API's
     return rest.ok(ordering_service().remove_discount(rest.caller(app), restaurantId))

@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="transitionOrder",
     summary="Move an order to its next status",
     tags=["Kitchen"],
-    responses=rest.problems(401, 403, 404, 409, 413),
+    responses={**rest.success("The order in its new status"), **rest.problems(401, 403, 404, 409, 413)},
 )
 def transition_order(
     restaurantId: str,  # noqa: N803 - path names are the API's

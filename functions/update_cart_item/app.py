@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="updateCartItem",
     summary="Change a cart line's quantity",
     tags=["Carts"],
-    responses=rest.problems(401, 404, 409, 413),
+    responses={**rest.success("My cart, priced, with the new quantity"), **rest.problems(401, 404, 409, 413)},
 )
 def update_cart_item(
     restaurantId: str,  # noqa: N803 - path names are the API's

@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="updateMenuItem",
     summary="Update a menu item",
     tags=["Catalog management"],
-    responses=rest.problems(403, 404, 409, 412, 413),
+    responses={**rest.success("The menu item, with its new ETag"), **rest.problems(403, 404, 409, 412, 413)},
 )
 def update_menu_item(
     restaurantId: str,  # noqa: N803 - path names are the API's

@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="updateRestaurant",
     summary="Update a restaurant",
     tags=["Catalog management"],
-    responses=rest.problems(403, 404, 409, 412, 413),
+    responses={**rest.success("The restaurant, with its new ETag"), **rest.problems(403, 404, 409, 412, 413)},
 )
 def update_restaurant(
     restaurantId: str,  # noqa: N803 - path names are the API's

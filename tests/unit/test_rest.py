@@ -52,3 +52,8 @@ def test_problems_documents_400_and_500_on_every_route() -> None:
 
     assert sorted(responses) == [400, 404, 500]
     assert all("application/problem+json" in r["content"] for r in responses.values())
+
+
+def test_success_documents_the_status_and_leaves_the_schema_to_the_return_annotation() -> None:
+    assert rest.success("The thing") == {200: {"description": "The thing"}}
+    assert rest.success("Accepted", status=202) == {202: {"description": "Accepted"}}

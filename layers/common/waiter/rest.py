@@ -1,5 +1,6 @@
 """REST adapter toolkit shared by every API function: errors as RFC 9457 problem+json (the one mapping), CORS,
-ETag / If-Match, the caller's identity and the Lambda entry point with logging, metrics and the body limit.
+ETag / If-Match, the caller's identity and the Lambda entry point with logging, metrics and the refusals before
+routing (malformed ids, oversized or non-JSON bodies).
 
 Functions use it like this::
 
@@ -15,23 +16,44 @@ Functions use it like this::
 
 from __future__ import annotations
 
+import base64
 import json
-from collections.abc import Callable, Collection
+import re
+from collections.abc import Callable, Collection, Mapping
 from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
-from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel
 
-from waiter.errors import FieldError, Forbidden, PayloadTooLarge, ValidationFailed, WaiterError, problem_document
+from waiter.errors import (
+    FieldError,
+    Forbidden,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    ValidationFailed,
+    WaiterError,
+    problem_document,
+)
 from waiter.identity import Principal, principal_from_authorizer
 from waiter.model_base import WireModel
 from waiter.observability import logger, metrics
 from waiter.settings import get_settings
 
 PROBLEM_JSON = "application/problem+json"
+JSON = "application/json"
+
+# Every id in a path (restaurant, menu item, order, cart line, API key, user) is short and URL-safe: hex, or a
+# Cognito sub (a UUID). `entrypoint` refuses anything else with 400, and the OpenAPI document states the pattern on
+# every path parameter (local/openapi.py), so what the contract says and what the API accepts are the same.
+PATH_ID_PATTERN = r"^[A-Za-z0-9_-]{1,64}$"
+_PATH_ID = re.compile(PATH_ID_PATTERN)
 
 # Bearer tokens, not cookies, authenticate callers, so any origin may call the API from a browser.
 CORS = CORSConfig(
@@ -67,6 +89,7 @@ _STATUS_TEXT = {
     409: "Conflicts with the current state",
     412: "If-Match does not match the current ETag",
     413: "The body is larger than 64 KB",
+    415: "The body is not application/json",
     429: "Too many requests",
 }
 
@@ -85,6 +108,15 @@ def problems(*statuses: int) -> dict[int, Any]:
         }
         for status in sorted({400, 500, *statuses})
     }
+
+
+def success(description: str, status: int = 200) -> dict[int, Any]:
+    """OpenAPI entry documenting the success response; its body schema is the handler's return annotation.
+
+    Powertools documents a route's return type only when the route declares no ``responses``; every route
+    declares its problems, so every route names its success response with this (or ``created``).
+    """
+    return {status: {"description": description}}
 
 
 def created(description: str) -> dict[int, Any]:
@@ -123,14 +155,30 @@ def install(app: APIGatewayRestResolver) -> None:
         detail = "; ".join(f"{f.field}: {f.message}" for f in fields[:5]) or "the request is invalid"
         return problem_response(ValidationFailed(detail=detail, errors=fields), request_id())
 
-    def unexpected(error: Exception) -> Response[str]:  # noqa: ARG001 - logged with its traceback below
-        logger.exception("unhandled error")
+    def unsupported_media_type(error: RequestUnsupportedContentType) -> Response[str]:  # noqa: ARG001
+        return problem_response(_not_json(), request_id())
+
+    def unroutable(error: NotFoundError) -> Response[str]:  # noqa: ARG001 - Powertools raises it bare
+        # API Gateway routed the request here, so the resource exists, yet Powertools' router cannot match the path
+        # as sent (an empty segment, say): the path is malformed, not missing.
+        return problem_response(ValidationFailed.on("path", "is not a path this API serves"), request_id())
+
+    def unexpected(error: Exception) -> Response[str]:
+        logger.error("unhandled error", exc_info=error)  # also when not raised (nothing "current" to log)
         failure = WaiterError(detail="something went wrong on our side; it has been logged")
         return problem_response(failure, request_id())
 
     app.exception_handler(WaiterError)(domain_error)
     app.exception_handler(RequestValidationError)(invalid_request)
+    app.exception_handler(RequestUnsupportedContentType)(unsupported_media_type)
+    app.exception_handler(NotFoundError)(unroutable)
     app.exception_handler(Exception)(unexpected)
+
+
+def _not_json() -> UnsupportedMediaType:
+    return UnsupportedMediaType(
+        detail=f"the body must be {JSON}", errors=[FieldError("header.Content-Type", f"must be {JSON}")]
+    )
 
 
 def _message(error: dict[str, Any]) -> str:
@@ -204,12 +252,18 @@ LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 def entrypoint(app: APIGatewayRestResolver) -> LambdaHandler:
-    """The Lambda handler for ``app``: correlation id, cold-start metric, metrics flush and the body size limit."""
+    """The Lambda handler for ``app``: correlation id, cold-start metric, metrics flush, and the refusals before
+    routing (ids, the body size limit, media type, a body that does not read as a JSON object)."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     @metrics.log_metrics(capture_cold_start_metric=True)
     def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-        rejected = _reject_oversized(event) or _reject_array_body(event)
+        rejected = (
+            _reject_malformed_ids(event)
+            or _reject_oversized(event)
+            or _reject_other_media_types(event)
+            or _reject_unreadable_json(event)
+        )
         return rejected if rejected is not None else app.resolve(event, context)
 
     return cast(LambdaHandler, handler)
@@ -228,12 +282,61 @@ def _reject_oversized(event: dict[str, Any]) -> dict[str, Any] | None:
     return _early_problem(error, event)
 
 
-def _reject_array_body(event: dict[str, Any]) -> dict[str, Any] | None:
-    """400 for a JSON array body: Powertools would validate its first element as the body (every body is an object)."""
-    body = event.get("body") or ""
-    if event.get("isBase64Encoded") or not body.lstrip().startswith("["):
+def _reject_malformed_ids(event: dict[str, Any]) -> dict[str, Any] | None:
+    """400 naming each path parameter that cannot be an id (``PATH_ID_PATTERN``): a look-up of it would find
+    nothing, and some such values ("?", control characters) Powertools' router cannot even carry."""
+    fields = [
+        FieldError(f"path.{name}", "must be an id: 1 to 64 letters, digits, '-' or '_'")
+        for name, value in (event.get("pathParameters") or {}).items()
+        if not _PATH_ID.fullmatch(str(value))
+    ]
+    if not fields:
         return None
-    return _early_problem(ValidationFailed.on("body", "must be a JSON object"), event)
+    detail = "; ".join(f"{f.field}: {f.message}" for f in fields)
+    return _early_problem(ValidationFailed(detail=detail, errors=fields), event)
+
+
+def _content_type(event: Mapping[str, Any]) -> str | None:
+    """The request's media type (lower case, without parameters); None when it sent no Content-Type."""
+    headers = event.get("headers") or {}
+    value = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+    return None if value is None else str(value).split(";", 1)[0].strip().lower()
+
+
+def _reject_other_media_types(event: dict[str, Any]) -> dict[str, Any] | None:
+    """415 for a body that is not JSON (a form, text, XML): every body this API takes is a JSON object.
+
+    A body without a Content-Type is read as JSON, as Powertools reads it.
+    """
+    media_type = _content_type(event)
+    if not event.get("body") or media_type in (None, JSON):
+        return None
+    return _early_problem(_not_json(), event)
+
+
+def _reject_unreadable_json(event: dict[str, Any]) -> dict[str, Any] | None:
+    """400 for a JSON body that does not read as a JSON object, before Powertools tries:
+
+    - bytes that are not UTF-8 (API Gateway hands them over base64-encoded);
+    - text that is not JSON, including what ``json`` refuses with a plain ValueError or RecursionError rather than
+      a JSONDecodeError (Powertools catches only that one): an integer of more than 4300 digits, nesting deeper
+      than the interpreter's recursion limit;
+    - an array: Powertools would validate its first element as the body (every body here is an object).
+    """
+    body = event.get("body")
+    if not body or _content_type(event) not in (None, JSON):
+        return None
+    try:
+        text = base64.b64decode(body, validate=True).decode("utf-8") if event.get("isBase64Encoded") else body
+    except ValueError:  # binascii.Error and UnicodeDecodeError are ValueErrors
+        return _early_problem(ValidationFailed.on("body", "is not UTF-8 encoded JSON"), event)
+    try:
+        document = json.loads(text)
+    except (ValueError, RecursionError):
+        return _early_problem(ValidationFailed.on("body", "is not valid JSON"), event)
+    if isinstance(document, list):
+        return _early_problem(ValidationFailed.on("body", "must be a JSON object"), event)
+    return None
 
 
 def _early_problem(error: WaiterError, event: dict[str, Any]) -> dict[str, Any]:
