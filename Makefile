@@ -91,7 +91,7 @@ deploy: build ## sam build + sam deploy: make deploy ENV=dev|prod
 unit: $(STAMP) ## the test suite only (unit, handler, contract and local-gateway end-to-end tests)
 	$(PY) -m pytest -n 2 -q
 
-test: lint typecheck openapi-check validate checkov build unit ## everything CI runs (`make fuzz` runs Schemathesis separately)
+test: lint typecheck openapi-check validate checkov build unit fuzz ## everything CI runs
 
 clean: ## remove build output and caches
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

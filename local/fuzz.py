@@ -7,9 +7,9 @@ minutes), then one Schemathesis run per caller, each with a fixed seed and a bou
 - ``staff``: every operation behind the Cognito authorizer, as the demo staff;
 - ``anonymous``: the public operations, with no credentials.
 
-The checks are ``CHECKS``: no 5xx, every response with a documented status matching its documented schema,
-invalid input refused with a 4xx, and no operation that declares auth answering 2xx without it. What they find
-gets fixed in the code or the document, not excluded.
+The checks are ``CHECKS``: no 5xx; every response's status, media type, headers and body as the document says;
+invalid input refused with a 4xx; no operation that declares auth answering 2xx without it. What they find gets
+fixed in the code or the document, not excluded.
 
 The gateway runs with the partner usage plan raised (``GATEWAY_PARAMETERS``): at the template's defaults (10 rps,
 burst 20, 10,000 a day) most partner requests of a fuzz run would be the usage plan's 429, and the run would test
@@ -45,7 +45,17 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.json"
 REPORTS = ROOT / "reports" / "fuzz"
 
-CHECKS = tuple(os.environ.get("WAITER_FUZZ_CHECKS", "").split(",")) if os.environ.get("WAITER_FUZZ_CHECKS") else ("not_a_server_error", "response_schema_conformance", "negative_data_rejection", "ignored_auth")
+CHECKS = (
+    # no 5xx, documented bodies hold, invalid input refused, declared auth enforced
+    "not_a_server_error",
+    "response_schema_conformance",
+    "negative_data_rejection",
+    "ignored_auth",
+    # every status, media type and documented header is one the document names
+    "status_code_conformance",
+    "content_type_conformance",
+    "response_headers_conformance",
+)
 # examples: the document has none, so it is instant; coverage: boundary and invalid values of every parameter,
 # deterministic; fuzzing: random valid and invalid requests. No stateful phase: the document declares no links.
 PHASES = "examples,coverage,fuzzing"
