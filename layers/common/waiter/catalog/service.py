@@ -152,9 +152,6 @@ class CatalogService:
     ) -> Restaurant:
         current = self._managed_restaurant(caller, restaurant_id, if_match)
         changes = _set_fields(patch)
-        if any(v is None for v in changes.values()):
-            field = next(k for k, v in changes.items() if v is None)
-            raise ValidationFailed.on(f"body.{_camel(field)}", "may not be null")
         if "active" in changes and not caller.is_admin:
             raise Forbidden("only admins activate or deactivate restaurants")
         return self._save_restaurant(current, changes)
@@ -195,9 +192,6 @@ class CatalogService:
         restaurant = self._managed_restaurant(caller, restaurant_id, None)
         current = self._menu_item(restaurant_id, item_id, if_match)
         changes = _set_fields(patch)
-        if any(v is None for v in changes.values()):
-            field = next(k for k, v in changes.items() if v is None)
-            raise ValidationFailed.on(f"body.{_camel(field)}", "may not be null")
         if patch.price is not None:
             _check_currency(restaurant, patch.price.currency)
         updated = current.model_copy(
@@ -272,8 +266,13 @@ def _revalidated[M: Restaurant | MenuItem](model: type[M], current: M, changes: 
 
 def _set_fields(patch: RestaurantPatch | MenuItemPatch) -> dict[str, object]:
     """The fields a patch names, as validated values (nested models stay models: dumped to dicts, they would
-    carry snake_case keys that the camelCase-only input models reject)."""
-    return {name: getattr(patch, name) for name in type(patch).model_fields if name in patch.model_fields_set}
+    carry snake_case keys that the camelCase-only input models reject). A field set to null is refused: a patch
+    changes values, it does not erase them."""
+    changes = {name: getattr(patch, name) for name in type(patch).model_fields if name in patch.model_fields_set}
+    for name, value in changes.items():
+        if value is None:
+            raise ValidationFailed.on(f"body.{_camel(name)}", "may not be null")
+    return changes
 
 
 def _camel(name: str) -> str:
