@@ -75,14 +75,10 @@ checkov: $(CHECKOV_VENV)/.installed ## checkov on template.yaml: no failed check
 fuzz: $(STAMP) openapi-check ## Schemathesis on a local gateway with openapi.json, as customer, staff and anonymous
 	$(PY) -m local.fuzz
 
-build: $(SAM_VENV)/.installed openapi-check ## sam build (needs python3.13 on PATH, found above)
+build: $(STAMP) $(SAM_VENV)/.installed openapi-check ## sam build (needs python3.13 on PATH, found above)
 	SAM_CLI_TELEMETRY=0 PATH="$(dir $(PYTHON313)):$$PATH" $(SAM) build --template template.yaml
-	@# the layer carries the waiter package and its dependencies; each function only its handler (+ the docs file)
-	@for d in waiter aws_lambda_powertools pydantic pydantic_core; do test -d .aws-sam/build/CommonLayer/python/$$d || \
-	  { echo "error: the built layer lacks python/$$d" >&2; exit 1; }; done
-	@extra=$$(cd .aws-sam/build && find . -mindepth 2 -type f ! -path './CommonLayer/*' ! -name app.py \
-	  ! -path './ApiDocsFunction/openapi.json'); test -z "$$extra" || \
-	  { echo "error: function artifacts should hold only app.py:" $$extra >&2; exit 1; }
+	@# the layer: waiter + dependencies for arm64 with unchecked-hash bytecode; each function: its handler only
+	$(PY) -m local.build_check .aws-sam/build
 
 deploy: build ## sam build + sam deploy: make deploy ENV=dev|prod
 	@case "$(ENV)" in dev|prod) ;; *) echo "error: ENV must be dev or prod (samconfig.toml), not '$(ENV)'" >&2; exit 2;; esac

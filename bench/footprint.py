@@ -18,6 +18,7 @@ from bench.config import BUDGETS, ROOT
 from bench.lambdas import functions
 from bench.probe import Fixture, ProbeFailed, probe_for, run
 from bench.results import Check, PartResult, fmt, median, table
+from local.build_check import bytecode_problems
 
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer")  # the Lambda runtime ships these; not counted
 SAM = ROOT / ".venv-sam" / "bin" / "sam"
@@ -99,8 +100,18 @@ def _artifacts(result: PartResult, build: Path) -> None:
     layer_zip = _zip_size(layer)
     zips = {d.name: _zip_size(d) for d in sorted(build.iterdir()) if d.is_dir() and d.name != LAYER_ID}
     largest = max(zips, key=lambda k: zips[k]) if zips else "-"
+    # Lambda mounts the layer read-only: a module without usable bytecode is compiled at every cold start
+    missing_bytecode = bytecode_problems(layer / "python")
     result.checks += [
         Check("P4", "layer unzipped (without boto3/botocore/s3transfer)", counted / 1e6, BUDGETS.layer_mb, "MB"),
+        Check(
+            "P4",
+            "layer modules without unchecked-hash CPython 3.13 bytecode",
+            len(missing_bytecode),
+            0,
+            "modules",
+            note="; ".join(missing_bytecode[:3]),
+        ),
         Check(
             "P4",
             "function zip (largest)",
@@ -154,7 +165,8 @@ def _markdown(result: PartResult, worst_init: float, worst_first: float, worst: 
         lines += [
             f"- layer unzipped: **{data['layer_bytes'] / 1e6:.1f} MB** (budget {BUDGETS.layer_mb:.0f} MB; zipped"
             f" {data['layer_zip_bytes'] / 1e6:.1f} MB; by package, MB: {packages});"
-            f" {data['layer_py_files']} `.py` files and {data['layer_pyc_files']} `.pyc` (no bytecode ships)",
+            f" {data['layer_py_files']} `.py` files and {data['layer_pyc_files']} `.pyc`"
+            " (unchecked-hash bytecode, built by layers/common/Makefile)",
             f"- function zips: largest **{max(zips.values()) / 1024:.1f} KB** ({max(zips, key=lambda k: zips[k])};"
             f" budget {BUDGETS.function_zip_kb:.0f} KB), median {median([float(v) for v in zips.values()]) / 1024:.1f}"
             " KB",

@@ -17,6 +17,9 @@ os.environ.update(
         "CURSOR_SECRET": "test-cursor-secret-0123456789abcdef",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         "POWERTOOLS_METRICS_DISABLED": "true",
+        # production skips botocore's request validation for DynamoDB; every test keeps it, so a malformed request
+        # built by a repository still fails here
+        "VALIDATE_AWS_REQUESTS": "true",
     }
 )
 os.environ.pop("AWS_ENDPOINT_URL", None)

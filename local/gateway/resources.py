@@ -90,8 +90,10 @@ class Stack:
 
     @property
     def aws_environment(self) -> dict[str, str]:
-        """What makes boto3 inside a handler talk to moto: endpoint, dummy credentials and region."""
-        return {"AWS_ENDPOINT_URL": self.endpoint_url, **CREDENTIALS}
+        """What makes the AWS clients inside a handler talk to moto: endpoint, dummy credentials and region; and
+        botocore's request validation on (Lambda skips it for DynamoDB), so a malformed request fails while
+        developing."""
+        return {"AWS_ENDPOINT_URL": self.endpoint_url, "VALIDATE_AWS_REQUESTS": "true", **CREDENTIALS}
 
     def client(self, service: str) -> Any:
         return _client(service, self.endpoint_url)

@@ -19,7 +19,8 @@ overruns is *abandoned*: the caller gets a timeout, the gate stops waiting for i
 whenever it finishes. Module loading (Lambda's init phase) does not count against the timeout.
 
 Hot reload. Before each invocation the runtime compares file stamps of the function's folder and of its layers'
-``.py`` files with the previous ones. An edited function is re-imported; an edited layer drops every module
+``.py`` files with the previous ones (on Linux only after inotify reported something there: ``FolderEvents``).
+An edited function is re-imported; an edited layer drops every module
 imported from it (and every function module, which holds references to them), so caches start empty again.
 Only the handler's module is imported from the function folder (Lambda would also put the folder on sys.path;
 two functions' sibling modules could then collide here, so that is not done).
@@ -263,16 +264,78 @@ class ModuleNamespaces:
 # ---- watching code for edits --------------------------------------------------------------------------------
 
 
-class CodeWatch:
-    """Notices edits below a folder by comparing (path, mtime, size) of its files between calls."""
+class FolderEvents:
+    """Tells, with one non-blocking read, which watched folders may have changed since the last look (inotify, on
+    Linux). A request then costs the hot reload a few microseconds instead of a walk over the layer; the walk runs
+    only after an event, and it still decides what changed. Where inotify is missing (macOS, or the per-user limit
+    of inotify instances is reached), every look walks, as before.
 
-    def __init__(self, root: Path, suffix: str = "") -> None:
+    One inotify instance per runtime (Linux allows 128 per user by default); each folder is reported to the
+    ``CodeWatch`` that registered it.
+    """
+
+    def __init__(self) -> None:
+        try:
+            from inotify_simple import INotify, flags  # optional: Linux only
+
+            self._inotify: Any = INotify()
+        except (ImportError, OSError):
+            self._inotify = None
+            return
+        self._mask = (
+            flags.MODIFY | flags.CLOSE_WRITE | flags.ATTRIB | flags.CREATE | flags.DELETE
+            | flags.MOVED_FROM | flags.MOVED_TO | flags.DELETE_SELF | flags.MOVE_SELF
+        )  # fmt: skip
+        self._overflow = flags.Q_OVERFLOW
+        self._owners: dict[int, CodeWatch] = {}
+
+    @property
+    def available(self) -> bool:
+        return self._inotify is not None
+
+    def watch(self, folder: str, owner: CodeWatch) -> None:
+        if self._inotify is None:
+            return
+        try:
+            self._owners[self._inotify.add_watch(folder, self._mask)] = owner
+        except OSError:  # gone already, or the watch limit: the owner walks on every look instead
+            owner.dirty_always = True
+
+    def collect(self) -> None:
+        """Mark the owners of folders that reported something since the last call."""
+        if self._inotify is None:
+            return
+        for event in self._inotify.read(timeout=0):
+            owners = self._owners.values() if event.mask & self._overflow else [self._owners.get(event.wd)]
+            for owner in owners:
+                if owner is not None:
+                    owner.dirty = True
+
+    def close(self) -> None:
+        if self._inotify is not None:
+            self._inotify.close()
+            self._inotify = None
+
+
+class CodeWatch:
+    """Notices edits below a folder by comparing (path, mtime, size) of its files between looks; with ``events``
+    the comparison runs only after the folder reported a change."""
+
+    def __init__(self, root: Path, suffix: str = "", events: FolderEvents | None = None) -> None:
         self.root = root
         self._suffix = suffix
+        self._events = events if events is not None and events.available else None
+        self.dirty_always = self._events is None
+        self.dirty = False
         self._stamps = self._scan()
 
     def changed(self) -> set[str]:
         """Files added, removed or modified since the previous call."""
+        if self._events is not None:
+            self._events.collect()
+        if not (self.dirty or self.dirty_always):
+            return set()
+        self.dirty = False
         stamps = self._scan()
         if stamps == self._stamps:
             return set()
@@ -288,6 +351,8 @@ class CodeWatch:
             entries = list(os.scandir(folder))
         except FileNotFoundError:
             return
+        if self._events is not None:
+            self._events.watch(folder, self)  # watching a folder again is a no-op; new folders get watched here
         for entry in entries:
             if entry.name.startswith(".") or entry.name == "__pycache__":
                 continue
@@ -320,8 +385,11 @@ class Runtime:
         # process would read each other's requests.
         self._one_at_a_time = threading.Lock()
         self._module_names = {name: f"lambda_{next(_runtime_ids)}_{name}" for name in functions}
-        self._layer_watches = [CodeWatch(d, ".py") for d in layer_dirs]
-        self._code_watches = {d: CodeWatch(d) for d in sorted({f.code_dir for f in functions.values()})}
+        self._folder_events = FolderEvents()
+        self._layer_watches = [CodeWatch(d, ".py", self._folder_events) for d in layer_dirs]
+        self._code_watches = {
+            d: CodeWatch(d, events=self._folder_events) for d in sorted({f.code_dir for f in functions.values()})
+        }
         self._added_paths = [d for d in layer_dirs if str(d) not in sys.path]
         for folder in reversed(self._added_paths):  # layers are importable as on Lambda (/opt/python on sys.path)
             sys.path.insert(0, str(folder))
@@ -354,6 +422,7 @@ class Runtime:
             for folder in self._added_paths:
                 sys.path.remove(str(folder))
                 _unload_modules_under(folder)
+            self._folder_events.close()
 
     @property
     def running(self) -> int:

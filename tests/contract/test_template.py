@@ -45,13 +45,20 @@ def test_functions_receive_the_table_name_and_cursor_secret_from_the_stack() -> 
     assert variables["ENVIRONMENT"] == {"Ref": "Environment"}
 
 
-def test_layer_is_built_from_layers_common_for_python_313_on_arm64() -> None:
+def test_layer_is_built_from_layers_common_for_python_313_on_arm64_with_its_bytecode() -> None:
     layer = _resource("CommonLayer")
     assert layer["Type"] == "AWS::Serverless::LayerVersion"
     assert layer["Properties"]["ContentUri"] == "layers/common/"
     assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
     assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
-    assert layer["Metadata"] == {"BuildMethod": "python3.13", "BuildArchitecture": "arm64"}
+    assert layer["Metadata"] == {"BuildMethod": "makefile", "BuildArchitecture": "arm64"}
+    # the build that replaces SAM's python builder installs the same wheels and compiles them (`make build` then
+    # checks the output itself: local/build_check.py)
+    recipe = (ROOT / "layers" / "common" / "Makefile").read_text()
+    assert "build-CommonLayer:" in recipe
+    assert "--platform manylinux2014_aarch64 --implementation cp --python-version 3.13 --only-binary=:all:" in recipe
+    assert "compileall" in recipe
+    assert "--invalidation-mode unchecked-hash" in recipe
 
 
 @pytest.mark.parametrize("logical_id", FUNCTIONS)

@@ -24,6 +24,9 @@ class Settings:
     user_pool_client_id: str = ""
     auto_confirm_signups: bool = False
     usage_plan_id: str = ""
+    # botocore's client-side check of every DynamoDB request against the service model: off in Lambda (the
+    # repositories build the requests; a third of botocore's time per call), on in tests and the local gateway.
+    validate_aws_requests: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -40,6 +43,7 @@ class Settings:
             user_pool_client_id=env.get("USER_POOL_CLIENT_ID", ""),
             auto_confirm_signups=env.get("AUTO_CONFIRM_SIGNUPS", "false").lower() == "true",
             usage_plan_id=env.get("USAGE_PLAN_ID", ""),
+            validate_aws_requests=env.get("VALIDATE_AWS_REQUESTS", "false").lower() == "true",
         )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from waiter.accounts.models import Tokens, UserRecord
 from waiter.errors import (
@@ -30,9 +30,9 @@ _BAD_CREDENTIALS = "the e-mail address or the password is wrong"
 
 @cache
 def cognito_client() -> CognitoIdentityProviderClient:
-    import boto3  # noqa: PLC0415 - deferred: only account functions pay for it
+    from waiter.aws import client  # noqa: PLC0415 - deferred: only account functions pay for it
 
-    return boto3.client("cognito-idp")
+    return cast("CognitoIdentityProviderClient", client("cognito-idp"))
 
 
 def _code(error: Exception) -> str:

@@ -5,7 +5,7 @@ API Gateway meters rate, burst and daily quota per key."""
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from mypy_boto3_apigateway.client import APIGatewayClient
@@ -13,9 +13,9 @@ if TYPE_CHECKING:
 
 @cache
 def apigateway_client() -> APIGatewayClient:
-    import boto3  # noqa: PLC0415 - deferred: only key management pays for it
+    from waiter.aws import client  # noqa: PLC0415 - deferred: only key management pays for it
 
-    return boto3.client("apigateway")
+    return cast("APIGatewayClient", client("apigateway"))
 
 
 class ApiGatewayUsagePlans:

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
+
+from waiter.settings import get_settings
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.client import DynamoDBClient
@@ -19,50 +21,83 @@ RawItem = dict[str, Any]
 def dynamodb_client() -> DynamoDBClient:
     """The process-wide client, created on first use so that importing a handler costs no AWS set-up.
 
-    Honours ``AWS_ENDPOINT_URL`` (boto3 reads it natively), which is how the local gateway points at moto.
+    Honours ``AWS_ENDPOINT_URL``, which is how the local gateway points at moto.
     """
-    import boto3  # noqa: PLC0415 - deferred: handler import must stay cheap
+    from waiter.aws import client  # noqa: PLC0415 - deferred: handler import must stay cheap
 
-    return boto3.client("dynamodb")
-
-
-@cache
-def _codecs() -> tuple[Any, Any]:
-    from boto3.dynamodb.types import TypeDeserializer, TypeSerializer  # noqa: PLC0415
-
-    return TypeSerializer(), TypeDeserializer()
+    return cast("DynamoDBClient", client("dynamodb", validate_parameters=get_settings().validate_aws_requests))
 
 
-def _to_dynamo(value: Any) -> Any:
+# The attribute-value codec, written here rather than taken from boto3.dynamodb.types: Waiter stores only strings,
+# integers, booleans, lists and maps (money is integer minor units; floats are refused), and boto3's serializer
+# routes every number through a trapping decimal context and imports boto3 itself, which the functions otherwise
+# never load (waiter.aws). Reading accepts every DynamoDB type, so items written by other tools still load.
+
+
+def _attribute(value: Any) -> dict[str, Any]:  # noqa: PLR0911 - one return per DynamoDB type
+    if value is True or value is False:
+        return {"BOOL": value}
+    if isinstance(value, str):
+        return {"S": value}
+    if isinstance(value, int | Decimal):
+        return {"N": str(value)}
+    if isinstance(value, Mapping):
+        return {"M": {k: _attribute(v) for k, v in value.items() if v is not None}}
+    if isinstance(value, list | tuple):
+        return {"L": [_attribute(v) for v in value]}
+    if value is None:
+        return {"NULL": True}
+    if isinstance(value, bytes):
+        return {"B": value}
     if isinstance(value, float):
         raise TypeError("floats are not stored: money and counts are integers")
-    if isinstance(value, dict):
-        return {k: _to_dynamo(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [_to_dynamo(v) for v in value]
-    return value
+    raise TypeError(f"cannot store a {type(value).__name__}")
 
 
-def _from_dynamo(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, dict):
-        return {k: _from_dynamo(v) for k, v in value.items()}
-    if isinstance(value, (list, set, frozenset)):
-        return [_from_dynamo(v) for v in value]
-    return value
+def _number(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        number = Decimal(text)
+        return int(number) if number == number.to_integral_value() else float(number)
+
+
+def _value(attribute: Mapping[str, Any]) -> Any:  # noqa: PLR0911 - one return per DynamoDB type
+    ((kind, value),) = attribute.items()
+    match kind:
+        case "S" | "B" | "BOOL":
+            return value
+        case "N":
+            return _number(value)
+        case "M":
+            return {k: _value(v) for k, v in value.items()}
+        case "L":
+            return [_value(v) for v in value]
+        case "NULL":
+            return None
+        case "SS" | "BS":
+            return list(value)
+        case "NS":
+            return [_number(v) for v in value]
+    raise ValueError(f"unknown DynamoDB attribute type {kind!r}")
 
 
 def serialize(item: Mapping[str, Any]) -> RawItem:
-    """A plain dict (JSON-like, integers only) as DynamoDB attribute values."""
-    ser, _ = _codecs()
-    return {k: ser.serialize(_to_dynamo(v)) for k, v in item.items() if v is not None}
+    """A plain dict (JSON-like, integers only) as DynamoDB attribute values; ``None`` values are left out.
+
+    >>> serialize({"id": "r1", "price": 450, "open": True, "tags": ["a"], "note": None})
+    {'id': {'S': 'r1'}, 'price': {'N': '450'}, 'open': {'BOOL': True}, 'tags': {'L': [{'S': 'a'}]}}
+    """
+    return {k: _attribute(v) for k, v in item.items() if v is not None}
 
 
 def deserialize(raw: Mapping[str, Any]) -> Item:
-    """DynamoDB attribute values back to a plain dict with ``int`` numbers."""
-    _, de = _codecs()
-    return {k: _from_dynamo(de.deserialize(v)) for k, v in raw.items()}
+    """DynamoDB attribute values back to a plain dict with ``int`` numbers (sets come back as lists).
+
+    >>> deserialize({"price": {"N": "450"}, "tags": {"L": [{"S": "a"}]}, "gone": {"NULL": True}})
+    {'price': 450, 'tags': ['a'], 'gone': None}
+    """
+    return {k: _value(v) for k, v in raw.items()}
 
 
 def is_condition_failure(error: Exception) -> bool:
