@@ -250,11 +250,21 @@ def _invoke(  # noqa: PLR0915 - the phases of one cold sandbox, in order
             break
     if profiler is not None:
         result["profile"] = _by_package(profiler)
+        _keep_profile(profiler)
     if calls:
         result["warm_ns"] = times
         result["warm_aws_ns"] = aws
         result["warm_log_bytes"] = log_bytes
     return result
+
+
+def _keep_profile(profiler: Any) -> None:
+    """With BENCH_PSTATS_DIR set, the profile goes there too, for a closer look (``python -m pstats <file>``)."""
+    import os  # noqa: PLC0415
+
+    folder = os.environ.get("BENCH_PSTATS_DIR")
+    if folder:
+        profiler.dump_stats(f"{folder}/{os.environ.get('AWS_LAMBDA_FUNCTION_NAME', 'handler')}-{os.getpid()}.pstats")
 
 
 def _by_package(profiler: object) -> dict[str, float]:

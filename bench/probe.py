@@ -4,6 +4,7 @@ command line, the Lambda-like environment, and ``-X importtime`` output cut into
 from __future__ import annotations
 
 import json
+import os
 import pickle
 import re
 import subprocess
@@ -76,7 +77,9 @@ class Probe:
 
     def env(self) -> dict[str, str]:
         env = self.function.lambda_env() if self.function else baseline_env()
-        return {**env, **(self.extra_env or {})}
+        # the one setting passed through from the developer's shell: where profiles go (see bench/child.py)
+        passed = {k: v for k, v in os.environ.items() if k == "BENCH_PSTATS_DIR"}
+        return {**env, **(self.extra_env or {}), **passed}
 
 
 @dataclass(frozen=True)
