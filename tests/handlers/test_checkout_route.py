@@ -428,6 +428,17 @@ def test_checkouts_are_limited_to_ten_a_minute_per_customer(shop: Shop) -> None:
     )
 
 
+def test_a_replay_answers_with_the_order_as_it_is_now(shop: Shop) -> None:
+    body = o.checkout_body(shop.id, _fill_cart(shop)["total"])
+    placed = o.checkout(body, key="again")
+    assert o.transition(shop.id, placed.body["id"], "ACCEPTED", claims=o.staff(shop.id)).status == 200
+
+    replayed = o.checkout(body, key="again")
+
+    assert replayed.status == 201
+    assert (replayed.body["id"], replayed.body["status"]) == (placed.body["id"], "ACCEPTED")
+
+
 def test_a_replay_does_not_count_against_the_rate_limit(shop: Shop) -> None:
     body = o.checkout_body(shop.id, _fill_cart(shop)["total"])
     replies = [o.checkout(body, key="same") for _ in range(12)]
@@ -460,13 +471,14 @@ def test_each_operation_makes_a_fixed_small_number_of_dynamodb_calls_and_never_s
             "GetItem",  # the cart
             "BatchGetItem",  # restaurant, menu items, discount code and its use
             "TransactWriteItems",  # order + cart delete + item condition checks (+ code use)
-            "UpdateItem",  # idempotency record, completed with the response
+            "UpdateItem",  # idempotency record, completed with the order's id
         ]
 
         calls.clear()
         replayed = o.checkout(o.checkout_body(shop.id, added.body["total"]), key="counted")
         assert replayed.body == placed.body
-        assert calls.operations == ["PutItem"]  # refused by its condition, which returns the stored response
+        # the record's condition refuses the write and returns it; the order it names is read back
+        assert calls.operations == ["PutItem", "GetItem"]
 
         calls.clear()
         o.get_order(placed.body["id"])
@@ -483,7 +495,7 @@ def test_each_operation_makes_a_fixed_small_number_of_dynamodb_calls_and_never_s
         assert calls.operations == ["GetItem", "PutItem"]  # read, then the version-conditioned write
 
     assert "Scan" not in calls.every
-    assert len(calls.every) == 3 + 2 + 6 + 1 + 1 + 3 + 2
+    assert len(calls.every) == 3 + 2 + 6 + 2 + 1 + 3 + 2
 
 
 def test_a_restaurant_change_during_the_checkout_cancels_the_transaction(

@@ -30,7 +30,7 @@ from waiter.repository.dynamo import (
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
-_INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI2SK", "GSI3PK", "GSI3SK", "entity")
+_INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI3PK", "entity")
 _BATCH_RETRIES = 5
 
 
@@ -264,16 +264,17 @@ def _strip(item: Item) -> Item:
 
 def _order_item(order: Order) -> Item:
     """The order with its index keys. Top-level ``id``, ``customerId``, ``restaurantId``, ``status``, ``version``
-    and ``total`` also make every stream record self-describing for subscribers."""
-    created = f"{order.created_at.isoformat()}#{order.id}"
+    and ``total`` also make every stream record self-describing for subscribers.
+
+    The three order indexes sort by creation; GSI2 and GSI3 use GSI1SK as their range key (template.yaml), so the
+    sort key is stored once.
+    """
     return {
         **keys.order(order.id),
         "GSI1PK": keys.orders_of_customer(order.customer_id),
-        "GSI1SK": created,
+        "GSI1SK": f"{order.created_at.isoformat()}#{order.id}",
         "GSI2PK": keys.orders_of_restaurant(order.restaurant_id),
-        "GSI2SK": created,
         "GSI3PK": keys.orders_of_restaurant_in(order.restaurant_id, order.status.value),
-        "GSI3SK": created,
         "entity": "order",
         **_dump(order),
     }
