@@ -154,7 +154,7 @@ class _Context:
         return 10_000
 
 
-def _invoke(  # noqa: PLR0915 - the phases of one cold sandbox, in order
+def _invoke(  # noqa: PLR0912, PLR0915 - the phases of one cold sandbox, in order
     handler: Handler,
     *,
     services: str,
@@ -255,7 +255,22 @@ def _invoke(  # noqa: PLR0915 - the phases of one cold sandbox, in order
         result["warm_ns"] = times
         result["warm_aws_ns"] = aws
         result["warm_log_bytes"] = log_bytes
+        if "dynamodb" in clients and not profile:
+            result["sdk_floor_ns"] = _sdk_floor(clients["dynamodb"], stubbers["dynamodb"], calls)
     return result
+
+
+def _sdk_floor(client: Any, stubber: Any, calls: int) -> list[int]:
+    """The least a handler that writes to DynamoDB can cost here: one small stubbed PutItem through the same client
+    (its configuration, its hooks), nothing else. A yardstick for P2, measured in the same process."""
+    item = {"PK": {"S": "CUST#c1"}, "SK": {"S": "CART#r1"}, "version": {"N": "1"}, "currency": {"S": "EUR"}}
+    times = []
+    for _ in range(min(calls, 2000)):
+        stubber.add_response("put_item", {})
+        started = time.perf_counter_ns()
+        client.put_item(TableName="bench", Item=item, ConditionExpression="attribute_not_exists(PK)")
+        times.append(time.perf_counter_ns() - started)
+    return times
 
 
 def _keep_profile(profiler: Any) -> None:

@@ -59,6 +59,9 @@ def measure(size: RunSize, fixtures: dict[str, Fixture], progress: Callable[[str
             "handler_only_p99_us": percentile(own_us, 0.99),
             "log_bytes_per_call": median([float(b) for b in outcome["warm_log_bytes"]]),
             "self_time_share_by_package": shares,
+            "sdk_floor_p50_us": percentile([ns / 1000 for ns in outcome["sdk_floor_ns"]], 0.50)
+            if outcome.get("sdk_floor_ns")
+            else None,
         }
         r = routes[name]
         rows.append(
@@ -81,8 +84,18 @@ def measure(size: RunSize, fixtures: dict[str, Fixture], progress: Callable[[str
             Check("P2", f"{GATED} p99 (validated POST)", gated["p99_us"], BUDGETS.warm_p99_us, "us", note=note),
         ]
     result.data = {"routes": routes, "gated": GATED}
+    floors = [r["sdk_floor_p50_us"] for r in routes.values() if r.get("sdk_floor_p50_us")]
+    floor_line = (
+        f"SDK floor, same processes: one small stubbed PutItem through the functions' DynamoDB client alone takes"
+        f" p50 **{fmt(median(floors), 0)} us** here (botocore's request pipeline without the network), so any route"
+        " that writes to DynamoDB starts there."
+        if floors
+        else ""
+    )
     result.markdown = "\n".join(
         [
+            floor_line,
+            "",
             f"Budget: p50 <= {BUDGETS.warm_p50_us:.0f} us and p99 <= {BUDGETS.warm_p99_us:.0f} us for a validated POST"
             f" ({GATED}), measured with the stubbed DynamoDB call included. `AWS client` is the time inside botocore"
             " (parameter validation, serialisation, hooks; the stub answers instead of HTTP); `handler only` is the"
