@@ -1,4 +1,5 @@
-"""API Gateway REST proxy events (and the partner authorizer's REQUEST event) as the benchmarks send them."""
+"""API Gateway REST proxy events (and the partner authorizer's REQUEST event) as the benchmarks send them: the shapes
+of ``local.samples`` with the bench's headers, API id and client address."""
 
 from __future__ import annotations
 
@@ -6,7 +7,12 @@ import json
 import uuid
 from typing import Any
 
+from local import samples
+
 Claims = dict[str, str]
+HOST = "api.bench.waiter"
+API_ID = "benchapi01"
+SOURCE_IP = "198.51.100.7"
 
 
 def claims(sub: str, group: str, *, restaurants: str | None = None, email: str | None = None) -> Claims:
@@ -29,73 +35,38 @@ def api_event(
     authorizer: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """A REST proxy event for ``resource`` (``/v1/carts/{restaurantId}``) with its path parameters filled in."""
-    path = resource
-    for name, value in (path_params or {}).items():
-        path = path.replace("{" + name + "}", value)
     all_headers = {
         "Accept": "application/json",
-        "Host": "api.bench.waiter",
+        "Host": HOST,
         "User-Agent": "waiter-bench",
         **({"Content-Type": "application/json"} if body is not None else {}),
         **(headers or {}),
     }
-    request_id = str(uuid.uuid4())
     context_authorizer: dict[str, Any] | None = {"claims": caller} if caller else None
     if authorizer is not None:
         context_authorizer = dict(authorizer)
-    return {
-        "resource": resource,
-        "path": path,
-        "httpMethod": method,
-        "headers": all_headers,
-        "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
-        "queryStringParameters": query or None,
-        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
-        "pathParameters": path_params or None,
-        "stageVariables": None,
-        "body": json.dumps(body) if body is not None else None,
-        "isBase64Encoded": False,
-        "requestContext": {
-            "accountId": "123456789012",
-            "apiId": "benchapi01",
-            "resourcePath": resource,
-            "httpMethod": method,
-            "path": f"/dev{path}",
-            "stage": "dev",
+    return samples.proxy_event(
+        method,
+        resource,
+        path_params,
+        query=query,
+        body=json.dumps(body) if body is not None else None,
+        headers=all_headers,
+        identity={"sourceIp": SOURCE_IP, "userAgent": "waiter-bench"},
+        authorizer=context_authorizer,
+        context={
+            "accountId": samples.ACCOUNT_ID,
+            "apiId": API_ID,
             "protocol": "HTTP/1.1",
-            "requestId": request_id,
             "requestTimeEpoch": 1_767_225_600_000,
-            "identity": {"sourceIp": "198.51.100.7", "userAgent": "waiter-bench"},
-            "authorizer": context_authorizer,
         },
-    }
+    )
 
 
 def authorizer_event(api_key: str) -> dict[str, Any]:
     """The REQUEST event API Gateway sends the partner authorizer for ``GET /v1/partner/orders``."""
-    headers = {"X-Api-Key": api_key, "Host": "api.bench.waiter"}
-    return {
-        "type": "REQUEST",
-        "methodArn": "arn:aws:execute-api:us-east-1:123456789012:benchapi01/dev/GET/v1/partner/orders",
-        "resource": "/v1/partner/orders",
-        "path": "/v1/partner/orders",
-        "httpMethod": "GET",
-        "headers": headers,
-        "multiValueHeaders": {k: [v] for k, v in headers.items()},
-        "queryStringParameters": {},
-        "pathParameters": {},
-        "stageVariables": {},
-        "requestContext": {
-            "accountId": "123456789012",
-            "apiId": "benchapi01",
-            "stage": "dev",
-            "httpMethod": "GET",
-            "resourcePath": "/v1/partner/orders",
-            "path": "/dev/v1/partner/orders",
-            "requestId": str(uuid.uuid4()),
-            "identity": {"sourceIp": "198.51.100.7"},
-        },
-    }
+    headers = {"X-Api-Key": api_key, "Host": HOST}
+    return samples.authorizer_event(headers, api_id=API_ID, request_id=str(uuid.uuid4()), source_ip=SOURCE_IP)
 
 
 def decoded(result: Any) -> tuple[int | None, Any]:

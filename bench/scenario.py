@@ -11,15 +11,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bench.events import Claims, api_event, authorizer_event, claims
+from local import samples
 
 Invoke = Callable[[str, dict[str, Any], str | None], tuple[int | None, Any]]
 """``invoke(function_logical_id, event, route_or_None)``: runs the handler; ``route`` names a measured request."""
 
 PASSWORD = "Bench-Passw0rd!42"  # noqa: S105 - a bench user's, in moto only
+DISCOUNT_CODE = "BENCH10"
 
 
 class TourError(RuntimeError):
@@ -65,17 +66,21 @@ class Tour:
 
         # ---- catalog --------------------------------------------------------------------------------------------
         restaurant = self.measure(
-            "CreateRestaurantFunction", api_event("POST", "/v1/restaurants", body=restaurant_body(), caller=admin), 201
+            "CreateRestaurantFunction",
+            api_event("POST", "/v1/restaurants", body=samples.restaurant_body(name="Bench Pizzeria"), caller=admin),
+            201,
         )
         rid = self.ids["restaurant"] = str(restaurant["id"])
         at_rid = {"restaurantId": rid}
         staff = claims(f"staff-{tag}", "staff", restaurants=rid)
         items = "/v1/restaurants/{restaurantId}/menu-items"
         pizza = self.measure(
-            "CreateMenuItemFunction", api_event("POST", items, at_rid, body=pizza_body(), caller=admin), 201
+            "CreateMenuItemFunction",
+            api_event("POST", items, at_rid, body=samples.menu_item_body(toppings=("olives", "ham")), caller=admin),
+            201,
         )
         drink = self.setup(
-            "CreateMenuItemFunction", api_event("POST", items, at_rid, body=drink_body(), caller=admin), 201
+            "CreateMenuItemFunction", api_event("POST", items, at_rid, body=samples.drink_body(), caller=admin), 201
         )
         self.ids.update(pizza=str(pizza["id"]), drink=str(drink["id"]))
         self.measure("GetRestaurantFunction", api_event("GET", "/v1/restaurants/{restaurantId}", at_rid))
@@ -94,7 +99,13 @@ class Tour:
         )
         self.measure(
             "CreateDiscountFunction",
-            api_event("POST", "/v1/restaurants/{restaurantId}/discounts", at_rid, body=discount_body(), caller=admin),
+            api_event(
+                "POST",
+                "/v1/restaurants/{restaurantId}/discounts",
+                at_rid,
+                body=samples.discount_body(DISCOUNT_CODE, valid_days=30),
+                caller=admin,
+            ),
             201,
         )
 
@@ -142,9 +153,10 @@ class Tour:
 
         # ---- cart ----------------------------------------------------------------------------------------------
         cart_path = "/v1/carts/{restaurantId}"
+        large_pizza = samples.large_pizza(item_id=str(pizza["id"]))
         priced = self.measure(
             "AddCartItemFunction",
-            api_event("POST", cart_path + "/items", at_rid, body=large_pizza(str(pizza["id"])), caller=customer),
+            api_event("POST", cart_path + "/items", at_rid, body=large_pizza, caller=customer),
         )
         line = {**at_rid, "lineId": str(priced["lines"][0]["lineId"])}
         self.measure("GetCartFunction", api_event("GET", cart_path, at_rid, caller=customer))
@@ -154,7 +166,7 @@ class Tour:
         )
         discount = cart_path + "/discount"
         self.measure(
-            "ApplyDiscountFunction", api_event("PUT", discount, at_rid, body={"code": "BENCH10"}, caller=customer)
+            "ApplyDiscountFunction", api_event("PUT", discount, at_rid, body={"code": DISCOUNT_CODE}, caller=customer)
         )
         self.measure("RemoveDiscountFunction", api_event("DELETE", discount, at_rid, caller=customer))
         self.measure("ListCartsFunction", api_event("GET", "/v1/carts", caller=customer))
@@ -202,7 +214,7 @@ class Tour:
         self.checkpoint()
         self.setup(
             "AddCartItemFunction",
-            api_event("POST", cart_path + "/items", at_rid, body=large_pizza(str(pizza["id"])), caller=customer),
+            api_event("POST", cart_path + "/items", at_rid, body=large_pizza, caller=customer),
         )
         second = self.setup("CheckoutFunction", self._checkout_event(rid, customer), 201)
         self.measure(
@@ -243,76 +255,6 @@ class Tour:
                 caller=customer,
             ),
         )
-        body = {
-            "restaurantId": rid,
-            "fulfilment": "delivery",
-            "deliveryAddress": {"line1": "2 Side St", "city": "Berlin", "postcode": "10115", "country": "DE"},
-            "expectedTotal": cart["total"],
-        }
+        body = samples.checkout_body(rid, cart["total"])
         key = {"Idempotency-Key": f"bench-{uuid.uuid4().hex}"}
         return api_event("POST", "/v1/orders", body=body, headers=key, caller=customer)
-
-
-# ---- bodies ---------------------------------------------------------------------------------------------------
-
-
-def restaurant_body() -> dict[str, Any]:
-    return {
-        "name": "Bench Pizzeria",
-        "description": "Wood-fired pizza",
-        "cuisines": ["pizza", "italian"],
-        "address": {"line1": "1 Main St", "city": "Berlin", "postcode": "10115", "country": "DE"},
-        "openingHours": [{"day": "mon", "opens": "11:00", "closes": "22:00"}],
-        "currency": "EUR",
-        "taxRateBps": 700,
-        "deliveryFee": 250,
-        "minimumOrder": 1000,
-    }
-
-
-def pizza_body() -> dict[str, Any]:
-    return {
-        "name": "Margherita",
-        "description": "Tomato, mozzarella, basil",
-        "category": "Pizza",
-        "price": {"amount": 900, "currency": "EUR"},
-        "dietaryTags": ["vegetarian"],
-        "optionGroups": [
-            {
-                "id": "size",
-                "name": "Size",
-                "minChoices": 1,
-                "maxChoices": 1,
-                "choices": [{"id": "m", "name": "Medium"}, {"id": "l", "name": "Large", "priceDelta": 300}],
-            },
-            {
-                "id": "toppings",
-                "name": "Toppings",
-                "minChoices": 0,
-                "maxChoices": 2,
-                "choices": [
-                    {"id": "olives", "name": "Olives", "priceDelta": 100},
-                    {"id": "ham", "name": "Ham", "priceDelta": 150},
-                ],
-            },
-        ],
-    }
-
-
-def drink_body() -> dict[str, Any]:
-    return {"name": "Lemonade", "category": "Drinks", "price": {"amount": 250, "currency": "EUR"}}
-
-
-def large_pizza(item_id: str) -> dict[str, Any]:
-    return {"menuItemId": item_id, "quantity": 1, "options": [{"groupId": "size", "choiceIds": ["l"]}]}
-
-
-def discount_body() -> dict[str, Any]:
-    now = datetime.now(UTC).replace(microsecond=0)
-    return {
-        "code": "BENCH10",
-        "kind": "percent",
-        "percentBps": 1000,
-        "validFrom": (now - timedelta(days=1)).isoformat().replace("+00:00", "Z"),
-        "validUntil": (now + timedelta(days=30)).isoformat().replace("+00:00", "Z"),
-    }

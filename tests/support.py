@@ -6,11 +6,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, TypedDict, Unpack
+
+from local import samples
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -43,43 +44,42 @@ class LambdaContext:
         return 10_000
 
 
+class EventOptions(TypedDict, total=False):
+    """What an ``api_event`` may carry beside its route: a ``query``; a ``body`` (a dict or list is sent as JSON,
+    anything else as is); ``headers`` (beside ``Content-Type: application/json``); the caller, as Cognito ``claims``
+    or as the context a custom ``authorizer`` set (a partner's, which wins over claims); the client's ``source_ip``."""
+
+    query: dict[str, str] | None
+    body: Any
+    headers: dict[str, str] | None
+    claims: dict[str, str] | None
+    authorizer: dict[str, str] | None
+    source_ip: str | None
+
+
 def api_event(
     method: str,
     path: str,
     *,
     resource: str | None = None,
     path_params: dict[str, str] | None = None,
-    query: dict[str, str] | None = None,
-    body: Any = None,
-    headers: dict[str, str] | None = None,
-    claims: dict[str, str] | None = None,
+    **options: Unpack[EventOptions],
 ) -> dict[str, Any]:
-    """An API Gateway REST proxy event. ``body`` may be a dict (sent as JSON) or a raw string."""
-    raw_body = json.dumps(body) if isinstance(body, (dict, list)) else body
-    all_headers = {"Content-Type": "application/json", **(headers or {})}
-    request_id = str(uuid.uuid4())
-    return {
-        "resource": resource or path,
-        "path": path,
-        "httpMethod": method,
-        "headers": all_headers,
-        "multiValueHeaders": {k: [v] for k, v in all_headers.items()},
-        "queryStringParameters": query or None,
-        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
-        "pathParameters": path_params or None,
-        "stageVariables": None,
-        "body": raw_body,
-        "isBase64Encoded": False,
-        "requestContext": {
-            "resourcePath": resource or path,
-            "httpMethod": method,
-            "path": f"/dev{path}",
-            "stage": "dev",
-            "requestId": request_id,
-            "identity": {"sourceIp": "127.0.0.1", "userAgent": "pytest"},
-            "authorizer": {"claims": claims} if claims else None,
-        },
-    }
+    """An API Gateway REST proxy event for ``path``, which may also be a resource (``/v1/carts/{restaurantId}``) to
+    fill in from ``path_params``; ``resource`` defaults to ``path`` as given."""
+    body, claims, authorizer = options.get("body"), options.get("claims"), options.get("authorizer")
+    source_ip = options.get("source_ip")
+    return samples.proxy_event(
+        method,
+        resource or path,
+        path_params,
+        path=samples.fill_path(path, path_params),
+        query=options.get("query"),
+        body=json.dumps(body) if isinstance(body, (dict, list)) else body,
+        headers={"Content-Type": "application/json", **(options.get("headers") or {})},
+        identity={"sourceIp": "127.0.0.1" if source_ip is None else source_ip, "userAgent": "pytest"},
+        authorizer=authorizer if authorizer is not None else {"claims": claims} if claims else None,
+    )
 
 
 def call(name: str, event: dict[str, Any]) -> tuple[int, dict[str, str], Any]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
-from tests.support import ADMIN, api_event, call
+from tests.support import ADMIN, EventOptions, api_event, call
 from waiter.repository.dynamo import deserialize, dynamodb_client
 from waiter.settings import get_settings
 
@@ -68,106 +68,60 @@ def send(function: str, event: dict[str, Any]) -> Reply:
     return reply
 
 
+def request(
+    function: str,
+    method: str,
+    resource: str,
+    path_params: dict[str, str] | None = None,
+    **options: Unpack[EventOptions],
+) -> Reply:
+    """``send`` ``function`` a ``method`` request for ``resource`` (``/v1/restaurants/{restaurantId}``), its path
+    filled in from ``path_params``."""
+    return send(function, api_event(method, resource, path_params=path_params, **options))
+
+
 # ---- one helper per route -----------------------------------------------------------------------------------
+
+RESTAURANT = "/v1/restaurants/{restaurantId}"
+MENU_ITEMS = RESTAURANT + "/menu-items"
+MENU_ITEM = MENU_ITEMS + "/{itemId}"
 
 
 def list_restaurants(query: dict[str, str] | None = None, *, headers: dict[str, str] | None = None) -> Reply:
-    return send("list_restaurants", api_event("GET", "/v1/restaurants", query=query, headers=headers))
+    return request("list_restaurants", "GET", "/v1/restaurants", query=query, headers=headers)
 
 
 def get_restaurant(restaurant_id: str, *, claims: Claims | None = None, headers: dict[str, str] | None = None) -> Reply:
-    return send(
-        "get_restaurant",
-        api_event(
-            "GET",
-            f"/v1/restaurants/{restaurant_id}",
-            resource="/v1/restaurants/{restaurantId}",
-            path_params={"restaurantId": restaurant_id},
-            claims=claims,
-            headers=headers,
-        ),
-    )
+    return request("get_restaurant", "GET", RESTAURANT, {"restaurantId": restaurant_id}, claims=claims, headers=headers)
 
 
 def get_menu(restaurant_id: str, *, claims: Claims | None = None) -> Reply:
-    return send(
-        "get_menu",
-        api_event(
-            "GET",
-            f"/v1/restaurants/{restaurant_id}/menu",
-            resource="/v1/restaurants/{restaurantId}/menu",
-            path_params={"restaurantId": restaurant_id},
-            claims=claims,
-        ),
-    )
+    return request("get_menu", "GET", RESTAURANT + "/menu", {"restaurantId": restaurant_id}, claims=claims)
 
 
 def create_restaurant(body: Any, *, claims: Claims | None = ADMIN, headers: dict[str, str] | None = None) -> Reply:
-    return send("create_restaurant", api_event("POST", "/v1/restaurants", body=body, claims=claims, headers=headers))
+    return request("create_restaurant", "POST", "/v1/restaurants", body=body, claims=claims, headers=headers)
 
 
 def update_restaurant(
     restaurant_id: str, body: Any, *, claims: Claims | None = ADMIN, headers: dict[str, str] | None = None
 ) -> Reply:
-    return send(
-        "update_restaurant",
-        api_event(
-            "PATCH",
-            f"/v1/restaurants/{restaurant_id}",
-            resource="/v1/restaurants/{restaurantId}",
-            path_params={"restaurantId": restaurant_id},
-            body=body,
-            claims=claims,
-            headers=headers,
-        ),
-    )
+    at = {"restaurantId": restaurant_id}
+    return request("update_restaurant", "PATCH", RESTAURANT, at, body=body, claims=claims, headers=headers)
 
 
 def delete_restaurant(
     restaurant_id: str, *, claims: Claims | None = ADMIN, headers: dict[str, str] | None = None
 ) -> Reply:
-    return send(
-        "delete_restaurant",
-        api_event(
-            "DELETE",
-            f"/v1/restaurants/{restaurant_id}",
-            resource="/v1/restaurants/{restaurantId}",
-            path_params={"restaurantId": restaurant_id},
-            claims=claims,
-            headers=headers,
-        ),
-    )
+    at = {"restaurantId": restaurant_id}
+    return request("delete_restaurant", "DELETE", RESTAURANT, at, claims=claims, headers=headers)
 
 
 def create_menu_item(
     restaurant_id: str, body: Any, *, claims: Claims | None = ADMIN, headers: dict[str, str] | None = None
 ) -> Reply:
-    return send(
-        "create_menu_item",
-        api_event(
-            "POST",
-            f"/v1/restaurants/{restaurant_id}/menu-items",
-            resource="/v1/restaurants/{restaurantId}/menu-items",
-            path_params={"restaurantId": restaurant_id},
-            body=body,
-            claims=claims,
-            headers=headers,
-        ),
-    )
-
-
-def _item_event(
-    method: str, restaurant_id: str, item_id: str, *, body: Any, claims: Claims | None, headers: dict[str, str] | None
-) -> dict[str, Any]:
-    return api_event(
-        method,
-        f"/v1/restaurants/{restaurant_id}/menu-items/{item_id}",
-        resource="/v1/restaurants/{restaurantId}/menu-items/{itemId}",
-        path_params={"restaurantId": restaurant_id, "itemId": item_id},
-        body=body,
-        claims=claims,
-        headers=headers,
-    )
+    at = {"restaurantId": restaurant_id}
+    return request("create_menu_item", "POST", MENU_ITEMS, at, body=body, claims=claims, headers=headers)
 
 
 def update_menu_item(
@@ -178,15 +132,15 @@ def update_menu_item(
     claims: Claims | None = ADMIN,
     headers: dict[str, str] | None = None,
 ) -> Reply:
-    event = _item_event("PATCH", restaurant_id, item_id, body=body, claims=claims, headers=headers)
-    return send("update_menu_item", event)
+    at = {"restaurantId": restaurant_id, "itemId": item_id}
+    return request("update_menu_item", "PATCH", MENU_ITEM, at, body=body, claims=claims, headers=headers)
 
 
 def delete_menu_item(
     restaurant_id: str, item_id: str, *, claims: Claims | None = ADMIN, headers: dict[str, str] | None = None
 ) -> Reply:
-    event = _item_event("DELETE", restaurant_id, item_id, body=None, claims=claims, headers=headers)
-    return send("delete_menu_item", event)
+    at = {"restaurantId": restaurant_id, "itemId": item_id}
+    return request("delete_menu_item", "DELETE", MENU_ITEM, at, claims=claims, headers=headers)
 
 
 # ---- the stored state ---------------------------------------------------------------------------------------------

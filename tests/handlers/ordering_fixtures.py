@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from local import samples
 from tests.handlers import api
 from tests.handlers.api import Claims, Reply
-from tests.support import ADMIN, api_event
+from tests.support import ADMIN
 from tests.unit.builders import restaurant_body
 from waiter import compose
 from waiter.accounts.cognito import cognito_client
@@ -93,401 +94,186 @@ class Partner:
         return {"principalId": f"apikey:{self.key_id}", "keyId": self.key_id, "restaurantId": self.restaurant_id}
 
 
-def route_event(
-    method: str,
-    path: str,
-    resource: str,
-    path_params: dict[str, str] | None = None,
-    *,
-    claims: Claims | None = None,
-    partner: Partner | None = None,
-    body: Any = None,
-    query: dict[str, str] | None = None,
-    headers: dict[str, str] | None = None,
-    source_ip: str | None = None,
-) -> dict[str, Any]:
-    """An API Gateway REST proxy event for a route: Cognito ``claims``, or a ``partner`` context as the API-key
-    authorizer sets it, or neither (anonymous); ``source_ip`` as API Gateway saw the client."""
-    event = api_event(
-        method,
-        path,
-        resource=resource,
-        path_params=path_params,
-        query=query,
-        body=body,
-        headers=headers,
-        claims=claims,
-    )
-    if partner is not None:
-        event["requestContext"]["authorizer"] = partner.context()
-    if source_ip is not None:
-        event["requestContext"]["identity"]["sourceIp"] = source_ip
-    return event
+def _partner_context(partner: Partner | None) -> dict[str, str] | None:
+    return partner.context() if partner is not None else None
 
 
 # ---- carts ----------------------------------------------------------------------------------------------------------
-# Customer routes default to customer 1 when no claims are given; build an anonymous call with ``route_event``.
+# Customer routes default to customer 1 when no claims are given; build an anonymous call with
+# ``tests.support.api_event``.
+
+CART = "/v1/carts/{restaurantId}"
+CART_LINE = CART + "/items/{lineId}"
 
 
 def add_item(restaurant_id: str, body: Any, *, claims: Claims | None = None) -> Reply:
-    event = route_event(
-        "POST",
-        f"/v1/carts/{restaurant_id}/items",
-        "/v1/carts/{restaurantId}/items",
-        {"restaurantId": restaurant_id},
-        claims=claims or customer(),
-        body=body,
-    )
-    return api.send("add_cart_item", event)
+    at = {"restaurantId": restaurant_id}
+    return api.request("add_cart_item", "POST", CART + "/items", at, claims=claims or customer(), body=body)
 
 
 def get_cart(restaurant_id: str, *, claims: Claims | None = None, query: dict[str, str] | None = None) -> Reply:
-    event = route_event(
-        "GET",
-        f"/v1/carts/{restaurant_id}",
-        "/v1/carts/{restaurantId}",
-        {"restaurantId": restaurant_id},
-        claims=claims or customer(),
-        query=query,
-    )
-    return api.send("get_cart", event)
-
-
-def _line_event(method: str, restaurant_id: str, line_id: str, claims: Claims | None, body: Any) -> dict[str, Any]:
-    return route_event(
-        method,
-        f"/v1/carts/{restaurant_id}/items/{line_id}",
-        "/v1/carts/{restaurantId}/items/{lineId}",
-        {"restaurantId": restaurant_id, "lineId": line_id},
-        claims=claims or customer(),
-        body=body,
-    )
+    at = {"restaurantId": restaurant_id}
+    return api.request("get_cart", "GET", CART, at, claims=claims or customer(), query=query)
 
 
 def update_line(restaurant_id: str, line_id: str, body: Any, *, claims: Claims | None = None) -> Reply:
-    return api.send("update_cart_item", _line_event("PATCH", restaurant_id, line_id, claims, body))
+    at = {"restaurantId": restaurant_id, "lineId": line_id}
+    return api.request("update_cart_item", "PATCH", CART_LINE, at, claims=claims or customer(), body=body)
 
 
 def remove_line(restaurant_id: str, line_id: str, *, claims: Claims | None = None) -> Reply:
-    return api.send("remove_cart_item", _line_event("DELETE", restaurant_id, line_id, claims, None))
-
-
-def _discount_event(method: str, restaurant_id: str, claims: Claims | None, body: Any) -> dict[str, Any]:
-    return route_event(
-        method,
-        f"/v1/carts/{restaurant_id}/discount",
-        "/v1/carts/{restaurantId}/discount",
-        {"restaurantId": restaurant_id},
-        claims=claims or customer(),
-        body=body,
-    )
+    at = {"restaurantId": restaurant_id, "lineId": line_id}
+    return api.request("remove_cart_item", "DELETE", CART_LINE, at, claims=claims or customer())
 
 
 def apply_discount(restaurant_id: str, code: str, *, claims: Claims | None = None) -> Reply:
-    return api.send("apply_discount", _discount_event("PUT", restaurant_id, claims, {"code": code}))
+    at = {"restaurantId": restaurant_id}
+    body = {"code": code}
+    return api.request("apply_discount", "PUT", CART + "/discount", at, claims=claims or customer(), body=body)
 
 
 def remove_discount(restaurant_id: str, *, claims: Claims | None = None) -> Reply:
-    return api.send("remove_discount", _discount_event("DELETE", restaurant_id, claims, None))
+    at = {"restaurantId": restaurant_id}
+    return api.request("remove_discount", "DELETE", CART + "/discount", at, claims=claims or customer())
 
 
 def empty_cart(restaurant_id: str, *, claims: Claims | None = None) -> Reply:
-    event = route_event(
-        "DELETE",
-        f"/v1/carts/{restaurant_id}",
-        "/v1/carts/{restaurantId}",
-        {"restaurantId": restaurant_id},
-        claims=claims or customer(),
-    )
-    return api.send("empty_cart", event)
+    return api.request("empty_cart", "DELETE", CART, {"restaurantId": restaurant_id}, claims=claims or customer())
 
 
 def list_carts(*, claims: Claims | None = None) -> Reply:
-    return api.send("list_carts", route_event("GET", "/v1/carts", "/v1/carts", claims=claims or customer()))
+    return api.request("list_carts", "GET", "/v1/carts", claims=claims or customer())
 
 
 def create_discount(restaurant_id: str, body: Any, *, claims: Claims | None = ADMIN) -> Reply:
-    event = route_event(
-        "POST",
-        f"/v1/restaurants/{restaurant_id}/discounts",
-        "/v1/restaurants/{restaurantId}/discounts",
-        {"restaurantId": restaurant_id},
-        claims=claims,
-        body=body,
-    )
-    return api.send("create_discount", event)
+    at = {"restaurantId": restaurant_id}
+    return api.request("create_discount", "POST", api.RESTAURANT + "/discounts", at, claims=claims, body=body)
 
 
 # ---- orders -------------------------------------------------------------------------------------------------------
 
+ORDER = "/v1/orders/{orderId}"
+KITCHEN_ORDERS = api.RESTAURANT + "/orders"
+PARTNER_ORDERS = samples.PARTNER_ORDERS
+
 
 def checkout(body: Any, *, key: str | None, claims: Claims | None = None) -> Reply:
     headers = {"Idempotency-Key": key} if key is not None else None
-    event = route_event("POST", "/v1/orders", "/v1/orders", claims=claims or customer(), body=body, headers=headers)
-    return api.send("checkout", event)
+    return api.request("checkout", "POST", "/v1/orders", claims=claims or customer(), body=body, headers=headers)
 
 
 def get_order(order_id: str, *, claims: Claims | None = None) -> Reply:
-    event = route_event(
-        "GET", f"/v1/orders/{order_id}", "/v1/orders/{orderId}", {"orderId": order_id}, claims=claims or customer()
-    )
-    return api.send("get_order", event)
+    return api.request("get_order", "GET", ORDER, {"orderId": order_id}, claims=claims or customer())
 
 
 def list_my_orders(*, claims: Claims | None = None, query: dict[str, str] | None = None) -> Reply:
-    return api.send(
-        "list_my_orders", route_event("GET", "/v1/orders", "/v1/orders", claims=claims or customer(), query=query)
-    )
+    return api.request("list_my_orders", "GET", "/v1/orders", claims=claims or customer(), query=query)
 
 
 def cancel_order(order_id: str, *, claims: Claims | None = None) -> Reply:
-    event = route_event(
-        "POST",
-        f"/v1/orders/{order_id}/cancel",
-        "/v1/orders/{orderId}/cancel",
-        {"orderId": order_id},
-        claims=claims or customer(),
-    )
-    return api.send("cancel_order", event)
+    return api.request("cancel_order", "POST", ORDER + "/cancel", {"orderId": order_id}, claims=claims or customer())
 
 
 def kitchen_orders(restaurant_id: str, *, claims: Claims | None, query: dict[str, str] | None = None) -> Reply:
-    event = route_event(
-        "GET",
-        f"/v1/restaurants/{restaurant_id}/orders",
-        "/v1/restaurants/{restaurantId}/orders",
-        {"restaurantId": restaurant_id},
-        claims=claims,
-        query=query,
-    )
-    return api.send("list_restaurant_orders", event)
+    at = {"restaurantId": restaurant_id}
+    return api.request("list_restaurant_orders", "GET", KITCHEN_ORDERS, at, claims=claims, query=query)
 
 
 def transition(restaurant_id: str, order_id: str, to: str, *, claims: Claims | None) -> Reply:
-    event = route_event(
-        "POST",
-        f"/v1/restaurants/{restaurant_id}/orders/{order_id}/transitions",
-        "/v1/restaurants/{restaurantId}/orders/{orderId}/transitions",
-        {"restaurantId": restaurant_id, "orderId": order_id},
-        claims=claims,
-        body={"to": to},
-    )
-    return api.send("transition_order", event)
+    at = {"restaurantId": restaurant_id, "orderId": order_id}
+    resource = KITCHEN_ORDERS + "/{orderId}/transitions"
+    return api.request("transition_order", "POST", resource, at, claims=claims, body={"to": to})
 
 
 def partner_orders(
     *, partner: Partner | None, claims: Claims | None = None, query: dict[str, str] | None = None
 ) -> Reply:
-    event = route_event("GET", "/v1/partner/orders", "/v1/partner/orders", partner=partner, claims=claims, query=query)
-    return api.send("partner_list_orders", event)
+    authorizer = _partner_context(partner)
+    return api.request("partner_list_orders", "GET", PARTNER_ORDERS, authorizer=authorizer, claims=claims, query=query)
 
 
 def partner_transition(order_id: str, to: str, *, partner: Partner | None, claims: Claims | None = None) -> Reply:
-    event = route_event(
-        "POST",
-        f"/v1/partner/orders/{order_id}/transitions",
-        "/v1/partner/orders/{orderId}/transitions",
-        {"orderId": order_id},
-        partner=partner,
-        claims=claims,
-        body={"to": to},
+    at = {"orderId": order_id}
+    resource = PARTNER_ORDERS + "/{orderId}/transitions"
+    authorizer = _partner_context(partner)
+    return api.request(
+        "partner_transition_order", "POST", resource, at, authorizer=authorizer, claims=claims, body={"to": to}
     )
-    return api.send("partner_transition_order", event)
 
 
 # ---- accounts, staff and API keys ----------------------------------------------------------------------------------
 
+STAFF = api.RESTAURANT + "/staff"
+API_KEYS = api.RESTAURANT + "/api-keys"
+
 
 def signup(body: Any, *, source_ip: str | None = None) -> Reply:
-    return api.send(
-        "auth_signup", route_event("POST", "/v1/auth/signup", "/v1/auth/signup", body=body, source_ip=source_ip)
-    )
+    return api.request("auth_signup", "POST", "/v1/auth/signup", body=body, source_ip=source_ip)
 
 
 def login(email: str, password: str, *, source_ip: str | None = None) -> Reply:
     body = {"email": email, "password": password}
-    return api.send(
-        "auth_login", route_event("POST", "/v1/auth/login", "/v1/auth/login", body=body, source_ip=source_ip)
-    )
+    return api.request("auth_login", "POST", "/v1/auth/login", body=body, source_ip=source_ip)
 
 
 def refresh(refresh_token: str) -> Reply:
-    body = {"refreshToken": refresh_token}
-    return api.send("auth_refresh", route_event("POST", "/v1/auth/refresh", "/v1/auth/refresh", body=body))
+    return api.request("auth_refresh", "POST", "/v1/auth/refresh", body={"refreshToken": refresh_token})
 
 
 def logout(*, claims: Claims | None) -> Reply:
-    return api.send("auth_logout", route_event("POST", "/v1/auth/logout", "/v1/auth/logout", claims=claims))
+    return api.request("auth_logout", "POST", "/v1/auth/logout", claims=claims)
 
 
 def me(*, claims: Claims | None) -> Reply:
-    return api.send("get_me", route_event("GET", "/v1/me", "/v1/me", claims=claims))
+    return api.request("get_me", "GET", "/v1/me", claims=claims)
 
 
 def assign_staff(restaurant_id: str, email: str, *, claims: Claims | None = ADMIN) -> Reply:
-    event = route_event(
-        "POST",
-        f"/v1/restaurants/{restaurant_id}/staff",
-        "/v1/restaurants/{restaurantId}/staff",
-        {"restaurantId": restaurant_id},
-        claims=claims,
-        body={"email": email},
-    )
-    return api.send("assign_staff", event)
+    at = {"restaurantId": restaurant_id}
+    return api.request("assign_staff", "POST", STAFF, at, claims=claims, body={"email": email})
 
 
 def remove_staff(restaurant_id: str, user_id: str, *, claims: Claims | None = ADMIN) -> Reply:
-    event = route_event(
-        "DELETE",
-        f"/v1/restaurants/{restaurant_id}/staff/{user_id}",
-        "/v1/restaurants/{restaurantId}/staff/{userId}",
-        {"restaurantId": restaurant_id, "userId": user_id},
-        claims=claims,
-    )
-    return api.send("remove_staff", event)
+    at = {"restaurantId": restaurant_id, "userId": user_id}
+    return api.request("remove_staff", "DELETE", STAFF + "/{userId}", at, claims=claims)
 
 
 def create_api_key(restaurant_id: str, name: str = "Till 1", *, claims: Claims | None) -> Reply:
-    event = route_event(
-        "POST",
-        f"/v1/restaurants/{restaurant_id}/api-keys",
-        "/v1/restaurants/{restaurantId}/api-keys",
-        {"restaurantId": restaurant_id},
-        claims=claims,
-        body={"name": name},
-    )
-    return api.send("create_api_key", event)
+    at = {"restaurantId": restaurant_id}
+    return api.request("create_api_key", "POST", API_KEYS, at, claims=claims, body={"name": name})
 
 
 def list_api_keys(restaurant_id: str, *, claims: Claims | None) -> Reply:
-    event = route_event(
-        "GET",
-        f"/v1/restaurants/{restaurant_id}/api-keys",
-        "/v1/restaurants/{restaurantId}/api-keys",
-        {"restaurantId": restaurant_id},
-        claims=claims,
-    )
-    return api.send("list_api_keys", event)
+    return api.request("list_api_keys", "GET", API_KEYS, {"restaurantId": restaurant_id}, claims=claims)
 
 
 def revoke_api_key(restaurant_id: str, key_id: str, *, claims: Claims | None) -> Reply:
-    event = route_event(
-        "DELETE",
-        f"/v1/restaurants/{restaurant_id}/api-keys/{key_id}",
-        "/v1/restaurants/{restaurantId}/api-keys/{keyId}",
-        {"restaurantId": restaurant_id, "keyId": key_id},
-        claims=claims,
-    )
-    return api.send("revoke_api_key", event)
-
-
-METHOD_ARN = "arn:aws:execute-api:us-east-1:123456789012:abcdef1234/dev/GET/v1/partner/orders"
+    at = {"restaurantId": restaurant_id, "keyId": key_id}
+    return api.request("revoke_api_key", "DELETE", API_KEYS + "/{keyId}", at, claims=claims)
 
 
 def authorizer_event(api_key: str | None) -> dict[str, Any]:
     """The REQUEST authorizer event API Gateway sends for a partner route."""
     headers = {"X-Api-Key": api_key} if api_key is not None else {}
-    return {
-        "type": "REQUEST",
-        "methodArn": METHOD_ARN,
-        "resource": "/v1/partner/orders",
-        "path": "/v1/partner/orders",
-        "httpMethod": "GET",
-        "headers": headers,
-        "multiValueHeaders": {k: [v] for k, v in headers.items()},
-        "queryStringParameters": {},
-        "pathParameters": {},
-        "stageVariables": {},
-        "requestContext": {
-            "accountId": "123456789012",
-            "apiId": "abcdef1234",
-            "stage": "dev",
-            "httpMethod": "GET",
-            "resourcePath": "/v1/partner/orders",
-            "path": "/dev/v1/partner/orders",
-            "requestId": "authorizer-request",
-            "identity": {"sourceIp": "127.0.0.1"},
-        },
-    }
+    return samples.authorizer_event(
+        headers, api_id="abcdef1234", request_id="authorizer-request", source_ip="127.0.0.1"
+    )
 
 
-# ---- bodies -------------------------------------------------------------------------------------------------------
+# ---- bodies (local.samples, shared with the bench) ------------------------------------------------------------------
 
 
 def pizza_body(**overrides: Any) -> dict[str, Any]:
     """A 9.00 pizza: a required size (medium +0, large +3.00) and up to two toppings (+1.00, +1.50, +0.50)."""
-    body: dict[str, Any] = {
-        "name": "Margherita",
-        "category": "Pizza",
-        "price": {"amount": 900, "currency": "EUR"},
-        "optionGroups": [
-            {
-                "id": "size",
-                "name": "Size",
-                "minChoices": 1,
-                "maxChoices": 1,
-                "choices": [{"id": "m", "name": "Medium"}, {"id": "l", "name": "Large", "priceDelta": 300}],
-            },
-            {
-                "id": "toppings",
-                "name": "Toppings",
-                "minChoices": 0,
-                "maxChoices": 2,
-                "choices": [
-                    {"id": "olives", "name": "Olives", "priceDelta": 100},
-                    {"id": "ham", "name": "Ham", "priceDelta": 150},
-                    {"id": "basil", "name": "Basil", "priceDelta": 50},
-                ],
-            },
-        ],
-    }
-    body.update(overrides)
-    return body
+    return samples.menu_item_body(toppings=("olives", "ham", "basil"), **overrides)
 
 
-def drink_body(**overrides: Any) -> dict[str, Any]:
-    """A 2.50 drink without options."""
-    body: dict[str, Any] = {"name": "Lemonade", "category": "Drinks", "price": {"amount": 250, "currency": "EUR"}}
-    body.update(overrides)
-    return body
-
-
-def large_pizza(quantity: int = 1, *, toppings: list[str] | None = None, item_id: str) -> dict[str, Any]:
-    options: list[dict[str, Any]] = [{"groupId": "size", "choiceIds": ["l"]}]
-    if toppings:
-        options.append({"groupId": "toppings", "choiceIds": toppings})
-    return {"menuItemId": item_id, "quantity": quantity, "options": options}
-
-
-def iso(at: datetime) -> str:
-    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def discount_body(code: str, **overrides: Any) -> dict[str, Any]:
-    """A percent code (10 %) valid from a day ago to a day ahead, once per customer."""
-    now = datetime.now(UTC)
-    body: dict[str, Any] = {
-        "code": code,
-        "kind": "percent",
-        "percentBps": 1000,
-        "validFrom": iso(now - timedelta(days=1)),
-        "validUntil": iso(now + timedelta(days=1)),
-    }
-    body.update(overrides)
-    return body
-
-
-ADDRESS = {"line1": "2 Side St", "city": "Berlin", "postcode": "10115", "country": "DE"}
-
-
-def checkout_body(
-    restaurant_id: str, expected_total: int, *, fulfilment: str = "delivery", **extra: Any
-) -> dict[str, Any]:
-    body: dict[str, Any] = {"restaurantId": restaurant_id, "fulfilment": fulfilment, "expectedTotal": expected_total}
-    if fulfilment == "delivery":
-        body["deliveryAddress"] = ADDRESS
-    body.update(extra)
-    return body
+drink_body = samples.drink_body
+large_pizza = samples.large_pizza
+iso = samples.iso
+discount_body = samples.discount_body
+ADDRESS = samples.ADDRESS
+checkout_body = samples.checkout_body
 
 
 _keys = itertools.count(1)

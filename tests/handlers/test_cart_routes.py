@@ -12,7 +12,7 @@ import pytest
 from tests.handlers import api
 from tests.handlers import ordering_fixtures as o
 from tests.handlers.ordering_fixtures import Shop
-from tests.support import ADMIN, CUSTOMER
+from tests.support import ADMIN, CUSTOMER, api_event
 
 PRICED_CART_FIELDS = {
     "restaurantId",
@@ -176,7 +176,9 @@ def test_every_problem_of_a_line_is_reported_at_once(shop: Shop) -> None:
 
 
 def test_only_signed_in_customers_have_carts(shop: Shop) -> None:
-    event = o.route_event("GET", f"/v1/carts/{shop.id}", "/v1/carts/{restaurantId}", {"restaurantId": shop.id})
+    event = api_event(
+        "GET", f"/v1/carts/{shop.id}", resource="/v1/carts/{restaurantId}", path_params={"restaurantId": shop.id}
+    )
 
     reply = api.send("get_cart", event)
 

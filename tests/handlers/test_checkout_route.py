@@ -9,6 +9,7 @@ import pytest
 from tests.handlers import api
 from tests.handlers import ordering_fixtures as o
 from tests.handlers.ordering_fixtures import Shop
+from tests.support import api_event
 from waiter.catalog.models import MenuItemPatch, RestaurantPatch
 from waiter.compose import catalog_service, ordering_service
 from waiter.identity import Principal, Role
@@ -115,9 +116,7 @@ def test_a_tip_above_the_subtotal_is_refused_naming_body_tip(shop: Shop) -> None
 
 def test_the_idempotency_key_header_may_come_in_any_case(shop: Shop) -> None:
     body = o.checkout_body(shop.id, _fill_cart(shop)["total"])
-    event = o.route_event(
-        "POST", "/v1/orders", "/v1/orders", claims=o.customer(), body=body, headers={"idempotency-key": "k"}
-    )
+    event = api_event("POST", "/v1/orders", claims=o.customer(), body=body, headers={"idempotency-key": "k"})
 
     first = api.send("checkout", event)
     again = o.checkout(body, key="k")

@@ -45,10 +45,10 @@ _PROBE = (
 )
 
 
-def _modules_after_import(function: Function) -> set[str]:
-    paths = [str(function.code_dir), *(str(d) for d in function.layer_dirs)]
+def _modules_after(probe: str, function: Function, *args: str) -> set[str]:
+    """The modules a fresh interpreter holds after running ``probe`` with ``function``'s template environment."""
     done = subprocess.run(  # noqa: S603 - our interpreter, our code
-        [sys.executable, "-c", _PROBE, json.dumps(paths), function.handler.rsplit(".", 1)[0]],
+        [sys.executable, "-c", probe, *args],
         env=function.lambda_env(),
         capture_output=True,
         text=True,
@@ -57,6 +57,11 @@ def _modules_after_import(function: Function) -> set[str]:
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def _modules_after_import(function: Function) -> set[str]:
+    paths = [str(function.code_dir), *(str(d) for d in function.layer_dirs)]
+    return _modules_after(_PROBE, function, json.dumps(paths), function.handler.rsplit(".", 1)[0])
 
 
 def _loaded(modules: set[str], name: str) -> bool:
@@ -73,3 +78,25 @@ def test_importing_the_handler_loads_nothing_it_never_uses(logical_id: str) -> N
     }
 
     assert loaded == {}, f"{logical_id} imports at init: {loaded}"
+
+
+_CLIENTS_PROBE = (
+    "import json, sys\n"
+    "sys.path[:0] = json.loads(sys.argv[1])\n"
+    "from waiter.repository.dynamo import dynamodb_client\n"
+    "from waiter.accounts.cognito import cognito_client\n"
+    "from waiter.partners.usage_plans import apigateway_client\n"
+    "dynamodb_client(); cognito_client(); apigateway_client()\n"
+    "print(json.dumps(sorted(sys.modules)))\n"
+)
+
+
+def test_creating_every_aws_client_the_layer_uses_never_imports_boto3() -> None:
+    """The clients come from botocore's session (waiter.aws): boto3's resource and transfer machinery would add time
+    and memory to every function's first request. (Checkout's idempotency store is Powertools', which imports
+    boto3 itself; that is its cost, not the clients'.)"""
+    function = functions()["GetRestaurantFunction"]
+    modules = _modules_after(_CLIENTS_PROBE, function, json.dumps([str(d) for d in function.layer_dirs]))
+
+    assert _loaded(modules, "botocore.client")  # the probe did create clients
+    assert not _loaded(modules, "boto3"), "a client was created through boto3"

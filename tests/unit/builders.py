@@ -1,4 +1,5 @@
-"""Callers and inputs for the domain tests: one of each kind of principal and valid payloads to vary."""
+"""Callers and inputs for the domain tests: one of each kind of principal and valid payloads to vary (the request
+bodies are ``local.samples``'s, shared with the bench)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from local import samples
 from waiter.catalog.models import MenuItemCreate, MenuItemPatch, RestaurantCreate, RestaurantPatch
 from waiter.identity import Principal, Role
 
@@ -24,43 +26,10 @@ def staff_of(*restaurant_ids: str) -> Principal:
     )
 
 
-def restaurant_body(**overrides: Any) -> dict[str, Any]:
-    """A valid create-restaurant body as callers send it (camelCase)."""
-    body: dict[str, Any] = {
-        "name": "Pizza Roma",
-        "description": "Wood-fired pizza",
-        "cuisines": ["pizza", "italian"],
-        "address": {"line1": "1 Main St", "city": "Berlin", "postcode": "10115", "country": "DE"},
-        "openingHours": [{"day": "mon", "opens": "11:00", "closes": "22:00"}],
-        "currency": "EUR",
-        "taxRateBps": 700,
-        "deliveryFee": 250,
-        "minimumOrder": 1000,
-    }
-    body.update(overrides)
-    return body
-
-
-def menu_item_body(**overrides: Any) -> dict[str, Any]:
-    """A valid create-menu-item body (camelCase) priced in EUR."""
-    body: dict[str, Any] = {
-        "name": "Margherita",
-        "description": "Tomato, mozzarella, basil",
-        "category": "Pizza",
-        "price": {"amount": 900, "currency": "EUR"},
-        "dietaryTags": ["vegetarian"],
-        "optionGroups": [
-            {
-                "id": "size",
-                "name": "Size",
-                "minChoices": 1,
-                "maxChoices": 1,
-                "choices": [{"id": "m", "name": "Medium"}, {"id": "l", "name": "Large", "priceDelta": 300}],
-            }
-        ],
-    }
-    body.update(overrides)
-    return body
+restaurant_body = samples.restaurant_body
+"""A valid create-restaurant body as callers send it (camelCase)."""
+menu_item_body = samples.menu_item_body
+"""A valid create-menu-item body (camelCase) priced in EUR: a pizza with a size group."""
 
 
 def restaurant_create(**overrides: Any) -> RestaurantCreate:
