@@ -1,4 +1,4 @@
-"""The REST API over HTTP: an ASGI app (starlette, served by uvicorn) that behaves like API Gateway in front of
+"""The REST API over HTTP: an ASGI app (served by uvicorn) that behaves like API Gateway in front of
 the template's functions.
 
 Each request goes through a pipeline: match the route -> the route's steps -> the Lambda proxy integration.
@@ -16,15 +16,12 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import uvicorn
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import Receive, Scope, Send
 
 from local import template as tpl
 from local.gateway import events
@@ -36,6 +33,12 @@ from local.gateway.routing import Match, Route, RouteTable
 from local.gateway.runtime import Raised, Returned, Runtime, TimedOut
 
 log = logging.getLogger("local.gateway")
+
+# ASGI's callables and messages (https://asgi.readthedocs.io/en/latest/specs/www.html)
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 INTEGRATION_LIMIT_S = 29.0  # API Gateway gives up on any integration after 29 s
 
@@ -169,9 +172,16 @@ class RestGateway:
 # ---- HTTP (ASGI) --------------------------------------------------------------------------------------------
 
 
+class ClientGoneError(Exception):
+    """The client disconnected before its request body arrived: there is no one to answer."""
+
+
 class GatewayApp:
     """The ASGI application: every HTTP request, whatever its path and method, goes to the gateway, which answers
-    as API Gateway would (starlette parses requests and writes responses). WebSocket APIs will plug in here."""
+    as API Gateway would. WebSocket APIs will plug in here.
+
+    Plain ASGI (uvicorn parses and writes HTTP): the gateway needs the raw path, headers and body in and bytes out,
+    and framework request/response objects around that were a tenth of what the gateway adds to a request."""
 
     def __init__(self, gateway: RestGateway) -> None:
         self.gateway = gateway
@@ -179,44 +189,55 @@ class GatewayApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             raise RuntimeError(f"the local gateway does not serve {scope['type']} connections yet")
-        request = Request(scope, receive)
-        response = await self.respond(request)
-        await response(scope, receive, send)
+        try:
+            response = await self.respond(scope, receive)
+        except ClientGoneError:
+            return
+        headers = [(b"content-length", str(len(response.body)).encode())]
+        headers += [
+            (name.encode("latin-1", "replace"), value.encode("latin-1", "replace")) for name, value in response.headers
+        ]
+        await send({"type": "http.response.start", "status": response.status, "headers": headers})
+        await send({"type": "http.response.body", "body": response.body})
 
-    async def respond(self, request: Request) -> Response:
+    async def respond(self, scope: Scope, receive: Receive) -> HttpResponse:
         started = time.perf_counter()
-        declared = request.headers.get("content-length", "")
+        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])]
+        declared = next((v for k, v in headers if k.lower() == "content-length"), "")
         if declared.isdigit() and int(declared) > events.MAX_REQUEST_BYTES:  # refused unread, as API Gateway does
-            return _starlette_response(self.gateway.render(events.REQUEST_TOO_LARGE, None, str(uuid.uuid4())))
-        http = await _http_request(request)
+            return self.gateway.render(events.REQUEST_TOO_LARGE, None, str(uuid.uuid4()))
+        http = _http_request(scope, headers, await _body(receive))
         response, target = await self.gateway.handle(http)
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.info("%s %s -> %s %d %.1f ms", http.method, http.path, target, response.status, elapsed_ms)
-        return _starlette_response(response)
+        return response
 
 
-async def _http_request(request: Request) -> HttpRequest:
-    body = await request.body()
-    server = request.scope.get("server") or ("127.0.0.1", 80)
+async def _body(receive: Receive) -> bytes:
+    chunks: list[bytes] = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientGoneError
+        chunks.append(bytes(message.get("body", b"")))
+        if not message.get("more_body", False):
+            return b"".join(chunks)
+
+
+def _http_request(scope: Scope, headers: list[tuple[str, str]], body: bytes) -> HttpRequest:
+    server = scope.get("server") or ("127.0.0.1", 80)
+    client = scope.get("client")
     return HttpRequest(
-        method=request.method,
-        path=request.scope.get("raw_path", b"").decode("latin-1") or request.url.path,
-        query_string=request.scope.get("query_string", b"").decode("latin-1"),
-        headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw],
+        method=scope["method"],
+        path=scope.get("raw_path", b"").decode("latin-1") or scope["path"],
+        query_string=scope.get("query_string", b"").decode("latin-1"),
+        headers=headers,
         body=body,
-        source_ip=request.client.host if request.client else "127.0.0.1",
-        protocol=f"HTTP/{request.scope.get('http_version', '1.1')}",
-        scheme=request.url.scheme,
+        source_ip=client[0] if client else "127.0.0.1",
+        protocol=f"HTTP/{scope.get('http_version', '1.1')}",
+        scheme=scope.get("scheme", "http"),
         port=int(server[1] or 80),
     )
-
-
-def _starlette_response(response: HttpResponse) -> Response:
-    answer = Response(content=response.body, status_code=response.status)
-    answer.raw_headers.extend(
-        (name.encode("latin-1", "replace"), value.encode("latin-1", "replace")) for name, value in response.headers
-    )
-    return answer
 
 
 # ---- serving ------------------------------------------------------------------------------------------------
