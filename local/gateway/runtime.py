@@ -397,15 +397,25 @@ class Runtime:
     async def invoke(self, function: LambdaFunction, event: Any, *, limit_s: float | None = None) -> Outcome:
         """Run ``function``'s handler with ``event`` in a worker thread; wait at most its timeout (and ``limit_s``)."""
         invocation = Invocation(request_id=str(uuid.uuid4()))  # Lambda's own id, not API Gateway's
-        future = asyncio.wrap_future(self._executor.submit(self._run, function, event, invocation))
+        loop = asyncio.get_running_loop()
+        outcome: asyncio.Future[Outcome] = loop.create_future()
+
+        def run() -> None:
+            try:
+                result = self._run(function, event, invocation)
+            except BaseException as error:  # whatever ends the handler, the request gets an answer
+                result = Raised(error, traceback.format_exc())
+            # straight back to the loop: no chain of wrapped futures between the worker and the awaiting request
+            loop.call_soon_threadsafe(_settle, outcome, result)
+
+        self._executor.submit(run)
         while (remaining := invocation.remaining_s(function.timeout_s, limit_s)) > 0:
             # Until the handler starts (its module loading, its turn at the gate) the deadline is not yet known:
             # look again shortly. Once it has started, wait for exactly the time it has left.
             wait_s = remaining if invocation.started is not None else min(remaining, _START_POLL_S)
-            try:
-                return await asyncio.wait_for(asyncio.shield(future), wait_s)
-            except TimeoutError:
-                continue
+            await asyncio.wait((outcome,), timeout=wait_s)
+            if outcome.done():
+                return outcome.result()
         self.gate.abandon(invocation)
         log.warning("%s timed out after %.1f s; its thread is abandoned", function.name, function.timeout_s)
         return TimedOut(after_s=time.monotonic() - invocation.submitted)
@@ -499,6 +509,11 @@ class Runtime:
         for function in functions:
             self._handlers.pop(function.logical_id, None)
             sys.modules.pop(self._module_names[function.logical_id], None)
+
+
+def _settle(outcome: asyncio.Future[Outcome], result: Outcome) -> None:
+    if not outcome.done():  # an abandoned invocation's future may have been given up on already
+        outcome.set_result(result)
 
 
 def _unload_modules_under(folder: Path) -> None:
