@@ -2,7 +2,7 @@
 
 botocore rather than boto3: Waiter uses clients only (no resources, no S3 transfers), and building them from
 botocore's session skips importing boto3's resource and transfer machinery, which cost every function's first
-request time (about 17 ms) and memory (about 2.5 MB) for nothing (docs/performance.md, P1 (b) and P4).
+request about 20 ms and 2-3 MB of memory for nothing (docs/performance.md, P1 (b) and P4).
 
 One botocore session per process, so clients of different services share its loaded configuration. Region,
 credentials and ``AWS_ENDPOINT_URL`` (how the local gateway points handlers at moto) come from the environment,
