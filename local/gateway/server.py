@@ -150,10 +150,7 @@ class RestGateway:
         match = self._table.match(request.path)
         route = match.resource.route(request.method) if match else None
         if match is None or route is None:
-            preflight = self.api.preflights.get(match.resource.path) if match and request.method == "OPTIONS" else None
-            return (
-                (events.preflight(preflight), None, "cors") if preflight else (events.MISSING_ROUTE, None, "no route")
-            )
+            return self._unrouted(request, match)
         exchange = Exchange(request, request_id, match, route)
         for step in self._steps:
             refusal = await step(exchange)

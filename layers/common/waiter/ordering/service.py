@@ -202,7 +202,7 @@ class OrderingService:
         if placed:
             return placed[0]
         # a replay: the first request with this key placed the order; answer with it as it is now
-        order = self.store.get_order(str(result.get("orderId") or result.get("id")))
+        order = self.store.get_order(str(result["orderId"]))
         if order is None:
             raise NotFound("the order this Idempotency-Key placed no longer exists")
         return order
