@@ -32,7 +32,7 @@ def generate() -> dict[str, Any]:
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 
-    from waiter.rest import PATH_ID_PATTERN, Problem
+    from waiter.adapters.rest import PATH_ID_PATTERN, Problem
 
     merger = APIGatewayRestResolver(enable_validation=True)
     with warnings.catch_warnings():
@@ -118,7 +118,7 @@ def _secure(spec: dict[str, Any], authorizers: dict[tuple[str, str], str]) -> No
 
 
 def _path_ids(spec: dict[str, Any], pattern: str) -> None:
-    """Every path parameter is an id of ``pattern`` (``waiter.rest.PATH_ID_PATTERN``, which ``rest`` enforces)."""
+    """Every path parameter is an id of ``pattern`` (``waiter.adapters.rest.PATH_ID_PATTERN``)."""
     for path_item in spec.get("paths", {}).values():
         for operation in path_item.values():
             for parameter in operation.get("parameters", []):
@@ -127,7 +127,7 @@ def _path_ids(spec: dict[str, Any], pattern: str) -> None:
 
 
 def _responses(spec: dict[str, Any]) -> None:
-    """What every operation answers beyond what its route declares, as ``waiter.rest`` answers it.
+    """What every operation answers beyond what its route declares, as ``waiter.adapters.rest`` answers it.
 
     - 204 No Content has no body (Powertools would document the handler's ``None`` as a JSON ``null``).
     - Every operation taking a body answers 413 to a body over the limit and 415 to one that is not JSON (``rest``
@@ -135,7 +135,7 @@ def _responses(spec: dict[str, Any]) -> None:
     - Every operation documents its success response (``rest.success`` / ``rest.created``): without it Powertools
       documents no 2xx at all for routes that declare their problems, and nothing checks what they return.
     """
-    from waiter.rest import problems
+    from waiter.adapters.rest import problems
 
     refusals = {str(status): response for status, response in problems(413, 415).items()}
     for path, path_item in spec.get("paths", {}).items():

@@ -13,7 +13,7 @@ from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
-from waiter import rest
+from waiter.adapters import rest
 
 app = APIGatewayRestResolver(cors=rest.CORS)
 rest.install(app)

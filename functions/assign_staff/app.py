@@ -7,8 +7,8 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from waiter import rest
 from waiter.accounts.models import StaffAssign, StaffMember
+from waiter.adapters import rest
 from waiter.compose import account_service
 
 app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
-from waiter import rest
+from waiter.adapters import rest
 from waiter.catalog.models import RestaurantView
 from waiter.compose import catalog_service
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
-from waiter import rest
+from waiter.adapters import rest
 from waiter.compose import ordering_service
 from waiter.ordering.models import CartList
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body
 
-from waiter import rest
+from waiter.adapters import rest
 from waiter.compose import ordering_service
 from waiter.ordering.models import CartLinePatch, PricedCart
 

@@ -1,6 +1,6 @@
 """What openapi.json promises about responses and parameters, so a client (and the fuzzer, ``make fuzz``) can hold
 the API to it: every operation's success response with its schema, no body on a 204, the refusals every body-taking
-operation can answer, and the id pattern ``waiter.rest`` enforces on every path parameter."""
+operation can answer, and the id pattern ``waiter.adapters.rest`` enforces on every path parameter."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 
 from local.openapi import _responses
 from local.template import ROOT
-from waiter.rest import PATH_ID_PATTERN
+from waiter.adapters.rest import PATH_ID_PATTERN
 
 
 def _operations() -> Iterator[tuple[str, dict[str, Any]]]:

@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from tests.support import api_event
-from waiter import rest
+from waiter.adapters import rest
 
 
 def _if_match(headers: dict[str, str]) -> frozenset[int] | None:

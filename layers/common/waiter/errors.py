@@ -1,5 +1,5 @@
 """The one error hierarchy of the domain. Every protocol adapter maps these to its own wire format
-(REST: RFC 9457 problem+json, in ``waiter.rest``); services raise nothing else on purpose."""
+(REST: RFC 9457 problem+json, in ``waiter.adapters.rest``); services raise nothing else on purpose."""
 
 from __future__ import annotations
 
