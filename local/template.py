@@ -179,7 +179,8 @@ def api_cors(logical_id: str, methods: list[str], template: dict[str, Any] | Non
 
 def gateway_responses(logical_id: str, template: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
     """An API's ``GatewayResponses`` by response type (``DEFAULT_4XX``, ``MISSING_AUTHENTICATION_TOKEN``...):
-    ``{"StatusCode": ..., "Headers": {name: value}}`` with the header values unquoted."""
+    ``{"StatusCode": ..., "Headers": {name: value}, "Templates": {content type: body template}}`` with the header
+    values unquoted and the body templates as written (``$context`` variables not yet substituted)."""
     responses = api_properties(logical_id, template).get("GatewayResponses") or {}
     return {
         str(kind): {
@@ -188,6 +189,7 @@ def gateway_responses(logical_id: str, template: dict[str, Any] | None = None) -
                 str(name): _unquote(str(value))
                 for name, value in ((spec.get("ResponseParameters") or {}).get("Headers") or {}).items()
             },
+            "Templates": {str(media): str(body) for media, body in (spec.get("ResponseTemplates") or {}).items()},
         }
         for kind, spec in responses.items()
     }
