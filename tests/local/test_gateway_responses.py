@@ -16,18 +16,15 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import httpx
 import pytest
 
-from local import template as tpl
 from local.gateway import serve_in_background
 from local.gateway.boot import Local, start_local
 from local.gateway.events import MAX_REQUEST_BYTES, GatewayError
 from local.gateway.gateway_responses import ErrorContext, GatewayResponses
-
-PROJECT_RESPONSES: dict[str, Any] = tpl.api_properties("Api")["GatewayResponses"]
+from tests.gateway_problems import PROJECT_RESPONSES, assert_gateway_problem
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -136,25 +133,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 def http(served: Served) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=served.url, timeout=15) as client:
         yield client
-
-
-def expected_problem(response_type: str, request_id: str) -> dict[str, Any]:
-    """The body template.yaml declares for ``response_type``, for the request ``request_id``."""
-    template = PROJECT_RESPONSES[response_type]["ResponseTemplates"]["application/json"]
-    problem: dict[str, Any] = json.loads(template.replace("$context.requestId", request_id))
-    return problem
-
-
-def assert_gateway_problem(response: httpx.Response, response_type: str) -> None:
-    request_id = response.headers["x-amzn-RequestId"]
-    assert uuid.UUID(request_id)
-    assert response.status_code == int(PROJECT_RESPONSES[response_type]["StatusCode"]), response.text
-    assert response.headers["content-type"] == "application/problem+json"
-    assert response.headers["access-control-allow-origin"] == "*"
-    body = response.json()
-    assert body == expected_problem(response_type, request_id)
-    assert body["status"] == response.status_code
-    assert body["requestId"] == request_id
 
 
 # ---- every answer the local gateway makes itself ------------------------------------------------------------
