@@ -46,6 +46,7 @@ class OrderingStore(Protocol):
     def list_carts(self, customer_id: str) -> list[Cart]: ...
     def save_cart(self, cart: Cart, *, expected_version: int) -> None: ...
     def delete_cart(self, customer_id: str, restaurant_id: str) -> None: ...
+    def is_erased(self, customer_id: str) -> bool: ...
     def pricing_inputs(
         self, restaurant_id: str, item_ids: Collection[str], *, discount_code: str | None, customer_id: str
     ) -> PricingInputsLike: ...
@@ -121,7 +122,13 @@ class OrderingService:
 
     def add_item(self, caller: Principal, restaurant_id: str, data: CartItemAdd) -> PricedCart:
         customer = _customer(caller)
-        cart = self.store.get_cart(customer, restaurant_id) or self._empty_cart(customer, restaurant_id)
+        cart = self.store.get_cart(customer, restaurant_id)
+        if cart is None:
+            # An ID token outlives the account it names (API Gateway accepts it until it expires): a cart must not
+            # bring personal data back under an erased customer's id.
+            if self.store.is_erased(customer):
+                raise Unauthorized("this account has been deleted")
+            cart = self._empty_cart(customer, restaurant_id)
         if len(cart.lines) >= MAX_CART_LINES:
             raise Conflict(f"a cart holds at most {MAX_CART_LINES} lines")
         inputs = self._inputs(cart, extra_items=[data.menu_item_id])

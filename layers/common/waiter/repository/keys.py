@@ -118,3 +118,11 @@ def orders_of_restaurant(restaurant_id: str) -> str:
 def orders_of_restaurant_in(restaurant_id: str, status: str) -> str:
     """GSI3 partition of a restaurant's orders in one status (the kitchen view filtered by status)."""
     return f"REST#{restaurant_id}#STATUS#{status}"
+
+
+def erased_account(customer_id: str) -> dict[str, str]:
+    """The marker an erased account leaves for a day (TTL): it holds the orders' anonymous id and refuses new carts
+    for tokens issued before the erasure. Keyed by a digest, so it does not carry the customer id itself."""
+    import hashlib  # noqa: PLC0415 - only erasure and new carts build this key
+
+    return {"PK": f"ERASED#{hashlib.sha256(customer_id.encode()).hexdigest()[:32]}", "SK": "ACCOUNT"}

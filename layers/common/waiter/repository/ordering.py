@@ -83,6 +83,13 @@ class OrderingRepository(PagedRepository):
     def delete_cart(self, customer_id: str, restaurant_id: str) -> None:
         self.client.delete_item(TableName=self._table, Key=serialize(keys.cart(customer_id, restaurant_id)))
 
+    def is_erased(self, customer_id: str) -> bool:
+        """Whether the customer erased their account in the last day (``waiter.accounts.privacy``)."""
+        raw = self.client.get_item(
+            TableName=self._table, Key=serialize(keys.erased_account(customer_id)), ProjectionExpression="PK"
+        )
+        return "Item" in raw
+
     # ---- what pricing reads ---------------------------------------------------------------------------------
 
     def pricing_inputs(
