@@ -166,7 +166,8 @@ class PersonalDataService:
         except Unauthorized:
             raise Forbidden("the password is wrong; the account was not deleted") from None
         attempt.succeeded()
-        self.provider.sign_out(user.username)  # refresh tokens stop working at once
+        # Refresh tokens stop working at once. Sessions know the user by the sign-in e-mail (as logout does).
+        self.provider.sign_out(user.email or user.username)
         expires = int((self.clock() + MARKER_KEPT).timestamp())
         anonymous_id = self.store.anonymous_id(user.id, candidate=self.ids(), expires_at=expires)
         for cart in self.store.carts_of(user.id):
