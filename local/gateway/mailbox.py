@@ -30,7 +30,7 @@ def install() -> None:
 
     def forgot_password(self: Any, client_id: str, username: str) -> tuple[str | None, dict[str, Any]]:
         _, response = original_forgot(self, client_id, username)
-        user = next((p._get_user(username) for p in self.user_pools.values() if client_id in p.clients), None)  # noqa: SLF001
+        user = _user(self, client_id, username)
         if user is None:
             return None, response  # Cognito sends nothing and says nothing different
         code = f"{secrets.randbelow(1_000_000):06d}"
@@ -39,8 +39,10 @@ def install() -> None:
         log.info("password reset code for %s: %s (Cognito would e-mail it)", email, code)
         return None, response
 
-    def confirm_forgot_password(self: Any, client_id: str, username: str, password: str, confirmation_code: str) -> None:
-        user = next((p._get_user(username) for p in self.user_pools.values() if client_id in p.clients), None)  # noqa: SLF001
+    def confirm_forgot_password(
+        self: Any, client_id: str, username: str, password: str, confirmation_code: str
+    ) -> None:
+        user = _user(self, client_id, username)
         if user is None:
             raise exceptions.UserNotFoundError("User does not exist.")
         pending = str(user.confirmation_code or "")
@@ -54,3 +56,8 @@ def install() -> None:
     CognitoIdpBackend.forgot_password = forgot_password  # type: ignore[method-assign]
     CognitoIdpBackend.confirm_forgot_password = confirm_forgot_password  # type: ignore[method-assign]
     _installed.append(True)
+
+
+def _user(backend: Any, client_id: str, username: str) -> Any:
+    """The user ``username`` (e-mail or sub) of the pool that has the app client, or None."""
+    return next((p._get_user(username) for p in backend.user_pools.values() if client_id in p.clients), None)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.access.fakes import MemoryCounters, MemoryProvider, MemoryStaff, Restaurants
-from waiter.accounts.models import ForgotPassword, Login, ResetPassword, SignUp
-from waiter.accounts.models import Tokens
+from waiter.accounts.models import ForgotPassword, Login, ResetPassword, SignUp, Tokens
 from waiter.accounts.service import AccountService
 from waiter.errors import Forbidden, NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from waiter.identity import Principal, Role

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from waiter.repository import keys
 from waiter.repository.dynamo import TableRepository, deserialize, serialize
 
@@ -26,18 +28,18 @@ class CounterRepository(TableRepository):
         """Delete every window of a counter (erasing an account): a Query on the counter's partition, then one
         DeleteItem per window (a bucket holds a handful). Returns how many were deleted."""
         deleted = 0
-        params = {
+        params: dict[str, Any] = {
             "TableName": self._table,
             "KeyConditionExpression": "PK = :pk",
-            "ExpressionAttributeValues": serialize({":pk": keys.rate_counter(bucket, 0)["PK"]}),
+            "ExpressionAttributeValues": serialize({":pk": keys.rate_counter_partition(bucket)}),
             "ProjectionExpression": "PK, SK",
         }
         while True:
-            page = self.client.query(**params)  # type: ignore[arg-type]
+            page = self.client.query(**params)
             for raw in page.get("Items", []):
                 item = deserialize(raw)
                 self.client.delete_item(TableName=self._table, Key=serialize({"PK": item["PK"], "SK": item["SK"]}))
                 deleted += 1
             if not page.get("LastEvaluatedKey"):
                 return deleted
-            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]  # type: ignore[assignment]
+            params["ExclusiveStartKey"] = page["LastEvaluatedKey"]

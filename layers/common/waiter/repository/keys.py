@@ -54,7 +54,12 @@ def listing_entries(restaurant_id: str, name: str, city: str, cuisines: list[str
 
 def rate_counter(bucket: str, window_start: int) -> dict[str, str]:
     """A rate-limit counter for one bucket (limit name + hashed key) and one window."""
-    return {"PK": f"RATE#{bucket}", "SK": f"W#{window_start}"}
+    return {"PK": rate_counter_partition(bucket), "SK": f"W#{window_start}"}
+
+
+def rate_counter_partition(bucket: str) -> str:
+    """The partition holding every window of one counter."""
+    return f"RATE#{bucket}"
 
 
 def staff_membership(restaurant_id: str, user_id: str) -> dict[str, str]:
