@@ -6,8 +6,8 @@ the same tests, unchanged, against a deployed stage seeded with ``python -m loca
 the local stack has (the demo accounts and partner key, minting tokens with moto's key, small usage-plan limits)
 are skipped there.
 
-Each gateway counts sign-ins (30 per IP per 15 minutes) and sign-ups (10 per IP per hour) from 127.0.0.1: the
-fixtures sign in each demo account once per session and sign up few customers.
+Each gateway counts failed sign-ins (30 per IP per 15 minutes) and sign-ups (10 per IP per hour) from 127.0.0.1:
+the fixtures sign up few customers, and tests that need more start a gateway of their own (test_my_account.py).
 """
 
 from __future__ import annotations
