@@ -25,6 +25,7 @@ from waiter.ordering.models import (
     Actor,
     ActorType,
     Cart,
+    CartLine,
     Order,
     OrderHistoryEntry,
     OrderView,
@@ -78,7 +79,7 @@ class CartRecord(WireModel):
     """A cart as stored: what was chosen (the export shows data, not a priced view)."""
 
     restaurant_id: str
-    lines: list[dict[str, object]]
+    lines: list[CartLine]
     discount_code: str | None = None
     created_at: datetime
     updated_at: datetime
