@@ -356,8 +356,12 @@ def _generated_secret(spec: Mapping[str, Any]) -> str:
 
 def provision_user_pool(stack: Stack, logical_id: str, resource: dict[str, Any]) -> Provisioned:
     """A Cognito user pool with the template's sign-in attributes, password policy and schema (custom attributes
-    included). moto issues RS256 tokens for it and serves its JWKS at ``<endpoint>/<pool id>/.well-known/jwks.json``.
+    included). moto issues RS256 tokens for it and serves its JWKS at ``<endpoint>/<pool id>/.well-known/jwks.json``;
+    password reset codes are printed in the log (``local.gateway.mailbox``).
     """
+    from local.gateway import mailbox
+
+    mailbox.install()  # reset codes as Cognito makes and checks them, printed in the log instead of e-mailed
     props = stack.resolver.resolve(resource.get("Properties") or {})
     props["PoolName"] = str(props.pop("UserPoolName", None) or stack.physical_name(logical_id))
     client = stack.client("cognito-idp")

@@ -22,6 +22,8 @@ PUBLIC_OPERATIONS: frozenset[Route] = frozenset(
         ("POST", "/v1/auth/confirm"),
         ("POST", "/v1/auth/login"),
         ("POST", "/v1/auth/refresh"),
+        ("POST", "/v1/auth/forgot-password"),
+        ("POST", "/v1/auth/reset-password"),
     }
 )
 

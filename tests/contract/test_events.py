@@ -68,6 +68,8 @@ AUTHORIZER_OUTCOME = {
     "PartnerAuthorizerFunction-unknown.json": "Unauthorized",  # a well-formed key that was never issued
 }
 
+# functions that read or erase everything of a customer, orders included
+_ALL_OF_A_CUSTOMER = {"ExportMeFunction", "DeleteMeFunction"}
 EVENTS = event_files()
 MAIN_EVENTS = [e for e in EVENTS if e.case is None]
 AUTHORIZERS = authorizer_functions()  # {function: authorizer name}
@@ -211,7 +213,9 @@ def _stack(event_file: EventFile) -> Iterator[MotoStack]:
         try:
             dynamodb_client().create_table(TableName=table, **table_definition())
             stack = stack_for(event_file.function, table)
-            orders = any("/orders" in path for (_, path), f in template_routes().items() if f == event_file.function)
+            orders = event_file.function in _ALL_OF_A_CUSTOMER or any(
+                "/orders" in path for (_, path), f in template_routes().items() if f == event_file.function
+            )
             samples.seed(stack, table, os.environ["CURSOR_SECRET"].encode(), orders=orders)
             yield stack
         finally:

@@ -71,7 +71,30 @@ EXPECTED_GRANTS: dict[str, Grants] = {
     # the per-IP rate limit (UpdateItem on a counter), SignUp (no IAM), then the customers group
     "AuthSignUpFunction": {TABLE: _dynamodb("UpdateItem"), POOL: _cognito("AdminAddUserToGroup")},
     "AuthConfirmFunction": {},  # ConfirmSignUp only (no IAM)
-    "AuthLoginFunction": {TABLE: _dynamodb("UpdateItem")},  # per-IP and per-account rate limits; InitiateAuth
+    # per-IP and per-account failure budgets: a unit taken (UpdateItem), given back on success (UpdateItem on the IP's,
+    # DeleteItem clearing the account's); InitiateAuth (no IAM)
+    "AuthLoginFunction": {TABLE: _dynamodb("UpdateItem", "DeleteItem")},
+    # per-IP and per-account request limits (UpdateItem); ForgotPassword (no IAM)
+    "AuthForgotPasswordFunction": {TABLE: _dynamodb("UpdateItem")},
+    # failure budgets as for sign-in (UpdateItem, DeleteItem); ConfirmForgotPassword (no IAM)
+    "AuthResetPasswordFunction": {TABLE: _dynamodb("UpdateItem", "DeleteItem")},
+    # the user (ListUsers, AdminGetUser + groups); carts (Query on the customer's partition); orders and staff
+    # memberships (GSI1)
+    "ExportMeFunction": {
+        TABLE: QUERY,
+        GSI1: QUERY,
+        POOL: _cognito("ListUsers", "AdminGetUser", "AdminListGroupsForUser"),
+    },
+    # the user; the password (InitiateAuth, no IAM) under the sign-in failure budgets (UpdateItem, DeleteItem);
+    # global sign-out; the anonymous id (UpdateItem); carts and counters (Query, DeleteItem); orders and staff
+    # memberships (GSI1); anonymised orders (PutItem); discount uses re-keyed (DeleteItem, PutItem); the user deleted
+    "DeleteMeFunction": {
+        TABLE: _dynamodb("Query", "UpdateItem", "PutItem", "DeleteItem"),
+        GSI1: QUERY,
+        POOL: _cognito(
+            "ListUsers", "AdminGetUser", "AdminListGroupsForUser", "AdminUserGlobalSignOut", "AdminDeleteUser"
+        ),
+    },
     "AuthRefreshFunction": {},  # InitiateAuth only (no IAM)
     "AuthLogoutFunction": {POOL: _cognito("AdminUserGlobalSignOut")},
     # the user (AdminGetUser + groups), the restaurants they work for (GSI1)

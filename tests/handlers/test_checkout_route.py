@@ -21,6 +21,7 @@ CUSTOMER_1 = Principal(user_id="customer-1", roles=frozenset({Role.CUSTOMER}))
 
 ORDER_FIELDS = {
     "id",
+    "customerErased",
     "customerId",
     "restaurantId",
     "status",

@@ -14,6 +14,7 @@ from waiter.ratelimit import RateLimiter
 from waiter.settings import get_settings
 
 if TYPE_CHECKING:
+    from waiter.accounts.privacy import PersonalDataService
     from waiter.accounts.service import AccountService
     from waiter.ordering.models import Order
     from waiter.ordering.service import OrderingService
@@ -50,6 +51,20 @@ def account_service() -> AccountService:
         restaurants=CatalogRepository(settings.table_name, settings.cursor_secret),
         limiter=rate_limiter(),
         auto_confirm=settings.auto_confirm_signups,
+    )
+
+
+@cache
+def personal_data_service() -> PersonalDataService:
+    from waiter.accounts.cognito import CognitoProvider  # noqa: PLC0415
+    from waiter.accounts.privacy import PersonalDataService  # noqa: PLC0415
+    from waiter.repository.personal_data import PersonalDataRepository  # noqa: PLC0415
+
+    settings = get_settings()
+    return PersonalDataService(
+        provider=CognitoProvider(settings.user_pool_id, settings.user_pool_client_id),
+        store=PersonalDataRepository(settings.table_name),
+        limiter=rate_limiter(),
     )
 
 

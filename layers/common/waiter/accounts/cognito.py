@@ -63,6 +63,13 @@ _TRANSLATIONS: dict[str, Callable[[], WaiterError]] = {
 }
 
 
+# What Cognito says about a reset for an account that cannot reset (unknown, unconfirmed, disabled, no verified
+# e-mail): all answered as for a known one, so the reset routes cannot enumerate accounts.
+_SILENT_RESET_REFUSALS = frozenset(
+    {"UserNotFoundException", "NotAuthorizedException", "InvalidParameterException", "ResourceNotFoundException"}
+)
+
+
 def _translate(error: Exception) -> Exception:
     """Cognito's error codes as domain errors; anything unexpected is re-raised as is (a 500, logged)."""
     make = _TRANSLATIONS.get(_code(error))
@@ -142,6 +149,35 @@ class CognitoProvider:
                 translated = Unauthorized("the refresh token is invalid, expired or revoked")
             raise translated from None
         return _tokens(dict(result), refresh_token=None)
+
+    def forgot_password(self, email: str) -> None:
+        """Have Cognito e-mail a reset code. An unknown, unconfirmed or disabled account is answered exactly like a
+        known one (the pool client's PreventUserExistenceErrors does the same in the cloud)."""
+        try:
+            self.client.forgot_password(ClientId=self._client_id, Username=email)
+        except Exception as error:
+            if _code(error) in _SILENT_RESET_REFUSALS:
+                return
+            raise _translate(error) from None
+
+    def reset_password(self, email: str, code: str, password: str) -> None:
+        """Set a new password with the e-mailed code; an unknown e-mail is the same 400 as a wrong code."""
+        try:
+            self.client.confirm_forgot_password(
+                ClientId=self._client_id, Username=email, ConfirmationCode=code, Password=password
+            )
+        except Exception as error:
+            if _code(error) in _SILENT_RESET_REFUSALS:
+                raise _wrong_code() from None
+            raise _translate(error) from None
+
+    def delete_user(self, username: str) -> None:
+        """Delete the user from the pool; one already gone is fine (erasing twice)."""
+        try:
+            self.client.admin_delete_user(UserPoolId=self._pool, Username=username)
+        except Exception as error:
+            if _code(error) != "UserNotFoundException":
+                raise
 
     def sign_out(self, username: str) -> None:
         try:

@@ -286,11 +286,16 @@ class OrderView(WireModel):
     history: list[OrderHistoryEntry]
     created_at: datetime
     updated_at: datetime
+    # The customer erased their account: ``customerId`` is an anonymous id and the delivery address is gone.
+    customer_erased: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> OrderView:
         _check_totals(self)
-        if (self.delivery_address is None) == (self.fulfilment is Fulfilment.DELIVERY):
+        if self.customer_erased:
+            if self.delivery_address is not None:
+                raise ValueError("an order whose customer was erased has no delivery address")
+        elif (self.delivery_address is None) == (self.fulfilment is Fulfilment.DELIVERY):
             raise ValueError("a delivery order has a delivery address and a pickup order has none")
         return self
 

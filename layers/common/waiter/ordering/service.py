@@ -37,6 +37,7 @@ class PricingInputsLike(Protocol):
     menu: dict[str, MenuItem]
     discount: DiscountCode | None
     discount_used: bool
+    customer_erased: bool
 
 
 class OrderingStore(Protocol):
@@ -47,7 +48,13 @@ class OrderingStore(Protocol):
     def save_cart(self, cart: Cart, *, expected_version: int) -> None: ...
     def delete_cart(self, customer_id: str, restaurant_id: str) -> None: ...
     def pricing_inputs(
-        self, restaurant_id: str, item_ids: Collection[str], *, discount_code: str | None, customer_id: str
+        self,
+        restaurant_id: str,
+        item_ids: Collection[str],
+        *,
+        discount_code: str | None,
+        customer_id: str,
+        check_erased: bool = False,
     ) -> PricingInputsLike: ...
     def create_discount(self, code: DiscountCode) -> None: ...
     def place_order(
@@ -121,10 +128,15 @@ class OrderingService:
 
     def add_item(self, caller: Principal, restaurant_id: str, data: CartItemAdd) -> PricedCart:
         customer = _customer(caller)
-        cart = self.store.get_cart(customer, restaurant_id) or self._empty_cart(customer, restaurant_id)
+        stored = self.store.get_cart(customer, restaurant_id)
+        cart = stored or self._empty_cart(customer, restaurant_id)
         if len(cart.lines) >= MAX_CART_LINES:
             raise Conflict(f"a cart holds at most {MAX_CART_LINES} lines")
-        inputs = self._inputs(cart, extra_items=[data.menu_item_id])
+        inputs = self._inputs(cart, extra_items=[data.menu_item_id], check_erased=stored is None)
+        if inputs.customer_erased:
+            # An ID token outlives the account it names (API Gateway accepts it until it expires): a new cart must
+            # not bring personal data back under an erased customer's id.
+            raise Unauthorized("this account has been deleted")
         restaurant = self._open_restaurant(inputs.restaurant, restaurant_id)
         line = pricing.new_cart_line(restaurant, inputs.menu, data, line_id=uuid.uuid4().hex[:12])
         return self._save(cart, [*cart.lines, line], inputs=inputs)
@@ -318,10 +330,16 @@ class OrderingService:
             raise NotFound("you have no cart at this restaurant")
         return cart
 
-    def _inputs(self, cart: Cart, extra_items: Collection[str] = ()) -> PricingInputsLike:
+    def _inputs(
+        self, cart: Cart, extra_items: Collection[str] = (), *, check_erased: bool = False
+    ) -> PricingInputsLike:
         item_ids = {line.menu_item_id for line in cart.lines} | set(extra_items)
         return self.store.pricing_inputs(
-            cart.restaurant_id, item_ids, discount_code=cart.discount_code, customer_id=cart.customer_id
+            cart.restaurant_id,
+            item_ids,
+            discount_code=cart.discount_code,
+            customer_id=cart.customer_id,
+            check_erased=check_erased,
         )
 
     def _price(

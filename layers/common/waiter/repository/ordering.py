@@ -42,6 +42,7 @@ class PricingInputs:
     menu: dict[str, MenuItem] = field(default_factory=dict)
     discount: DiscountCode | None = None
     discount_used: bool = False
+    customer_erased: bool = False  # the customer erased their account (asked for when a cart is created)
 
 
 class CheckoutConflict(Conflict):
@@ -86,15 +87,24 @@ class OrderingRepository(PagedRepository):
     # ---- what pricing reads ---------------------------------------------------------------------------------
 
     def pricing_inputs(
-        self, restaurant_id: str, item_ids: Iterable[str], *, discount_code: str | None, customer_id: str
+        self,
+        restaurant_id: str,
+        item_ids: Iterable[str],
+        *,
+        discount_code: str | None,
+        customer_id: str,
+        check_erased: bool = False,
     ) -> PricingInputs:
-        """The restaurant, the menu items named, the discount code and whether this customer used it: one batch."""
+        """The restaurant, the menu items named, the discount code and whether this customer used it: one batch;
+        with ``check_erased``, also whether the customer erased their account (``waiter.accounts.privacy``)."""
         wanted = [keys.restaurant(restaurant_id), *(keys.menu_item(restaurant_id, i) for i in sorted(set(item_ids)))]
         if discount_code:
             wanted += [
                 keys.discount_code(restaurant_id, discount_code),
                 keys.discount_use(restaurant_id, discount_code, customer_id),
             ]
+        if check_erased:
+            wanted.append(keys.erased_account(customer_id))
         inputs = PricingInputs(restaurant=None)
         for item in self._batch_get(wanted):
             entity = item.get("entity")
@@ -107,6 +117,8 @@ class OrderingRepository(PagedRepository):
                 inputs.discount = DiscountCode.model_validate(_strip(item))
             elif entity == "discountUse":
                 inputs.discount_used = True
+            elif entity == "erasedAccount":
+                inputs.customer_erased = True
         return inputs
 
     def _batch_get(self, wanted: list[dict[str, str]]) -> list[Item]:
