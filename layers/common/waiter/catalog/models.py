@@ -148,6 +148,12 @@ class MenuItemPatch(InputModel):
         return self
 
 
+class AvailabilityUpdate(InputModel):
+    """Whether a menu item can be ordered now (what a partner key may set)."""
+
+    available: Flag
+
+
 # ---- domain entities and output shapes -------------------------------------------------------------
 
 
