@@ -12,6 +12,8 @@ WSDL_PATH = ROOT / "wsdl" / "pos.wsdl"
 
 
 def generated() -> bytes:
+    if str(ROOT / "layers" / "common") not in sys.path:
+        sys.path.insert(0, str(ROOT / "layers" / "common"))
     from waiter.adapters.soap.pos import POS_SERVICE
     from waiter.adapters.soap.wsdl import wsdl_document
 
