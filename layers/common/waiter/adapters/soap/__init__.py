@@ -30,7 +30,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from waiter.adapters.soap.envelope import SOAP11, SoapVersion, fault, read_request, response, version_of
 from waiter.adapters.soap.wsdl import SoapService, wsdl_document
-from waiter.errors import FieldError, ValidationFailed, WaiterError
+from waiter.errors import FieldError, PayloadTooLarge, ValidationFailed, WaiterError
 from waiter.identity import Principal, principal_from_authorizer
 from waiter.observability import logger, metrics
 from waiter.settings import get_settings
@@ -62,13 +62,14 @@ def call(service: SoapService, handlers: Mapping[str, OperationHandler], event: 
     version: SoapVersion = SOAP11
     try:
         version = version_of(_header(event, "Content-Type"))
+        limit = get_settings().max_body_bytes
         request = read_request(
             service,
-            _body(event),
+            _body(event, limit),
             version=version,
             content_type=_header(event, "Content-Type"),
             soap_action=_header(event, "SOAPAction"),
-            max_bytes=get_settings().max_body_bytes,
+            max_bytes=limit,
         )
         caller = principal_from_authorizer((event.get("requestContext") or {}).get("authorizer"))
         logger.append_keys(operation=request.operation.name)
@@ -108,8 +109,12 @@ def _header(event: Mapping[str, Any], name: str) -> str | None:
     return next((str(v) for k, v in (event.get("headers") or {}).items() if k.lower() == wanted), None)
 
 
-def _body(event: Mapping[str, Any]) -> bytes:
+def _body(event: Mapping[str, Any], limit: int) -> bytes:
+    """The request's bytes; a body over ``limit`` is refused by its length, before it is decoded or parsed."""
     body = event.get("body") or ""
+    size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body)  # characters: at most the bytes
+    if size > limit:
+        raise PayloadTooLarge(detail=f"the body is over {limit} bytes", errors=[FieldError("body", "is too large")])
     if event.get("isBase64Encoded"):
         try:
             return base64.b64decode(body, validate=True)

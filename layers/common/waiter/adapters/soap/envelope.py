@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from xml.etree.ElementTree import Element, SubElement, register_namespace, tostring
+from xml.etree.ElementTree import Element
 
 from waiter.adapters.soap.parsing import parse
-from waiter.adapters.soap.schema import decode, encode
+from waiter.adapters.soap.schema import decode, encode, escape
 from waiter.adapters.soap.wsdl import Operation, SoapService
 from waiter.errors import FieldError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed, WaiterError
 
@@ -145,49 +145,53 @@ def _refuse_mandatory_headers(header: Element, version: SoapVersion) -> None:
 
 # ---- answers ------------------------------------------------------------------------------------------------------
 
+PREFIX = "pos"  # the contract's elements in answers
+_XML_DECLARATION = "<?xml version='1.0' encoding='utf-8'?>"
 
-def _envelope(version: SoapVersion) -> tuple[Element, Element]:
-    register_namespace("soap" if version is SOAP11 else "env", version.envelope)
-    root = Element(f"{{{version.envelope}}}Envelope")
-    return root, SubElement(root, f"{{{version.envelope}}}Body")
+
+def _envelope(service: SoapService, version: SoapVersion, body: str) -> bytes:
+    env = "soap" if version is SOAP11 else "env"
+    return (
+        f'{_XML_DECLARATION}<{env}:Envelope xmlns:{env}="{version.envelope}" xmlns:{PREFIX}="{service.namespace}">'
+        f"<{env}:Body>{body}</{env}:Body></{env}:Envelope>"
+    ).encode()
 
 
 def response(service: SoapService, request: SoapRequest, values: Mapping[str, Any]) -> bytes:
     """The envelope answering ``request`` with ``values`` (JSON view keys) in the operation's response wrapper."""
-    register_namespace("pos", service.namespace)
-    root, body = _envelope(request.version)
-    encode(body, request.operation.response.name, request.operation.response, values, service.namespace)
-    return tostring(root, encoding="utf-8", xml_declaration=True)
+    answer = request.operation.response
+    return _envelope(service, request.version, encode(answer.name, answer, values, PREFIX))
 
 
 def fault(service: SoapService, version: SoapVersion, error: WaiterError, request_id: str | None) -> tuple[int, bytes]:
     """The HTTP status and fault envelope for ``error`` (see the module's docstring)."""
-    register_namespace("pos", service.namespace)
-    root, body = _envelope(version)
-    env = version.envelope
     by_caller = error.status < 500
     code = version.client_code if by_caller else version.server_code
-    reason = f"{error.title}: {error.detail}"
-    node = SubElement(body, f"{{{env}}}Fault")
+    reason = escape(f"{error.title}: {error.detail}")
+    problem = encode(
+        service.fault.name,
+        service.fault,
+        {
+            "type": error.type_uri,
+            "title": error.title,
+            "status": error.status,
+            "detail": error.detail,
+            "errors": [{"field": e.field, "message": e.message} for e in error.errors],
+            "requestId": request_id,
+        },
+        PREFIX,
+    )
     if version is SOAP11:
-        SubElement(node, "faultcode").text = f"soap:{code}"
-        SubElement(node, "faultstring").text = reason
-        detail = SubElement(node, "detail")
+        body = (
+            f"<soap:Fault><faultcode>soap:{code}</faultcode><faultstring>{reason}</faultstring>"
+            f"<detail>{problem}</detail></soap:Fault>"
+        )
     else:
-        SubElement(SubElement(node, f"{{{env}}}Code"), f"{{{env}}}Value").text = f"env:{code}"
-        text = SubElement(SubElement(node, f"{{{env}}}Reason"), f"{{{env}}}Text")
-        text.text = reason
-        text.set("{http://www.w3.org/XML/1998/namespace}lang", "en")
-        detail = SubElement(node, f"{{{env}}}Detail")
-    problem = {
-        "type": error.type_uri,
-        "title": error.title,
-        "status": error.status,
-        "detail": error.detail,
-        "errors": [{"field": e.field, "message": e.message} for e in error.errors],
-        "requestId": request_id,
-    }
-    encode(detail, service.fault.name, service.fault, problem, service.namespace)
+        body = (
+            f"<env:Fault><env:Code><env:Value>env:{code}</env:Value></env:Code>"
+            f'<env:Reason><env:Text xml:lang="en">{reason}</env:Text></env:Reason>'
+            f"<env:Detail>{problem}</env:Detail></env:Fault>"
+        )
     kept = error.status in (413, 415)  # the size limit and the media type keep their HTTP status
     status = error.status if kept else version.client_status if by_caller else 500
-    return status, tostring(root, encoding="utf-8", xml_declaration=True)
+    return status, _envelope(service, version, body)

@@ -293,8 +293,7 @@ def order_document(order: Order, caller: Principal) -> dict[str, Any]:
     """An order as ORDER's fields name it: the REST view's values, plus its version and what ``caller`` may do next."""
     from waiter.ordering import lifecycle  # noqa: PLC0415 - the state machine, for allowedTransitions
 
-    document: dict[str, Any] = order.view().model_dump(mode="json", by_alias=True)
-    document.setdefault("version", order.version)
+    document: dict[str, Any] = order.model_dump(mode="json", by_alias=True)  # the view's fields and the version
     if "allowedTransitions" not in document:
         actor = lifecycle.order_actor(caller, order)
         document["allowedTransitions"] = [s.value for s in lifecycle.allowed_transitions(order, actor)]
