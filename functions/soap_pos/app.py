@@ -26,11 +26,11 @@ def list_orders(caller: Principal, r: dict[str, Any]) -> dict[str, Any]:  # GET 
     orders, next_cursor = ordering_service().kitchen_orders(
         caller, partner_restaurant(caller), status=status, limit=r.get("limit", 20), cursor=r.get("cursor")
     )
-    return {"items": [order_document(o, caller) for o in orders], "nextCursor": next_cursor}
+    return {"items": [order_document(o) for o in orders], "nextCursor": next_cursor}
 
 
 def get_order(caller: Principal, r: dict[str, Any]) -> dict[str, Any]:  # GET /v1/orders/{orderId}
-    return {"order": order_document(ordering_service().get_order(caller, r["orderId"]), caller)}
+    return {"order": order_document(ordering_service().get_order(caller, r["orderId"]))}
 
 
 def _move(caller: Principal, r: dict[str, Any], to: OrderStatus) -> dict[str, Any]:  # POST …/transitions
@@ -38,7 +38,7 @@ def _move(caller: Principal, r: dict[str, Any], to: OrderStatus) -> dict[str, An
     order = ordering_service().transition(
         caller, r["orderId"], to, restaurant_id=partner_restaurant(caller), reason=r.get("reason"), if_match=expected
     )
-    return {"order": order_document(order, caller)}
+    return {"order": order_document(order)}
 
 
 lambda_handler = soap.entrypoint(

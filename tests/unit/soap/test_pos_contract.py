@@ -31,7 +31,8 @@ from waiter.errors import (
     WaiterError,
 )
 from waiter.identity import principal_from_partner
-from waiter.ordering.lifecycle import _demo_order
+from waiter.ordering.lifecycle import _demo_order, order_actor, order_view
+from waiter.ordering.models import OrderView
 
 LIMIT = 64 * 1024
 PARTNER = principal_from_partner({"keyId": "k1", "restaurantId": "r1"})
@@ -160,6 +161,11 @@ def test_a_header_the_client_says_must_be_understood_is_refused() -> None:
     assert read(body.replace('s:mustUnderstand="1"', "")).operation.name == "GetMenu"
 
 
+def _demo_view() -> OrderView:
+    order = _demo_order()
+    return order_view(order, order_actor(PARTNER, order))
+
+
 # ---- answers ------------------------------------------------------------------------------------------------------
 
 
@@ -176,7 +182,7 @@ def _menu_values() -> dict[str, dict[str, Any]]:
 
 
 def _answers() -> dict[str, dict[str, Any]]:
-    order = order_document(_demo_order(), principal_from_partner({"keyId": "k1", "restaurantId": "r1"}))
+    order = order_document(_demo_view())
     menu = _menu_values()
     return {
         "GetMenu": {"menu": menu["menu"]},
@@ -205,7 +211,7 @@ def test_each_answer_is_valid_against_the_wsdls_schema(operation: str, version: 
 
 
 def test_an_order_answer_carries_the_rest_views_values_under_the_same_names() -> None:
-    order = order_document(_demo_order(), PARTNER)
+    order = order_document(_demo_view())
     request = read(envelope("GetOrder", fields(orderId="o1")))
     node = fromstring(response(POS_SERVICE, request, {"order": order})).find(f".//{q('order')}")
     assert node is not None

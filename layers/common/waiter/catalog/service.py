@@ -246,14 +246,14 @@ class CatalogService:
             raise NotFound(f"restaurant {restaurant_id} does not exist")
         if not caller.staffs(restaurant_id):
             raise Forbidden("you do not manage this restaurant")
-        _check_precondition(restaurant.version, if_match)
+        check_precondition(restaurant.version, if_match)
         return restaurant
 
     def _menu_item(self, restaurant_id: str, item_id: str, if_match: Collection[int] | None) -> MenuItem:
         item = self.store.get_menu_item(restaurant_id, item_id)
         if item is None:
             raise NotFound(f"menu item {item_id} does not exist")
-        _check_precondition(item.version, if_match)
+        check_precondition(item.version, if_match)
         return item
 
     def _save_restaurant(self, current: Restaurant, changes: dict[str, object]) -> Restaurant:
@@ -277,7 +277,9 @@ def _is_partner_of(caller: Principal, restaurant_id: str) -> bool:
     return caller.is_partner and restaurant_id in caller.restaurants
 
 
-def _check_precondition(version: int, if_match: Collection[int] | None) -> None:
+def check_precondition(version: int, if_match: Collection[int] | None) -> None:
+    """``PreconditionFailed`` (412) unless ``If-Match`` is absent (``None``) or names ``version``; every
+    optimistic-locked resource (restaurants, menu items, orders) answers a stale tag alike."""
     if if_match is not None and version not in if_match:
         raise PreconditionFailed("the resource was changed since you read it; fetch it again (ETag mismatch)")
 

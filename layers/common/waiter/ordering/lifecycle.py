@@ -21,6 +21,7 @@ from waiter.ordering.models import (
     Order,
     OrderHistoryEntry,
     OrderStatus,
+    OrderView,
     PaymentStatus,
     PricedCart,
 )
@@ -89,13 +90,21 @@ def allowed_transitions(order: Order, actor: Actor) -> list[OrderStatus]:
     return transitions_from(order.status, order.fulfilment, actor.type)
 
 
-def transition(order: Order, to: OrderStatus, actor: Actor, at: datetime) -> Order:
-    """``order`` moved to ``to`` by ``actor`` at ``at``: a new order with its version bumped and the change
-    appended to its history.
+# A reason is what the restaurant tells the customer about a refusal: required to reject, optional to cancel (a
+# customer need not explain), refused on every other move so nobody believes a note on ACCEPTED reaches anyone.
+_REASON_REQUIRED = frozenset({S.REJECTED})
+_REASON_ALLOWED = frozenset({S.REJECTED, S.CANCELLED})
 
-    Raises ``Forbidden`` when a customer actor does not own the order, and ``Conflict`` (with ``currentStatus``
-    and ``allowed`` in ``extra``) when ``actor`` may not move it to ``to`` now, whether or not others may.
-    Staff and partner actors are trusted to be scoped to the order's restaurant: build them with ``order_actor``.
+
+def transition(order: Order, to: OrderStatus, actor: Actor, at: datetime, *, reason: str | None = None) -> Order:
+    """``order`` moved to ``to`` by ``actor`` at ``at``: a new order with its version bumped and the change
+    (with ``reason``, if any) appended to its history.
+
+    Raises ``Forbidden`` when a customer actor does not own the order, ``Conflict`` (with ``currentStatus``
+    and ``allowed`` in ``extra``) when ``actor`` may not move it to ``to`` now, whether or not others may, and
+    ``ValidationFailed`` on ``body.reason`` when a rejection has no reason or a move other than a rejection or
+    a cancellation has one. Staff and partner actors are trusted to be scoped to the order's restaurant: build
+    them with ``order_actor``.
 
     >>> from datetime import UTC, datetime
     >>> from waiter.ordering.lifecycle import _demo_order
@@ -107,6 +116,9 @@ def transition(order: Order, to: OrderStatus, actor: Actor, at: datetime) -> Ord
     Traceback (most recent call last):
     ...
     waiter.errors.Conflict: the order is ACCEPTED and you cannot change it any more
+    >>> transition(_demo_order(), OrderStatus.REJECTED, Actor(type=ActorType.STAFF, id="s1"), accepted.updated_at,
+    ...     reason="out of dough").history[-1].reason
+    'out of dough'
     """
     if not _has_rights(order, actor):
         raise Forbidden("only the customer who placed an order or its restaurant may change it")
@@ -122,9 +134,30 @@ def transition(order: Order, to: OrderStatus, actor: Actor, at: datetime) -> Ord
         raise Conflict(
             detail=detail, extra={"currentStatus": order.status.value, "allowed": [s.value for s in allowed]}
         )
-    entry = OrderHistoryEntry(from_=order.status, to=to, at=at, actor=actor)
+    if reason is not None:
+        reason = reason.strip() or None
+    if reason is None and to in _REASON_REQUIRED:
+        raise ValidationFailed.on("body.reason", f"is required to move an order to {to.value}: tell the customer why")
+    if reason is not None and to not in _REASON_ALLOWED:
+        raise ValidationFailed.on("body.reason", "is taken only when rejecting or cancelling an order")
+    entry = OrderHistoryEntry(from_=order.status, to=to, at=at, actor=actor, reason=reason)
     return order.model_copy(
         update={"status": to, "version": order.version + 1, "history": [*order.history, entry], "updated_at": at}
+    )
+
+
+def order_view(order: Order, actor: Actor) -> OrderView:
+    """``order`` as ``actor`` sees it: with the reason given for its current status and the statuses ``actor``
+    may move it to now (so a client shows only the buttons that will work).
+
+    >>> from waiter.ordering.lifecycle import _demo_order
+    >>> [s.value for s in order_view(_demo_order(), Actor(type=ActorType.CUSTOMER, id="c1")).allowed_transitions]
+    ['CANCELLED']
+    """
+    return OrderView(
+        **dict(order),
+        status_reason=order.history[-1].reason if order.history else None,
+        allowed_transitions=allowed_transitions(order, actor),
     )
 
 

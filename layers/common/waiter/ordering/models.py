@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
 from waiter.catalog.models import Address, CurrencyCode, Id, MinorUnits
 from waiter.model_base import InputModel, WireModel
@@ -217,7 +217,7 @@ class CartWarning(WireModel):
 Money = Annotated[int, Field(ge=0)]
 
 
-def _check_totals(m: PricedCart | OrderView) -> None:
+def _check_totals(m: PricedCart | Order) -> None:
     """The money invariants every priced cart and order keeps (``docs/pricing.md``)."""
     if m.discount > m.subtotal:
         raise ValueError("the discount exceeds the subtotal")
@@ -256,16 +256,19 @@ class Actor(WireModel):
 
 
 class OrderHistoryEntry(WireModel):
-    """One status change; ``from`` is null for the order's first entry (it being placed)."""
+    """One status change; ``from`` is null for the order's first entry (it being placed). ``reason`` is what the
+    actor said about a rejection (always) or a cancellation (when they gave one), else null."""
 
     from_: OrderStatus | None = Field(default=None, alias="from")
     to: OrderStatus
     at: datetime
     actor: Actor
+    reason: str | None = None
 
 
-class OrderView(WireModel):
-    """An order as callers see it: a snapshot of the priced cart at checkout plus its status and history."""
+class Order(WireModel):
+    """The domain entity: a snapshot of the priced cart at checkout plus its status, history and ``version`` (the
+    optimistic lock, sent as the ETag and honoured by ``If-Match`` on transitions)."""
 
     id: str
     customer_id: str
@@ -286,23 +289,22 @@ class OrderView(WireModel):
     history: list[OrderHistoryEntry]
     created_at: datetime
     updated_at: datetime
+    version: int
 
     @model_validator(mode="after")
-    def _consistent(self) -> OrderView:
+    def _consistent(self) -> Order:
         _check_totals(self)
         if (self.delivery_address is None) == (self.fulfilment is Fulfilment.DELIVERY):
             raise ValueError("a delivery order has a delivery address and a pickup order has none")
         return self
 
 
-class Order(OrderView):
-    """The domain entity: the view plus the version used for optimistic locking."""
+class OrderView(Order):
+    """An order as one caller sees it (built per caller by ``waiter.ordering.lifecycle.order_view``): the order,
+    the reason given for its current status, and the statuses this caller may move it to now."""
 
-    version: int
-
-    def view(self) -> OrderView:
-        """What callers see: everything but internal attributes."""
-        return OrderView.model_validate(self.model_dump(exclude={"version"}))
+    status_reason: str | None = None
+    allowed_transitions: list[OrderStatus]
 
 
 # ---- carts and checkout ---------------------------------------------------------------------------------
@@ -350,8 +352,29 @@ class Checkout(InputModel):
     expected_total: Annotated[int, Field(ge=0, le=100_000_000, strict=True)]
 
 
+def _no_control_characters(value: str) -> str:
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+MAX_REASON_LENGTH = 280
+Reason = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_REASON_LENGTH), AfterValidator(_no_control_characters)
+]
+
+
 class TransitionRequest(InputModel):
+    """Move an order to ``to``. ``reason`` is required to reject, optional to cancel and refused otherwise."""
+
     to: OrderStatus
+    reason: Reason | None = None
+
+
+class CancelRequest(InputModel):
+    """A customer's cancellation; the reason is optional."""
+
+    reason: Reason | None = None
 
 
 class OrderPage(WireModel):

@@ -15,8 +15,7 @@ from typing import Any
 from waiter.adapters.soap.schema import BOOLEAN, STRING, UNBOUNDED, Complex, Field, Simple
 from waiter.adapters.soap.wsdl import Operation, SoapService
 from waiter.catalog.models import CURRENCIES, MenuItem, MenuView
-from waiter.identity import Principal
-from waiter.ordering.models import ActorType, Fulfilment, Order, OrderStatus, PaymentStatus
+from waiter.ordering.models import MAX_REASON_LENGTH, ActorType, Fulfilment, OrderStatus, OrderView, PaymentStatus
 
 NAMESPACE = "https://waiter.dev/soap/pos/v1"
 
@@ -41,7 +40,7 @@ FULFILMENT = Simple("Fulfilment", "string", enumeration=tuple(f.value for f in F
 ACTOR_TYPE = Simple("ActorType", "string", enumeration=tuple(a.value for a in ActorType))
 PAGE_SIZE = Simple("PageSize", "int", min_inclusive=1, max_inclusive=100, doc="Orders per page (default 20).")
 CURSOR = Simple("Cursor", "string", min_length=1, max_length=2048, doc="The nextCursor of the previous page.")
-REASON = Simple("Reason", "string", min_length=1, max_length=500, doc="Why, in words the customer reads.")
+REASON = Simple("Reason", "string", min_length=1, max_length=MAX_REASON_LENGTH, doc="Why, in words the customer reads.")
 HTTP_STATUS = Simple("HttpStatus", "int", min_inclusive=400, max_inclusive=599)
 PREP_MINUTES = Simple("PrepMinutes", "int", min_inclusive=1, max_inclusive=240, doc="Minutes until the order is ready.")
 
@@ -140,6 +139,7 @@ ORDER = Complex(
         Field("customerId", STRING),
         Field("restaurantId", ID),
         Field("status", ORDER_STATUS),
+        Field("statusReason", REASON, 0, doc="Why the order has its status (a rejection's reason, always)."),
         Field("paymentStatus", PAYMENT_STATUS),
         Field("fulfilment", FULFILMENT),
         Field("deliveryAddress", ADDRESS, 0),
@@ -164,8 +164,10 @@ ORDER = Complex(
             key="allowedTransitions",
             doc="The statuses this caller may move the order to now.",
         ),
-        Field("prepMinutes", PREP_MINUTES, 0),
+        Field("prepMinutes", PREP_MINUTES, 0, doc="The kitchen's estimate the ready time was computed from."),
+        Field("deliveryMinutes", PREP_MINUTES, 0, doc="The delivery time the delivered estimate adds (delivery only)."),
         Field("estimatedReadyAt", TIMESTAMP, 0),
+        Field("estimatedDeliveredAt", TIMESTAMP, 0),
     ),
     doc="An order: the priced cart at checkout (amounts in minor units of currency), its status and history.",
 )
@@ -219,7 +221,7 @@ OPERATIONS = (
     _op("GetOrder", (_ORDER_ID,), _ORDER_ANSWER, "One order of the key's restaurant (REST: GET /v1/orders/{orderId})."),
     _op(
         "AcceptOrder",
-        (_ORDER_ID, _EXPECTED, Field("prepMinutes", PREP_MINUTES, 0)),
+        (_ORDER_ID, _EXPECTED),
         _ORDER_ANSWER,
         "PLACED to ACCEPTED (REST: POST /v1/partner/orders/{orderId}/transitions, to ACCEPTED).",
     ),
@@ -289,14 +291,9 @@ POS_SERVICE = SoapService(
 # ---- domain values as the contract's documents -------------------------------------------------------------------
 
 
-def order_document(order: Order, caller: Principal) -> dict[str, Any]:
-    """An order as ORDER's fields name it: the REST view's values, plus its version and what ``caller`` may do next."""
-    from waiter.ordering import lifecycle  # noqa: PLC0415 - the state machine, for allowedTransitions
-
-    document: dict[str, Any] = order.model_dump(mode="json", by_alias=True)  # the view's fields and the version
-    if "allowedTransitions" not in document:
-        actor = lifecycle.order_actor(caller, order)
-        document["allowedTransitions"] = [s.value for s in lifecycle.allowed_transitions(order, actor)]
+def order_document(order: OrderView) -> dict[str, Any]:
+    """An order as ORDER's fields name it: the REST view's values (version and allowedTransitions included)."""
+    document: dict[str, Any] = order.model_dump(mode="json", by_alias=True)
     return document
 
 
