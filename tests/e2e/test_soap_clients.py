@@ -257,3 +257,29 @@ def test_zeep_without_a_key_cannot_even_load_the_wsdl(gateway: Gateway) -> None:
     with pytest.raises(requests.HTTPError) as refused:
         zeep.Client(f"{gateway.url}{SOAP_PATH}?wsdl")
     assert refused.value.response.status_code == 401
+
+
+# ---- make dev's banner --------------------------------------------------------------------------------------------
+
+
+def test_the_banner_shows_the_wsdl_and_a_soap_envelope_that_works_as_printed(
+    gateway: Gateway, api: httpx.Client
+) -> None:
+    skip_when_deployed()
+    from local.gateway.__main__ import SOAP_NAMESPACE, soap_list_orders
+    from waiter.adapters.soap.pos import NAMESPACE
+
+    assert SOAP_NAMESPACE == NAMESPACE
+    text = "\n".join(gateway.banner)
+    assert f"{gateway.url}{SOAP_PATH}?wsdl" in text
+    assert soap_list_orders() in text
+    key = gateway.demo_partner_key()
+
+    answer = api.post(
+        SOAP_PATH,
+        content=soap_list_orders(),
+        headers={"X-Api-Key": key, "Content-Type": "text/xml", "SOAPAction": f'"{NAMESPACE}/ListOrders"'},
+    )
+
+    assert answer.status_code == 200, answer.text
+    assert "ListOrdersResponse" in answer.text
