@@ -29,7 +29,13 @@ def partner_transition_order(
     caller = rest.caller(app)
     restaurant_id = rest.partner_restaurant(caller)
     order = ordering_service().transition(
-        caller, orderId, data.to, restaurant_id=restaurant_id, reason=data.reason, if_match=rest.if_match(app)
+        caller,
+        orderId,
+        data.to,
+        restaurant_id=restaurant_id,
+        reason=data.reason,
+        prep_minutes=data.prep_minutes,
+        if_match=rest.if_match(app),
     )
     return rest.ok(order, version=order.version)
 

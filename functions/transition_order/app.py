@@ -28,7 +28,13 @@ def transition_order(
     data: Annotated[TransitionRequest, Body()],
 ) -> Response[OrderView]:
     order = ordering_service().transition(
-        rest.caller(app), orderId, data.to, restaurant_id=restaurantId, reason=data.reason, if_match=rest.if_match(app)
+        rest.caller(app),
+        orderId,
+        data.to,
+        restaurant_id=restaurantId,
+        reason=data.reason,
+        prep_minutes=data.prep_minutes,
+        if_match=rest.if_match(app),
     )
     return rest.ok(order, version=order.version)
 

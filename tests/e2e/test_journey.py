@@ -86,15 +86,23 @@ def test_customer_orders_with_a_discount_and_follows_the_order_to_pickup(
     seen = api.get(f"/v1/orders/{order['id']}", headers=kitchen.headers)
     assert ok(seen)["allowedTransitions"] == ["ACCEPTED", "REJECTED", "CANCELLED"]
     etag = seen.headers["etag"]
+    assert order["estimatedReadyAt"] > order["createdAt"]  # from the restaurant's default preparation time
     for status in ("ACCEPTED", "PREPARING", "READY", "PICKED_UP"):
-        moved = api.post(url, json={"to": status}, headers={**kitchen.headers, "If-Match": etag})
+        body = {"to": status, "prepMinutes": 35} if status == "ACCEPTED" else {"to": status}
+        moved = api.post(url, json=body, headers={**kitchen.headers, "If-Match": etag})
         assert ok(moved)["status"] == status
         assert moved.headers["etag"] == f'"{moved.json()["version"]}"'
         assert status in ok(seen)["allowedTransitions"]
         stale = api.post(url, json={"to": "CANCELLED"}, headers={**kitchen.headers, "If-Match": etag})
         assert stale.status_code == 412, stale.text  # a board that missed the move cannot overwrite it
         etag, seen = moved.headers["etag"], moved
-        assert ok(api.get(f"/v1/orders/{order['id']}", headers=shopper.headers))["status"] == status
+        theirs = ok(api.get(f"/v1/orders/{order['id']}", headers=shopper.headers))
+        assert theirs["status"] == status
+        if status == "ACCEPTED":
+            accepted_at = datetime.fromisoformat(theirs["updatedAt"])
+            assert datetime.fromisoformat(theirs["estimatedReadyAt"]) == accepted_at + timedelta(minutes=35)
+        elif status in ("READY", "PICKED_UP"):
+            assert theirs["estimatedReadyAt"] is None
 
     history = ok(api.get(f"/v1/orders/{order['id']}", headers=shopper.headers))["history"]
     assert [entry["to"] for entry in history][-4:] == ["ACCEPTED", "PREPARING", "READY", "PICKED_UP"]

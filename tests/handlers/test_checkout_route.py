@@ -42,6 +42,10 @@ ORDER_FIELDS = {
     "version",
     "statusReason",
     "allowedTransitions",
+    "prepMinutes",
+    "deliveryMinutes",
+    "estimatedReadyAt",
+    "estimatedDeliveredAt",
 }
 
 

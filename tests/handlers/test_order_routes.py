@@ -3,6 +3,7 @@ kitchen view (oldest first) and the state machine's transitions with their histo
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -494,3 +495,58 @@ def test_allowed_transitions_are_what_this_caller_may_do_now(shop: Shop) -> None
     assert allowed(o.customer()) == []
     _walk(shop, order, ["PREPARING", "READY"])
     assert allowed(staff) == ["PICKED_UP"]  # a pickup order is never OUT_FOR_DELIVERY
+
+
+# ---- ready-time estimates ------------------------------------------------------------------------------------------
+
+
+def _minutes_between(earlier: str, later: str) -> float:
+    return (datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds() / 60
+
+
+def test_an_order_is_estimated_from_the_restaurants_times_then_from_the_kitchens(services: None) -> None:
+    shop = o.open_shop(defaultPrepMinutes=25, deliveryMinutes=40)
+    order = o.place_order(shop)
+    assert _minutes_between(order["createdAt"], order["estimatedReadyAt"]) == 25
+    assert _minutes_between(order["estimatedReadyAt"], order["estimatedDeliveredAt"]) == 40
+
+    accepted = o.transition(shop.id, order["id"], "ACCEPTED", claims=o.staff(shop.id), prepMinutes=50)
+
+    assert accepted.status == 200, accepted.body
+    assert (accepted.body["prepMinutes"], accepted.body["deliveryMinutes"]) == (50, 40)
+    assert _minutes_between(accepted.body["updatedAt"], accepted.body["estimatedReadyAt"]) == 50
+    assert _minutes_between(accepted.body["estimatedReadyAt"], accepted.body["estimatedDeliveredAt"]) == 40
+    assert o.get_order(order["id"]).body["estimatedReadyAt"] == accepted.body["estimatedReadyAt"]  # the customer's
+    _walk(shop, order, ["PREPARING"])
+    ready = o.transition(shop.id, order["id"], "READY", claims=o.staff(shop.id)).body
+    assert ready["estimatedReadyAt"] is None
+    assert _minutes_between(ready["updatedAt"], ready["estimatedDeliveredAt"]) == 40
+    done = _walk(shop, order, ["OUT_FOR_DELIVERY", "DELIVERED"])[-1].body
+    assert (done["estimatedReadyAt"], done["estimatedDeliveredAt"]) == (None, None)
+
+
+def test_a_pickup_order_has_no_delivery_estimate_and_a_partner_may_estimate_too(services: None) -> None:
+    shop = o.open_shop(defaultPrepMinutes=15)
+    order = o.place_order(shop, fulfilment="pickup")
+    assert (order["estimatedDeliveredAt"], order["deliveryMinutes"]) == (None, None)
+
+    accepted = o.partner_transition(order["id"], "ACCEPTED", partner=o.Partner("k1", shop.id), prepMinutes=5)
+
+    assert _minutes_between(accepted.body["updatedAt"], accepted.body["estimatedReadyAt"]) == 5
+    assert accepted.body["estimatedDeliveredAt"] is None
+
+
+@pytest.mark.parametrize(
+    ("to", "minutes", "field"),
+    [("ACCEPTED", 0, "body.prepMinutes"), ("ACCEPTED", 241, "body.prepMinutes"), ("ACCEPTED", "10", "body.prepMinutes"),
+     ("CANCELLED", 10, "body.prepMinutes")],
+)  # fmt: skip
+def test_a_preparation_estimate_out_of_range_or_not_on_accepting_is_a_400(
+    shop: Shop, to: str, minutes: Any, field: str
+) -> None:
+    order = o.place_order(shop)
+
+    reply = o.transition(shop.id, order["id"], to, claims=o.staff(shop.id), prepMinutes=minutes)
+
+    assert (reply.status, reply.field_errors()) == (400, [field])
+    assert o.get_order(order["id"]).etag == '"1"'

@@ -347,7 +347,10 @@ def _doc_table() -> set[tuple[str, str, str, str]]:
         if raw.startswith("| From"):
             header = [c.lower() for c in cells]
             continue
-        if not header or not raw.startswith("|") or set(raw) <= {"|", "-", " ", ":"}:
+        if not raw.startswith("|"):
+            header = []  # the table ended; later tables are about other things
+            continue
+        if not header or set(raw) <= {"|", "-", " ", ":"}:
             continue
         row = dict(zip(header, cells, strict=True))
         for actor in ("customer", "staff", "partner", "system"):
@@ -376,3 +379,70 @@ def test_the_diagram_in_the_doc_has_exactly_the_transitions_of_the_code() -> Non
     assert edges == {(t.source.value, t.target.value) for t in TRANSITIONS}
     assert set(re.findall(r"^\s*\[\*\] --> ([A-Z_]+)", text, flags=re.MULTILINE)) == {"PLACED"}
     assert set(re.findall(r"^\s*([A-Z_]+) --> \[\*\]", text, flags=re.MULTILINE)) == {s.value for s in TERMINAL}
+
+
+# ---- ready-time estimates ---------------------------------------------------------------------------------------
+
+
+def _placed(fulfilment: Fulfilment, *, prep: int = 20, delivery: int = 30) -> Order:
+    return place_order(
+        priced_cart(fulfilment),
+        order_id="o1",
+        customer_id=CUSTOMER_ID,
+        delivery_address=address() if fulfilment is Fulfilment.DELIVERY else None,
+        at=NOW,
+        prep_minutes=prep,
+        delivery_minutes=delivery,
+    )
+
+
+def test_a_placed_order_is_estimated_from_the_restaurants_default_times() -> None:
+    delivery, pickup = _placed(Fulfilment.DELIVERY, prep=25, delivery=35), _placed(Fulfilment.PICKUP, prep=25)
+
+    assert delivery.estimated_ready_at == NOW + timedelta(minutes=25)
+    assert delivery.estimated_delivered_at == NOW + timedelta(minutes=60)
+    assert (pickup.estimated_ready_at, pickup.estimated_delivered_at) == (NOW + timedelta(minutes=25), None)
+
+
+def test_accepting_with_the_kitchens_estimate_sets_the_ready_and_delivered_times_from_then() -> None:
+    at = NOW + timedelta(minutes=4)
+
+    accepted = transition(_placed(Fulfilment.DELIVERY), S.ACCEPTED, STAFF, at, prep_minutes=45)
+
+    assert (accepted.prep_minutes, accepted.estimated_ready_at) == (45, at + timedelta(minutes=45))
+    assert accepted.estimated_delivered_at == at + timedelta(minutes=45 + 30)
+    preparing = transition(accepted, S.PREPARING, PARTNER, at + timedelta(minutes=1))
+    assert (preparing.estimated_ready_at, preparing.estimated_delivered_at) == (
+        accepted.estimated_ready_at,
+        accepted.estimated_delivered_at,
+    )
+
+
+def test_accepting_without_an_estimate_counts_the_default_from_acceptance() -> None:
+    at = NOW + timedelta(minutes=10)
+
+    accepted = transition(_placed(Fulfilment.PICKUP, prep=20), S.ACCEPTED, PARTNER, at)
+
+    assert (accepted.prep_minutes, accepted.estimated_ready_at) == (20, at + timedelta(minutes=20))
+
+
+def test_ready_clears_the_ready_estimate_and_a_terminal_status_clears_both() -> None:
+    accepted = transition(_placed(Fulfilment.DELIVERY), S.ACCEPTED, STAFF, NOW, prep_minutes=15)
+    ready_at = NOW + timedelta(minutes=12)
+
+    ready = transition(transition(accepted, S.PREPARING, STAFF, NOW), S.READY, STAFF, ready_at)
+    out = transition(ready, S.OUT_FOR_DELIVERY, STAFF, ready_at + timedelta(minutes=2))
+    delivered = transition(out, S.DELIVERED, STAFF, ready_at + timedelta(minutes=25))
+
+    assert (ready.estimated_ready_at, ready.estimated_delivered_at) == (None, ready_at + timedelta(minutes=30))
+    assert out.estimated_delivered_at == ready.estimated_delivered_at
+    assert (delivered.estimated_ready_at, delivered.estimated_delivered_at) == (None, None)
+    rejected = transition(_placed(Fulfilment.PICKUP), S.REJECTED, SYSTEM, NOW, reason="not accepted in time")
+    assert (rejected.estimated_ready_at, rejected.estimated_delivered_at) == (None, None)
+
+
+@pytest.mark.parametrize("target", [S.REJECTED, S.CANCELLED])
+def test_a_preparation_estimate_is_taken_only_when_accepting(target: OrderStatus) -> None:
+    with pytest.raises(ValidationFailed) as raised:
+        transition(_placed(Fulfilment.PICKUP), target, STAFF, NOW, reason="r", prep_minutes=10)
+    assert raised.value.errors[0].field == "body.prepMinutes"

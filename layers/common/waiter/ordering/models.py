@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
-from waiter.catalog.models import Address, CurrencyCode, Id, MinorUnits
+from waiter.catalog.models import Address, CurrencyCode, Id, MinorUnits, PrepTime
 from waiter.model_base import InputModel, WireModel
 
 MAX_QUANTITY = 99
@@ -290,6 +290,13 @@ class Order(WireModel):
     created_at: datetime
     updated_at: datetime
     version: int
+    # ---- ready-time estimates (docs/order-lifecycle.md, "When will it be ready") ----
+    # the minutes in force: the restaurant's default when placed, the kitchen's estimate once accepted
+    prep_minutes: int | None = None
+    # the restaurant's delivery time when placed (delivery orders only)
+    delivery_minutes: int | None = None
+    estimated_ready_at: datetime | None = None
+    estimated_delivered_at: datetime | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Order:
@@ -365,10 +372,12 @@ Reason = Annotated[
 
 
 class TransitionRequest(InputModel):
-    """Move an order to ``to``. ``reason`` is required to reject, optional to cancel and refused otherwise."""
+    """Move an order to ``to``. ``reason`` is required to reject, optional to cancel and refused otherwise;
+    ``prepMinutes`` (the kitchen's estimate, 1-240) is taken only when accepting."""
 
     to: OrderStatus
     reason: Reason | None = None
+    prep_minutes: PrepTime | None = None
 
 
 class CancelRequest(InputModel):

@@ -224,7 +224,13 @@ class OrderingService:
             )
         now = self.clock()
         order = lifecycle.place_order(
-            priced, order_id=self.ids(), customer_id=customer, delivery_address=data.delivery_address, at=now
+            priced,
+            order_id=self.ids(),
+            customer_id=customer,
+            delivery_address=data.delivery_address,
+            at=now,
+            prep_minutes=restaurant.default_prep_minutes,
+            delivery_minutes=restaurant.delivery_minutes,
         )
         counted = {line.menu_item_id for line in priced.lines}
         versions = {item_id: inputs.menu[item_id].version for item_id in counted}
@@ -292,13 +298,15 @@ class OrderingService:
         *,
         restaurant_id: str | None = None,
         reason: str | None = None,
+        prep_minutes: int | None = None,
         if_match: Collection[int] | None = None,
     ) -> OrderView:
         """Move the order to ``to`` if the state machine lets this caller; an optimistic-locked write.
 
         ``restaurant_id`` is given by the kitchen and partner routes: only those working for it may use them.
-        ``if_match`` holds the versions the caller last saw (``If-Match``): when the order has moved past them
-        the move is refused with 412 and nothing is written; ``None`` moves whatever the current version is.
+        ``prep_minutes`` is the kitchen's estimate when accepting. ``if_match`` holds the versions the caller last
+        saw (``If-Match``): when the order has moved past them the move is refused with 412 and nothing is written;
+        ``None`` moves whatever the current version is.
         """
         if restaurant_id is not None and not caller.acts_for(restaurant_id):
             raise Forbidden("you do not work for this restaurant")
@@ -311,7 +319,7 @@ class OrderingService:
         except PreconditionFailed as stale:
             stale.extra.update(_where_it_is(order, actor))
             raise
-        moved = lifecycle.transition(order, to, actor, self.clock(), reason=reason)
+        moved = lifecycle.transition(order, to, actor, self.clock(), reason=reason, prep_minutes=prep_minutes)
         try:
             self.store.save_order(moved, expected_version=order.version)
         except Conflict:
