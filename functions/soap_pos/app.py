@@ -36,7 +36,13 @@ def get_order(caller: Principal, r: dict[str, Any]) -> dict[str, Any]:  # GET /v
 def _move(caller: Principal, r: dict[str, Any], to: OrderStatus) -> dict[str, Any]:  # POST …/transitions
     expected = frozenset({r["expectedVersion"]}) if "expectedVersion" in r else None
     order = ordering_service().transition(
-        caller, r["orderId"], to, restaurant_id=partner_restaurant(caller), reason=r.get("reason"), if_match=expected
+        caller,
+        r["orderId"],
+        to,
+        restaurant_id=partner_restaurant(caller),
+        reason=r.get("reason"),
+        prep_minutes=r.get("prepMinutes"),
+        if_match=expected,
     )
     return {"order": order_document(order)}
 

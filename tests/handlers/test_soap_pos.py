@@ -106,13 +106,17 @@ def test_accept_then_move_to_ready(shop: Shop, version: str) -> None:
     order = o.place_order(shop, fulfilment="pickup")
     partner = Partner("k1", shop.id)
 
-    accepted = soap("AcceptOrder", fields(orderId=order["id"], expectedVersion=1), partner=partner, version=version)
+    accepted = soap(
+        "AcceptOrder", fields(orderId=order["id"], expectedVersion=1, prepMinutes=25), partner=partner, version=version
+    )
     preparing = soap("UpdateOrderStatus", fields(orderId=order["id"], status="PREPARING"), partner=partner,
                      version=version)  # fmt: skip
     ready = soap("UpdateOrderStatus", fields(orderId=order["id"], status="READY", expectedVersion=3),
                  partner=partner, version=version)  # fmt: skip
 
     assert [r.status for r in (accepted, preparing, ready)] == [200, 200, 200], ready.text
+    assert accepted.payload.findtext(f"{q('order')}/{q('prepMinutes')}") == "25"
+    assert accepted.payload.find(f"{q('order')}/{q('estimatedReadyAt')}") is not None
     node = ready.payload.find(q("order"))
     assert node is not None
     assert (node.findtext(q("status")), node.findtext(q("version"))) == ("READY", "4")

@@ -62,7 +62,10 @@ VALID_REQUESTS: dict[str, tuple[str, dict[str, Any]]] = {
         {"status": "PLACED", "limit": 5, "cursor": "abc"},
     ),
     "GetOrder": (fields(orderId="o1"), {"orderId": "o1"}),
-    "AcceptOrder": (fields(orderId="o1", expectedVersion=3), {"orderId": "o1", "expectedVersion": 3}),
+    "AcceptOrder": (
+        fields(orderId="o1", expectedVersion=3, prepMinutes=25),
+        {"orderId": "o1", "expectedVersion": 3, "prepMinutes": 25},
+    ),
     "RejectOrder": (fields(orderId="o1", reason="Out of dough"), {"orderId": "o1", "reason": "Out of dough"}),
     "UpdateOrderStatus": (
         fields(orderId="o1", status="READY", expectedVersion=4),
@@ -104,6 +107,7 @@ def test_optional_elements_may_be_left_out_and_no_action_is_fine() -> None:
         ("ListOrders", fields(limit="ten"), "ListOrders.limit", "must be an integer"),
         ("ListOrders", fields(limit=0), "ListOrders.limit", "at least 1"),
         ("ListOrders", fields(limit=101), "ListOrders.limit", "at most 100"),
+        ("AcceptOrder", fields(orderId="o1", prepMinutes=241), "AcceptOrder.prepMinutes", "at most 240"),
         ("AcceptOrder", fields(orderId="o1", expectedVersion="9" * 30), "AcceptOrder.expectedVersion", "integer"),
         ("RejectOrder", fields(orderId="o1"), "RejectOrder.reason", "is required"),
         ("RejectOrder", fields(orderId="o1", reason=""), "RejectOrder.reason", "at least 1"),

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from waiter.adapters.soap.schema import BOOLEAN, STRING, UNBOUNDED, Complex, Field, Simple
+from waiter.adapters.soap.schema import BOOLEAN, STRING, UNBOUNDED, Complex, Field, Simple, referenced_types
 from waiter.adapters.soap.wsdl import Operation, SoapService
-from waiter.catalog.models import CURRENCIES, MenuItem, MenuView
+from waiter.catalog.models import CURRENCIES, MAX_DELIVERY_MINUTES, MAX_PREP_MINUTES, MenuItem, MenuView
 from waiter.ordering.models import MAX_REASON_LENGTH, ActorType, Fulfilment, OrderStatus, OrderView, PaymentStatus
 
 NAMESPACE = "https://waiter.dev/soap/pos/v1"
@@ -42,7 +42,10 @@ PAGE_SIZE = Simple("PageSize", "int", min_inclusive=1, max_inclusive=100, doc="O
 CURSOR = Simple("Cursor", "string", min_length=1, max_length=2048, doc="The nextCursor of the previous page.")
 REASON = Simple("Reason", "string", min_length=1, max_length=MAX_REASON_LENGTH, doc="Why, in words the customer reads.")
 HTTP_STATUS = Simple("HttpStatus", "int", min_inclusive=400, max_inclusive=599)
-PREP_MINUTES = Simple("PrepMinutes", "int", min_inclusive=1, max_inclusive=240, doc="Minutes until the order is ready.")
+PREP_MINUTES = Simple(
+    "PrepMinutes", "int", min_inclusive=1, max_inclusive=MAX_PREP_MINUTES, doc="Minutes until the order is ready."
+)
+DELIVERY_MINUTES = Simple("DeliveryMinutes", "int", min_inclusive=1, max_inclusive=MAX_DELIVERY_MINUTES)
 
 # ---- complex types --------------------------------------------------------------------------------------------------
 
@@ -165,7 +168,9 @@ ORDER = Complex(
             doc="The statuses this caller may move the order to now.",
         ),
         Field("prepMinutes", PREP_MINUTES, 0, doc="The kitchen's estimate the ready time was computed from."),
-        Field("deliveryMinutes", PREP_MINUTES, 0, doc="The delivery time the delivered estimate adds (delivery only)."),
+        Field(
+            "deliveryMinutes", DELIVERY_MINUTES, 0, doc="The delivery time the delivered estimate adds (delivery only)."
+        ),
         Field("estimatedReadyAt", TIMESTAMP, 0),
         Field("estimatedDeliveredAt", TIMESTAMP, 0),
     ),
@@ -221,7 +226,7 @@ OPERATIONS = (
     _op("GetOrder", (_ORDER_ID,), _ORDER_ANSWER, "One order of the key's restaurant (REST: GET /v1/orders/{orderId})."),
     _op(
         "AcceptOrder",
-        (_ORDER_ID, _EXPECTED),
+        (_ORDER_ID, _EXPECTED, Field("prepMinutes", PREP_MINUTES, 0, doc="The kitchen's estimate (1-240).")),
         _ORDER_ANSWER,
         "PLACED to ACCEPTED (REST: POST /v1/partner/orders/{orderId}/transitions, to ACCEPTED).",
     ),
@@ -243,39 +248,7 @@ POS_SERVICE = SoapService(
     name="PosService",
     namespace=NAMESPACE,
     operations=OPERATIONS,
-    types=(
-        ID,
-        CURRENCY,
-        MINOR_UNITS,
-        PRICE_DELTA,
-        COUNT,
-        QUANTITY,
-        VERSION,
-        TIMESTAMP,
-        ORDER_STATUS,
-        PAYMENT_STATUS,
-        FULFILMENT,
-        ACTOR_TYPE,
-        PAGE_SIZE,
-        CURSOR,
-        REASON,
-        PREP_MINUTES,
-        HTTP_STATUS,
-        CHOICE,
-        OPTION_GROUP,
-        MENU_ITEM,
-        MENU_CATEGORY,
-        MENU,
-        ADDRESS,
-        PRICED_OPTION,
-        ORDER_LINE,
-        ACTOR,
-        HISTORY_ENTRY,
-        ORDER,
-        FIELD_ERROR,
-        PROBLEM,
-        *(t for op in OPERATIONS for t in (op.request, op.response)),
-    ),
+    types=referenced_types([*(t for op in OPERATIONS for t in (op.request, op.response)), PROBLEM]),
     fault=PROBLEM,
     doc=(
         "Waiter's kitchen view for restaurants' point-of-sale systems: the menu and the orders of the one restaurant "

@@ -87,6 +87,33 @@ def is_builtin(simple: Simple) -> bool:
     return simple.name in _BUILTIN and simple == Simple(simple.name, simple.base)
 
 
+def referenced_types(roots: Sequence[Complex]) -> tuple[Simple | Complex, ...]:
+    """``roots`` and every type they use, each once, in the order first met (depth first): the schema declares
+    exactly what the contract uses, so a type cannot be used undeclared.
+
+    >>> inner = Simple("Code", "string", pattern="[A-Z]{3}")
+    >>> [t.name for t in referenced_types([Complex("Outer", (Field("code", inner), Field("name", STRING)))])]
+    ['Outer', 'Code']
+    """
+    found: dict[str, Simple | Complex] = {}
+
+    def visit(t: Simple | Complex) -> None:
+        if isinstance(t, Simple) and is_builtin(t):
+            return
+        if t.name in found:
+            if found[t.name] != t:
+                raise ValueError(f"two different types are named {t.name}")
+            return
+        found[t.name] = t
+        if isinstance(t, Complex):
+            for f in t.fields:
+                visit(f.type)
+
+    for root in roots:
+        visit(root)
+    return tuple(found.values())
+
+
 # ---- the schema, printed ----------------------------------------------------------------------------------------
 
 
