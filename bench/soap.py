@@ -33,7 +33,7 @@ ATTACK_REPEATS = 20
 
 def measure(size: RunSize, fixtures: Mapping[str, Fixture], progress: Callable[[str], None]) -> PartResult:
     result = PartResult(PART, TITLE)
-    rows: list[list[object]] = []
+    rows: list[tuple[str, str, Check | None]] = []
     try:
         progress("P7: cold start of the SOAP function")
         cold, base = _cold(size, fixtures)
@@ -57,10 +57,10 @@ def measure(size: RunSize, fixtures: Mapping[str, Fixture], progress: Callable[[
         "attack_refusal_ms": attacks,
     }
     rows += [
-        ["cold start (import + init)", f"{fmt(cold * 1000)} ms vs yardstick {fmt(base * 1000)} ms", checks[0]],
-        ["ListOrders warm, handler only (p50)", f"SOAP {fmt(soap_us, 0)} µs vs REST {fmt(rest_us, 0)} µs", checks[1]],
-        *[[f"refused: {name}", f"{fmt(ms, 2)} ms", None] for name, ms in attacks.items()],
-        ["slowest refusal", f"{fmt(max(attacks.values()), 2)} ms", checks[2]],
+        ("cold start (import + init)", f"{fmt(cold * 1000)} ms vs yardstick {fmt(base * 1000)} ms", checks[0]),
+        ("ListOrders warm, handler only (p50)", f"SOAP {fmt(soap_us, 0)} µs vs REST {fmt(rest_us, 0)} µs", checks[1]),
+        *[(f"refused: {name}", f"{fmt(ms, 2)} ms", None) for name, ms in attacks.items()],
+        ("slowest refusal", f"{fmt(max(attacks.values()), 2)} ms", checks[2]),
     ]
     result.markdown = table(
         ["what", "measured", "budget"],

@@ -18,7 +18,7 @@ VERSIONS = ["1.1", "1.2"]
 
 
 def soap(operation: str, inner: str = "", *, partner: Partner | None, version: str = "1.1", **claims: str) -> SoapReply:
-    authorizer = partner.context() if partner else ({"claims": claims} if claims else None)
+    authorizer: dict[str, Any] | None = partner.context() if partner else ({"claims": claims} if claims else None)
     event = soap_event(
         envelope(operation, inner, version=version), version=version, action=f"{NAMESPACE}/{operation}",
         authorizer=authorizer,

@@ -38,7 +38,7 @@ def soap_event(
     version: str = "1.1",
     action: str | None = None,
     content_type: str | None = None,
-    authorizer: dict[str, str] | None = None,
+    authorizer: dict[str, Any] | None = None,
     method: str = "POST",
     query: dict[str, str] | None = None,
 ) -> dict[str, Any]:

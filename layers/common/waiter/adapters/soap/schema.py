@@ -147,9 +147,9 @@ def _simple_xsd(schema: Element, simple: Simple) -> None:
     node = SubElement(schema, f"{{{XS}}}simpleType", {"name": simple.name})
     _doc(node, simple.doc)
     restriction = SubElement(node, f"{{{XS}}}restriction", {"base": f"xs:{simple.base}"})
-    for value in simple.enumeration:
-        SubElement(restriction, f"{{{XS}}}enumeration", {"value": value})
-    facets = (
+    for allowed in simple.enumeration:
+        SubElement(restriction, f"{{{XS}}}enumeration", {"value": allowed})
+    facets: tuple[tuple[str, object], ...] = (
         ("pattern", simple.pattern),
         ("minLength", simple.min_length),
         ("maxLength", simple.max_length),
@@ -351,7 +351,7 @@ def _writer(complex_type: Complex, prefix: str) -> Writer:
     def write(values: Any) -> str:
         if not isinstance(values, Mapping):
             raise EncodingError(f"{complex_type.name} must be a mapping")
-        out = []
+        out: list[str] = []
         for key, open_tag, close_tag, repeated, required, convert, where in steps:
             value = values.get(key)
             if value is None or (repeated and not value):

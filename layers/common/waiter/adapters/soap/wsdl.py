@@ -85,7 +85,8 @@ def wsdl_document(service: SoapService, location: str = PLACEHOLDER_LOCATION) ->
         )
         SubElement(port, f"{{{binding_ns}}}address", {"location": location})
     indent(root, space="  ")
-    return tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
+    document: bytes = tostring(root, encoding="utf-8", xml_declaration=True)
+    return document + b"\n"
 
 
 def _binding(root: Element, service: SoapService, soap_ns: str, suffix: str) -> None:
