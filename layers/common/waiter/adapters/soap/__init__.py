@@ -11,7 +11,7 @@ Only a SOAP function imports this package (the XML libraries cost cold start; te
 A function uses it like this::
 
     def get_order(caller: Principal, request: dict[str, Any]) -> dict[str, Any]:
-        return {"order": order_document(ordering_service().get_order(caller, request["orderId"]), caller)}
+        return {"order": order_document(ordering_service().get_order(caller, request["orderId"]))}
 
     lambda_handler = soap.entrypoint(POS_SERVICE, {"GetOrder": get_order, ...})
 
