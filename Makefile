@@ -16,7 +16,7 @@ FN ?=
 EVENT ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: help dev test lint typecheck unit validate checkov fuzz build deploy invoke openapi openapi-check clean python313
+.PHONY: help dev test lint typecheck unit validate checkov fuzz build deploy invoke openapi openapi-check wsdl wsdl-check clean python313
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -54,6 +54,12 @@ openapi: $(STAMP) ## regenerate openapi.json from the handlers
 openapi-check: $(STAMP)
 	$(PY) -m local.openapi --check
 
+wsdl: $(STAMP) ## regenerate wsdl/pos.wsdl from the SOAP contract (waiter.adapters.soap.pos)
+	$(PY) -m local.wsdl
+
+wsdl-check: $(STAMP)
+	$(PY) -m local.wsdl --check
+
 lint: $(STAMP) ## ruff (lint + format check)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -87,7 +93,7 @@ deploy: build ## sam build + sam deploy: make deploy ENV=dev|prod
 unit: $(STAMP) ## the test suite only (unit, handler, contract and local-gateway end-to-end tests)
 	$(PY) -m pytest -n 2 -q
 
-test: lint typecheck openapi-check validate checkov build unit fuzz ## everything CI runs
+test: lint typecheck openapi-check wsdl-check validate checkov build unit fuzz ## everything CI runs
 
 clean: ## remove build output and caches
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

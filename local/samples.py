@@ -25,7 +25,8 @@ ADDRESS = {"line1": "2 Side St", "city": "Berlin", "postcode": "10115", "country
 
 
 def restaurant_body(**overrides: Any) -> dict[str, Any]:
-    """A valid create-restaurant body: EUR, 7 % tax, 2.50 delivery, minimum order 10.00, open on Mondays."""
+    """A valid create-restaurant body: EUR, 7 % tax, 2.50 delivery, minimum order 10.00, open on Mondays, 20 minutes
+    to prepare an order and 30 to deliver it."""
     body: dict[str, Any] = {
         "name": "Pizza Roma",
         "description": "Wood-fired pizza",
@@ -36,6 +37,8 @@ def restaurant_body(**overrides: Any) -> dict[str, Any]:
         "taxRateBps": 700,
         "deliveryFee": 250,
         "minimumOrder": 1000,
+        "defaultPrepMinutes": 20,
+        "deliveryMinutes": 30,
     }
     body.update(overrides)
     return body

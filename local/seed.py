@@ -144,6 +144,8 @@ DEMO_RESTAURANTS: list[dict[str, Any]] = [
             "taxRateBps": 700,
             "deliveryFee": 249,
             "minimumOrder": 1200,
+            "defaultPrepMinutes": 15,
+            "deliveryMinutes": 25,
         },
         "menu": [
             item("Pizza", "Margherita", "San Marzano tomatoes, fior di latte, basil.", 950, PIZZA_SIZES, PIZZA_EXTRAS,
@@ -174,6 +176,8 @@ DEMO_RESTAURANTS: list[dict[str, Any]] = [
             "taxRateBps": 700,
             "deliveryFee": 299,
             "minimumOrder": 1500,
+            "defaultPrepMinutes": 25,
+            "deliveryMinutes": 35,
         },
         "menu": [
             item("Ramen", "Tonkotsu", "Pork bone broth, chashu, ajitama, nori.", 1490,
@@ -205,6 +209,8 @@ DEMO_RESTAURANTS: list[dict[str, Any]] = [
             "taxRateBps": 700,
             "deliveryFee": 199,
             "minimumOrder": 1000,
+            "defaultPrepMinutes": 12,
+            "deliveryMinutes": 20,
         },
         "menu": [
             item("Bowls", "Falafel Bowl", "Falafel, hummus, tabbouleh, pickled cabbage.", 1090,
@@ -235,6 +241,8 @@ DEMO_RESTAURANTS: list[dict[str, Any]] = [
             "taxRateBps": 1300,
             "deliveryFee": 199,
             "minimumOrder": 1500,
+            "defaultPrepMinutes": 20,
+            "deliveryMinutes": 30,
         },
         "menu": [
             item("Mains", "Bacalhau a Bras", "Salt cod, straw potatoes, egg, olives.", 1450),
@@ -268,6 +276,8 @@ DEMO_RESTAURANTS: list[dict[str, Any]] = [
             "taxRateBps": 1300,
             "deliveryFee": 149,
             "minimumOrder": 1000,
+            "defaultPrepMinutes": 10,
+            "deliveryMinutes": 20,
         },
         "menu": [
             item("Pizza", "Margherita", "Tomato, mozzarella, basil.", 890, PIZZA_SIZES, PIZZA_EXTRAS,

@@ -58,6 +58,7 @@ def banner(api: LocalApi, local: Local, *, reload: bool) -> str:
         f"  API base     {url}  ({len(api.gateway.api.routes)} routes, hot reload {'on' if reload else 'off'})",
         f"  Swagger UI   {url}/v1/docs",
         f"  OpenAPI      {url}/v1/openapi.json",
+        f"  SOAP (POS)   {url}/v1/soap/pos  (WSDL: {url}/v1/soap/pos?wsdl, with the partner key)",
         f"  moto         {local.moto.endpoint_url}  (tables: {', '.join(tables) or 'none'})",
     ]
     if local.seeded:
@@ -87,9 +88,27 @@ def banner(api: LocalApi, local: Local, *, reload: bool) -> str:
             f'  curl {url}/v1/me -H "Authorization: Bearer $TOKEN"',
         ]
     if local.api_key:
-        lines.append(f"  curl {url}/v1/partner/orders -H 'X-Api-Key: {local.api_key.key}'")
+        key = local.api_key.key
+        lines.append(f"  curl {url}/v1/partner/orders -H 'X-Api-Key: {key}'")
+        lines.append(f"  curl '{url}/v1/soap/pos?wsdl' -H 'X-Api-Key: {key}'")
+        lines += [
+            f"  curl {url}/v1/soap/pos -H 'X-Api-Key: {key}' -H 'Content-Type: text/xml' \\",
+            f"      -H 'SOAPAction: \"{SOAP_NAMESPACE}/ListOrders\"' -d '{soap_list_orders()}'",
+        ]
     lines.append("Ctrl-C stops.")
     return "\n".join(lines)
+
+
+SOAP_NAMESPACE = "https://waiter.dev/soap/pos/v1"  # waiter.adapters.soap.pos.NAMESPACE
+
+
+def soap_list_orders() -> str:
+    """A SOAP 1.1 envelope calling ListOrders for the placed orders (the banner's copy-paste example)."""
+    return (
+        '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" '
+        f'xmlns:pos="{SOAP_NAMESPACE}"><soap:Body><pos:ListOrders><pos:status>PLACED</pos:status>'
+        "</pos:ListOrders></soap:Body></soap:Envelope>"
+    )
 
 
 def _exit_despite_runaway_handlers(local: Local, code: int) -> int:

@@ -58,6 +58,11 @@ EXPECTED_STATUS = {
     "UpdateRestaurantFunction-cuisines.json": 200,  # moves its listing entries: deletes the stale ones
     "ListRestaurantOrdersFunction-all.json": 200,  # no status filter: the kitchen view of every order (GSI2)
     "PartnerListOrdersFunction-all.json": 200,  # likewise, for the partner key's restaurant
+    "SoapPosFunction-all.json": 200,  # ListOrders without a status: every order (GSI2)
+    "SoapPosFunction-menu.json": 200,  # GetMenu over SOAP 1.2
+    "SoapPosFunction-availability.json": 200,  # SetItemAvailability: GetItem, conditional PutItem
+    "SoapPosFunction-wsdl.json": 200,  # GET ?wsdl
+    "SoapPosFunction-xxe.json": 500,  # a DTD declaring an external entity: a soap:Client fault (SOAP 1.1: HTTP 500)
     # main calls a static sample cannot make successfully
     # a sample cannot know the e-mailed code: "wrong or expired" on body.code (as for an unknown address)
     "AuthConfirmFunction.json": 400,
@@ -70,6 +75,7 @@ AUTHORIZER_OUTCOME = {
 
 # functions that read or erase everything of a customer, orders included
 _ALL_OF_A_CUSTOMER = {"ExportMeFunction", "DeleteMeFunction"}
+SOAP_FUNCTION = "SoapPosFunction"
 EVENTS = event_files()
 MAIN_EVENTS = [e for e in EVENTS if e.case is None]
 AUTHORIZERS = authorizer_functions()  # {function: authorizer name}
@@ -128,8 +134,13 @@ def test_event_is_a_valid_event_of_its_kind(event_file: EventFile) -> None:
     assert event["multiValueQueryStringParameters"] == ({k: [v] for k, v in query.items()} if query else None)
     assert proxy.isBase64Encoded is False
     if event["body"] is not None:
-        json.loads(event["body"])
-        assert event["headers"]["Content-Type"] == "application/json"
+        media_type = event["headers"]["Content-Type"].split(";")[0]
+        if event_file.function == SOAP_FUNCTION:  # SOAP envelopes (one event is an attack, with a DTD)
+            assert media_type in ("text/xml", "application/soap+xml")
+            assert event["body"].lstrip().startswith("<?xml")
+        else:
+            json.loads(event["body"])
+            assert media_type == "application/json"
 
 
 @pytest.mark.parametrize("event_file", EVENTS, ids=_ids(EVENTS))

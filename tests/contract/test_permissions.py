@@ -152,6 +152,11 @@ EXPECTED_GRANTS: dict[str, Grants] = {
     "TransitionOrderFunction": {TABLE: _dynamodb("GetItem", "PutItem")},
     "PartnerListOrdersFunction": {GSI2: QUERY, GSI3: QUERY},
     "PartnerTransitionOrderFunction": {TABLE: _dynamodb("GetItem", "PutItem")},
+    "PartnerGetMenuFunction": {TABLE: QUERY},  # the restaurant's partition: restaurant and items
+    "PartnerSetItemAvailabilityFunction": {TABLE: _dynamodb("GetItem", "PutItem")},  # conditional PutItem on version
+    # the SOAP facade: its menu operations (Query; GetItem + PutItem), its order operations (GetItem + PutItem) and
+    # the kitchen views (GSI2, GSI3), as their REST twins
+    "SoapPosFunction": {TABLE: _dynamodb("Query", "GetItem", "PutItem"), GSI2: QUERY, GSI3: QUERY},
 }
 # Grants that depend on a template condition: {function: {condition: grants added when it holds}}.
 CONDITIONAL_GRANTS: dict[str, dict[str, Grants]] = {

@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from local.seed import DEMO_CUSTOMER, DEMO_STAFF
-from tests.e2e.conftest import RESTAURANT_A, Caller, log_in
+from tests.e2e.conftest import RESTAURANT_A, Caller, log_in, place_order
 
 pytestmark = pytest.mark.e2e
 
@@ -79,16 +79,49 @@ def test_customer_orders_with_a_discount_and_follows_the_order_to_pickup(
     assert order["discountCode"] == code
     assert order["fulfilment"] == "pickup"
 
-    # the kitchen moves it along; the customer sees each status
+    # the customer may only cancel; the kitchen sees what it may do and moves the order along with If-Match,
+    # the customer seeing each status
+    assert order["allowedTransitions"] == ["CANCELLED"]
+    url = f"/v1/restaurants/{rid}/orders/{order['id']}/transitions"
+    seen = api.get(f"/v1/orders/{order['id']}", headers=kitchen.headers)
+    assert ok(seen)["allowedTransitions"] == ["ACCEPTED", "REJECTED", "CANCELLED"]
+    etag = seen.headers["etag"]
+    assert order["estimatedReadyAt"] > order["createdAt"]  # from the restaurant's default preparation time
     for status in ("ACCEPTED", "PREPARING", "READY", "PICKED_UP"):
-        moved = api.post(
-            f"/v1/restaurants/{rid}/orders/{order['id']}/transitions", json={"to": status}, headers=kitchen.headers
-        )
+        body = {"to": status, "prepMinutes": 35} if status == "ACCEPTED" else {"to": status}
+        moved = api.post(url, json=body, headers={**kitchen.headers, "If-Match": etag})
         assert ok(moved)["status"] == status
-        assert ok(api.get(f"/v1/orders/{order['id']}", headers=shopper.headers))["status"] == status
+        assert moved.headers["etag"] == f'"{moved.json()["version"]}"'
+        assert status in ok(seen)["allowedTransitions"]
+        stale = api.post(url, json={"to": "CANCELLED"}, headers={**kitchen.headers, "If-Match": etag})
+        assert stale.status_code == 412, stale.text  # a board that missed the move cannot overwrite it
+        etag, seen = moved.headers["etag"], moved
+        theirs = ok(api.get(f"/v1/orders/{order['id']}", headers=shopper.headers))
+        assert theirs["status"] == status
+        if status == "ACCEPTED":
+            accepted_at = datetime.fromisoformat(theirs["updatedAt"])
+            assert datetime.fromisoformat(theirs["estimatedReadyAt"]) == accepted_at + timedelta(minutes=35)
+        elif status in ("READY", "PICKED_UP"):
+            assert theirs["estimatedReadyAt"] is None
 
     history = ok(api.get(f"/v1/orders/{order['id']}", headers=shopper.headers))["history"]
     assert [entry["to"] for entry in history][-4:] == ["ACCEPTED", "PREPARING", "READY", "PICKED_UP"]
 
     # another customer sees nothing
     assert api.get(f"/v1/orders/{order['id']}", headers=customer_b.headers).status_code == 404
+
+
+def test_a_rejected_order_tells_its_customer_why(api: httpx.Client, customer: Caller, staff: Caller) -> None:
+    order = place_order(api, customer, RESTAURANT_A)
+    url = f"/v1/restaurants/{RESTAURANT_A}/orders/{order['id']}/transitions"
+
+    silent = api.post(url, json={"to": "REJECTED"}, headers=staff.headers)
+    rejected = api.post(url, json={"to": "REJECTED", "reason": "We ran out of mozzarella"}, headers=staff.headers)
+
+    assert silent.status_code == 400, silent.text
+    assert [e["field"] for e in silent.json()["errors"]] == ["body.reason"]
+    ok(rejected)
+    mine = ok(api.get(f"/v1/orders/{order['id']}", headers=customer.headers))
+    assert (mine["status"], mine["statusReason"]) == ("REJECTED", "We ran out of mozzarella")
+    assert mine["history"][-1]["reason"] == "We ran out of mozzarella"
+    assert mine["allowedTransitions"] == []

@@ -40,6 +40,13 @@ ORDER_FIELDS = {
     "history",
     "createdAt",
     "updatedAt",
+    "version",
+    "statusReason",
+    "allowedTransitions",
+    "prepMinutes",
+    "deliveryMinutes",
+    "estimatedReadyAt",
+    "estimatedDeliveredAt",
 }
 
 
@@ -62,8 +69,9 @@ def test_checkout_places_the_order_and_deletes_the_cart(shop: Shop) -> None:
     order = reply.body
     assert set(order) == ORDER_FIELDS
     assert reply.headers["Location"] == f"/v1/orders/{order['id']}"
-    assert reply.etag == '"1"'
+    assert reply.etag == '"1"' == f'"{order["version"]}"'
     assert (order["status"], order["paymentStatus"]) == ("PLACED", "UNPAID")
+    assert (order["allowedTransitions"], order["statusReason"]) == (["CANCELLED"], None)
     assert (order["customerId"], order["restaurantId"], order["fulfilment"]) == ("customer-1", shop.id, "delivery")
     assert order["deliveryAddress"] == {**o.ADDRESS, "line2": None, "instructions": ""}
     assert order["lines"] == cart["lines"]
@@ -76,6 +84,7 @@ def test_checkout_places_the_order_and_deletes_the_cart(shop: Shop) -> None:
         "to": "PLACED",
         "at": order["createdAt"],
         "actor": {"type": "customer", "id": "customer-1"},
+        "reason": None,
     }
     assert o.stored_cart("customer-1", shop.id) is None
     assert [stored["id"] for stored in o.orders_of("customer-1")] == [order["id"]]

@@ -25,6 +25,8 @@ RESTAURANT_FIELDS = {
     "active",
     "createdAt",
     "updatedAt",
+    "defaultPrepMinutes",
+    "deliveryMinutes",
 }
 
 
@@ -334,3 +336,31 @@ def test_a_delete_with_a_stale_etag_fails_the_precondition_and_writes_nothing(re
     assert reply.status == 412
     assert api.table_snapshot() == before
     assert api.get_restaurant(restaurant["id"]).status == 200
+
+
+# ---- ready-time estimates -------------------------------------------------------------------------------------------
+
+
+def test_a_restaurant_states_its_preparation_and_delivery_times(table: str) -> None:
+    given = api.create_restaurant(restaurant_body(defaultPrepMinutes=25, deliveryMinutes=40))
+    without = {k: v for k, v in restaurant_body().items() if k not in ("defaultPrepMinutes", "deliveryMinutes")}
+    defaults = api.create_restaurant(without)
+
+    assert (given.body["defaultPrepMinutes"], given.body["deliveryMinutes"]) == (25, 40)
+    assert (defaults.body["defaultPrepMinutes"], defaults.body["deliveryMinutes"]) == (20, 30)
+    patched = api.update_restaurant(given.body["id"], {"defaultPrepMinutes": 15})
+    assert (patched.status, patched.body["defaultPrepMinutes"], patched.body["deliveryMinutes"]) == (200, 15, 40)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("defaultPrepMinutes", 0), ("defaultPrepMinutes", 241), ("deliveryMinutes", 0), ("deliveryMinutes", 181),
+     ("deliveryMinutes", "30"), ("defaultPrepMinutes", 12.5)],
+)  # fmt: skip
+def test_preparation_and_delivery_times_outside_their_range_are_a_400(table: str, field: str, value: object) -> None:
+    created = api.create_restaurant(restaurant_body(**{field: value}))
+    ok = api.create_restaurant(restaurant_body())
+    patched = api.update_restaurant(ok.body["id"], {field: value})
+
+    assert (created.status, created.field_errors()) == (400, [f"body.{field}"])
+    assert (patched.status, patched.field_errors()) == (400, [f"body.{field}"])

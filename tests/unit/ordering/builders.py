@@ -18,6 +18,7 @@ from waiter.ordering.models import (
     DiscountCode,
     Fulfilment,
     Order,
+    OrderStatus,
     PricedCart,
     PricedLine,
 )
@@ -185,6 +186,11 @@ def order(fulfilment: Fulfilment = Fulfilment.DELIVERY) -> Order:
         delivery_address=address() if fulfilment is Fulfilment.DELIVERY else None,
         at=NOW,
     )
+
+
+def reason_for(to: OrderStatus) -> str | None:
+    """A reason where the lifecycle requires one (a rejection), none elsewhere."""
+    return "we are out of dough" if to is OrderStatus.REJECTED else None
 
 
 # ---- hypothesis strategies ---------------------------------------------------------------------------------

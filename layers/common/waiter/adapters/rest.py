@@ -45,7 +45,6 @@ from pydantic import BaseModel
 
 from waiter.errors import (
     FieldError,
-    Forbidden,
     PayloadTooLarge,
     UnsupportedMediaType,
     ValidationFailed,
@@ -53,6 +52,7 @@ from waiter.errors import (
     problem_document,
 )
 from waiter.identity import Principal, principal_from_authorizer
+from waiter.identity import partner_restaurant as partner_restaurant  # noqa: PLC0414 - re-exported for partner routes
 from waiter.model_base import WireModel
 from waiter.observability import logger, metrics
 from waiter.settings import get_settings
@@ -207,13 +207,6 @@ def caller(app: APIGatewayRestResolver) -> Principal:
     """The caller as the API's authorizer identified it (anonymous on public routes)."""
     context = app.current_event.get("requestContext") or {}
     return principal_from_authorizer(context.get("authorizer"))
-
-
-def partner_restaurant(caller: Principal) -> str:
-    """The one restaurant a partner key is scoped to; Forbidden for anyone but a partner."""
-    if not caller.is_partner or len(caller.restaurants) != 1:
-        raise Forbidden("partner routes take a partner API key (X-Api-Key)")
-    return next(iter(caller.restaurants))
 
 
 def header(app: APIGatewayRestResolver, name: str) -> str | None:

@@ -23,6 +23,14 @@ MinorUnits = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
 ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 Flag = Annotated[bool, Field(strict=True)]  # true/false only: not "no", 0 or "off"
 
+# ---- ready-time estimates: minutes a kitchen takes to prepare an order and a courier to deliver it ----
+MAX_PREP_MINUTES = 240
+MAX_DELIVERY_MINUTES = 180
+DEFAULT_PREP_MINUTES = 20
+DEFAULT_DELIVERY_MINUTES = 30
+PrepTime = Annotated[int, Field(ge=1, le=MAX_PREP_MINUTES, strict=True)]
+DeliveryTime = Annotated[int, Field(ge=1, le=MAX_DELIVERY_MINUTES, strict=True)]
+
 
 class Weekday(StrEnum):
     MON = "mon"
@@ -102,6 +110,9 @@ class RestaurantCreate(InputModel):
     tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)]
     delivery_fee: MinorUnits = 0
     minimum_order: MinorUnits = 0
+    # ready-time estimates
+    default_prep_minutes: PrepTime = DEFAULT_PREP_MINUTES
+    delivery_minutes: DeliveryTime = DEFAULT_DELIVERY_MINUTES
 
 
 class RestaurantPatch(InputModel):
@@ -116,6 +127,9 @@ class RestaurantPatch(InputModel):
     delivery_fee: MinorUnits | None = None
     minimum_order: MinorUnits | None = None
     active: Flag | None = None
+    # ready-time estimates
+    default_prep_minutes: PrepTime | None = None
+    delivery_minutes: DeliveryTime | None = None
 
 
 class MenuItemCreate(InputModel):
@@ -148,6 +162,12 @@ class MenuItemPatch(InputModel):
         return self
 
 
+class AvailabilityUpdate(InputModel):
+    """Whether a menu item can be ordered now (what a partner key may set)."""
+
+    available: Flag
+
+
 # ---- domain entities and output shapes -------------------------------------------------------------
 
 
@@ -167,6 +187,9 @@ class RestaurantView(WireModel):
     active: bool
     created_at: datetime
     updated_at: datetime
+    # ready-time estimates (restaurants stored before these existed read as the defaults)
+    default_prep_minutes: int = DEFAULT_PREP_MINUTES
+    delivery_minutes: int = DEFAULT_DELIVERY_MINUTES
 
 
 class Restaurant(RestaurantView):

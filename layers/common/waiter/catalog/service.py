@@ -25,7 +25,7 @@ from waiter.catalog.models import (
     RestaurantSummary,
 )
 from waiter.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
-from waiter.identity import Principal
+from waiter.identity import Principal, partner_restaurant
 
 MAX_MENU_ITEMS = 300
 DEFAULT_PAGE_SIZE = 20
@@ -131,11 +131,16 @@ class CatalogService:
         return restaurant
 
     def get_menu(self, caller: Principal, restaurant_id: str) -> MenuView:
+        """The menu; its staff, admins and its partner key also see the items that are unavailable now."""
         restaurant, items = self.store.get_menu(restaurant_id)
-        manages = caller.staffs(restaurant_id)
-        if restaurant is None or not (restaurant.active or manages):
+        runs = caller.staffs(restaurant_id) or _is_partner_of(caller, restaurant_id)
+        if restaurant is None or not (restaurant.active or runs):
             raise NotFound(f"restaurant {restaurant_id} does not exist")
-        return group_menu(restaurant, items, include_unavailable=manages)
+        return group_menu(restaurant, items, include_unavailable=runs)
+
+    def partner_menu(self, caller: Principal) -> MenuView:
+        """The whole menu (unavailable items included) of the one restaurant a partner key is scoped to."""
+        return self.get_menu(caller, partner_restaurant(caller))
 
     # ---- restaurant management ------------------------------------------------------------------------------
 
@@ -204,6 +209,26 @@ class CatalogService:
         self.store.replace_menu_item(updated, current.version)
         return updated
 
+    def set_item_availability(
+        self,
+        caller: Principal,
+        item_id: str,
+        available: bool,
+        *,
+        if_match: Collection[int] | None = None,
+    ) -> MenuItem:
+        """Switch a menu item on or off: the one menu change a partner key (a restaurant's POS) may make, on its own
+        restaurant's items. Staff change availability like any other field (``update_menu_item``)."""
+        restaurant_id = partner_restaurant(caller)
+        current = self._menu_item(restaurant_id, item_id, if_match)
+        if current.available == available:
+            return current
+        updated = current.model_copy(
+            update={"available": available, "version": current.version + 1, "updated_at": self.clock()}
+        )
+        self.store.replace_menu_item(updated, current.version)
+        return updated
+
     def delete_menu_item(
         self, caller: Principal, restaurant_id: str, item_id: str, *, if_match: Collection[int] | None = None
     ) -> None:
@@ -221,14 +246,14 @@ class CatalogService:
             raise NotFound(f"restaurant {restaurant_id} does not exist")
         if not caller.staffs(restaurant_id):
             raise Forbidden("you do not manage this restaurant")
-        _check_precondition(restaurant.version, if_match)
+        check_precondition(restaurant.version, if_match)
         return restaurant
 
     def _menu_item(self, restaurant_id: str, item_id: str, if_match: Collection[int] | None) -> MenuItem:
         item = self.store.get_menu_item(restaurant_id, item_id)
         if item is None:
             raise NotFound(f"menu item {item_id} does not exist")
-        _check_precondition(item.version, if_match)
+        check_precondition(item.version, if_match)
         return item
 
     def _save_restaurant(self, current: Restaurant, changes: dict[str, object]) -> Restaurant:
@@ -248,7 +273,13 @@ class CatalogService:
         return updated
 
 
-def _check_precondition(version: int, if_match: Collection[int] | None) -> None:
+def _is_partner_of(caller: Principal, restaurant_id: str) -> bool:
+    return caller.is_partner and restaurant_id in caller.restaurants
+
+
+def check_precondition(version: int, if_match: Collection[int] | None) -> None:
+    """``PreconditionFailed`` (412) unless ``If-Match`` is absent (``None``) or names ``version``; every
+    optimistic-locked resource (restaurants, menu items, orders) answers a stale tag alike."""
     if if_match is not None and version not in if_match:
         raise PreconditionFailed("the resource was changed since you read it; fetch it again (ETag mismatch)")
 

@@ -11,9 +11,9 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
-from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
-from waiter.catalog.models import Address, CurrencyCode, Id, MinorUnits
+from waiter.catalog.models import Address, CurrencyCode, Id, MinorUnits, PrepTime
 from waiter.model_base import InputModel, WireModel
 
 MAX_QUANTITY = 99
@@ -217,7 +217,7 @@ class CartWarning(WireModel):
 Money = Annotated[int, Field(ge=0)]
 
 
-def _check_totals(m: PricedCart | OrderView) -> None:
+def _check_totals(m: PricedCart | Order) -> None:
     """The money invariants every priced cart and order keeps (``docs/pricing.md``)."""
     if m.discount > m.subtotal:
         raise ValueError("the discount exceeds the subtotal")
@@ -256,16 +256,19 @@ class Actor(WireModel):
 
 
 class OrderHistoryEntry(WireModel):
-    """One status change; ``from`` is null for the order's first entry (it being placed)."""
+    """One status change; ``from`` is null for the order's first entry (it being placed). ``reason`` is what the
+    actor said about a rejection (always) or a cancellation (when they gave one), else null."""
 
     from_: OrderStatus | None = Field(default=None, alias="from")
     to: OrderStatus
     at: datetime
     actor: Actor
+    reason: str | None = None
 
 
-class OrderView(WireModel):
-    """An order as callers see it: a snapshot of the priced cart at checkout plus its status and history."""
+class Order(WireModel):
+    """The domain entity: a snapshot of the priced cart at checkout plus its status, history and ``version`` (the
+    optimistic lock, sent as the ETag and honoured by ``If-Match`` on transitions)."""
 
     id: str
     customer_id: str
@@ -286,11 +289,19 @@ class OrderView(WireModel):
     history: list[OrderHistoryEntry]
     created_at: datetime
     updated_at: datetime
+    version: int
+    # ---- ready-time estimates (docs/order-lifecycle.md, "When will it be ready") ----
+    # the minutes in force: the restaurant's default when placed, the kitchen's estimate once accepted
+    prep_minutes: int | None = None
+    # the restaurant's delivery time when placed (delivery orders only)
+    delivery_minutes: int | None = None
+    estimated_ready_at: datetime | None = None
+    estimated_delivered_at: datetime | None = None
     # The customer erased their account: ``customerId`` is an anonymous id and the delivery address is gone.
     customer_erased: bool = False
 
     @model_validator(mode="after")
-    def _consistent(self) -> OrderView:
+    def _consistent(self) -> Order:
         _check_totals(self)
         if self.customer_erased:
             if self.delivery_address is not None:
@@ -300,14 +311,12 @@ class OrderView(WireModel):
         return self
 
 
-class Order(OrderView):
-    """The domain entity: the view plus the version used for optimistic locking."""
+class OrderView(Order):
+    """An order as one caller sees it (built per caller by ``waiter.ordering.lifecycle.order_view``): the order,
+    the reason given for its current status, and the statuses this caller may move it to now."""
 
-    version: int
-
-    def view(self) -> OrderView:
-        """What callers see: everything but internal attributes."""
-        return OrderView.model_validate(self.model_dump(exclude={"version"}))
+    status_reason: str | None = None
+    allowed_transitions: list[OrderStatus]
 
 
 # ---- carts and checkout ---------------------------------------------------------------------------------
@@ -355,8 +364,31 @@ class Checkout(InputModel):
     expected_total: Annotated[int, Field(ge=0, le=100_000_000, strict=True)]
 
 
+def _no_control_characters(value: str) -> str:
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+MAX_REASON_LENGTH = 280
+Reason = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_REASON_LENGTH), AfterValidator(_no_control_characters)
+]
+
+
 class TransitionRequest(InputModel):
+    """Move an order to ``to``. ``reason`` is required to reject, optional to cancel and refused otherwise;
+    ``prepMinutes`` (the kitchen's estimate, 1-240) is taken only when accepting."""
+
     to: OrderStatus
+    reason: Reason | None = None
+    prep_minutes: PrepTime | None = None
+
+
+class CancelRequest(InputModel):
+    """A customer's cancellation; the reason is optional."""
+
+    reason: Reason | None = None
 
 
 class OrderPage(WireModel):

@@ -10,12 +10,13 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from waiter.catalog.models import MenuItem, Restaurant
-from waiter.catalog.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, utc_now
-from waiter.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from waiter.catalog.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, check_precondition, utc_now
+from waiter.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed
 from waiter.identity import Principal
 from waiter.ordering import lifecycle, pricing
 from waiter.ordering.models import (
     MAX_CART_LINES,
+    Actor,
     Cart,
     CartItemAdd,
     CartLinePatch,
@@ -27,6 +28,7 @@ from waiter.ordering.models import (
     Fulfilment,
     Order,
     OrderStatus,
+    OrderView,
     PricedCart,
 )
 from waiter.ratelimit import CHECKOUT_PER_CUSTOMER, RateLimiter
@@ -192,7 +194,7 @@ class OrderingService:
 
     # ---- checkout -------------------------------------------------------------------------------------------
 
-    def checkout(self, caller: Principal, data: Checkout, *, idempotency_key: str | None) -> Order:
+    def checkout(self, caller: Principal, data: Checkout, *, idempotency_key: str | None) -> OrderView:
         """Place an order from the open cart, at most once per idempotency key (kept 24 hours, per customer)."""
         customer = _customer(caller)
         if not idempotency_key:
@@ -212,12 +214,12 @@ class OrderingService:
             operation=place,
         )
         if placed:
-            return placed[0]
+            return _view(caller, placed[0])
         # a replay: the first request with this key placed the order; answer with it as it is now
         order = self.store.get_order(str(result["orderId"]))
         if order is None:
             raise NotFound("the order this Idempotency-Key placed no longer exists")
-        return order
+        return _view(caller, order)
 
     def _place(self, customer: str, data: Checkout) -> Order:
         self.limiter.hit(CHECKOUT_PER_CUSTOMER, customer)
@@ -234,7 +236,13 @@ class OrderingService:
             )
         now = self.clock()
         order = lifecycle.place_order(
-            priced, order_id=self.ids(), customer_id=customer, delivery_address=data.delivery_address, at=now
+            priced,
+            order_id=self.ids(),
+            customer_id=customer,
+            delivery_address=data.delivery_address,
+            at=now,
+            prep_minutes=restaurant.default_prep_minutes,
+            delivery_minutes=restaurant.delivery_minutes,
         )
         counted = {line.menu_item_id for line in priced.lines}
         versions = {item_id: inputs.menu[item_id].version for item_id in counted}
@@ -259,18 +267,19 @@ class OrderingService:
 
     # ---- orders ---------------------------------------------------------------------------------------------
 
-    def get_order(self, caller: Principal, order_id: str) -> Order:
+    def get_order(self, caller: Principal, order_id: str) -> OrderView:
         """The order, for its customer and its restaurant only; anyone else gets 404 so ids cannot be probed."""
         order = self.store.get_order(order_id)
         if order is None or not _may_see(caller, order):
             raise NotFound(f"order {order_id} does not exist")
-        return order
+        return _view(caller, order)
 
     def my_orders(
         self, caller: Principal, *, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None
-    ) -> tuple[list[Order], str | None]:
+    ) -> tuple[list[OrderView], str | None]:
         _check_limit(limit)
-        return self.store.customer_orders(_customer(caller), limit=limit, cursor=cursor)
+        orders, next_cursor = self.store.customer_orders(_customer(caller), limit=limit, cursor=cursor)
+        return [_view(caller, order) for order in orders], next_cursor
 
     def kitchen_orders(
         self,
@@ -280,22 +289,36 @@ class OrderingService:
         status: OrderStatus | None = None,
         limit: int = DEFAULT_PAGE_SIZE,
         cursor: str | None = None,
-    ) -> tuple[list[Order], str | None]:
+    ) -> tuple[list[OrderView], str | None]:
         """A restaurant's orders, oldest first: for its staff, admins and its partner key."""
         _check_limit(limit)
         if not caller.acts_for(restaurant_id):
             raise Forbidden("you do not work for this restaurant")
-        return self.store.restaurant_orders(restaurant_id, status=status, limit=limit, cursor=cursor)
+        orders, next_cursor = self.store.restaurant_orders(restaurant_id, status=status, limit=limit, cursor=cursor)
+        return [_view(caller, order) for order in orders], next_cursor
 
-    def cancel(self, caller: Principal, order_id: str) -> Order:
-        return self.transition(caller, order_id, OrderStatus.CANCELLED)
+    def cancel(
+        self, caller: Principal, order_id: str, *, reason: str | None = None, if_match: Collection[int] | None = None
+    ) -> OrderView:
+        return self.transition(caller, order_id, OrderStatus.CANCELLED, reason=reason, if_match=if_match)
 
     def transition(
-        self, caller: Principal, order_id: str, to: OrderStatus, *, restaurant_id: str | None = None
-    ) -> Order:
+        self,
+        caller: Principal,
+        order_id: str,
+        to: OrderStatus,
+        *,
+        restaurant_id: str | None = None,
+        reason: str | None = None,
+        prep_minutes: int | None = None,
+        if_match: Collection[int] | None = None,
+    ) -> OrderView:
         """Move the order to ``to`` if the state machine lets this caller; an optimistic-locked write.
 
         ``restaurant_id`` is given by the kitchen and partner routes: only those working for it may use them.
+        ``prep_minutes`` is the kitchen's estimate when accepting. ``if_match`` holds the versions the caller last
+        saw (``If-Match``): when the order has moved past them the move is refused with 412 and nothing is written;
+        ``None`` moves whatever the current version is.
         """
         if restaurant_id is not None and not caller.acts_for(restaurant_id):
             raise Forbidden("you do not work for this restaurant")
@@ -303,20 +326,25 @@ class OrderingService:
         if order is None or not _may_see(caller, order) or (restaurant_id and order.restaurant_id != restaurant_id):
             raise NotFound(f"order {order_id} does not exist")
         actor = lifecycle.order_actor(caller, order)
-        moved = lifecycle.transition(order, to, actor, self.clock())
+        try:
+            check_precondition(order.version, if_match)
+        except PreconditionFailed as stale:
+            stale.extra.update(_where_it_is(order, actor))
+            raise
+        moved = lifecycle.transition(order, to, actor, self.clock(), reason=reason, prep_minutes=prep_minutes)
         try:
             self.store.save_order(moved, expected_version=order.version)
         except Conflict:
             current = self.store.get_order(order_id) or order
-            raise Conflict(
-                f"the order changed meanwhile; it is now {current.status.value}",
-                extra={
-                    "currentStatus": current.status.value,
-                    "allowed": [s.value for s in lifecycle.allowed_transitions(current, actor)],
-                },
-            ) from None
+            details = _where_it_is(current, actor)
+            if if_match is not None:  # the caller asked not to overwrite a newer move: this is one
+                raise PreconditionFailed(
+                    f"the order changed since you read it; it is now {current.status.value} (ETag mismatch)",
+                    extra=details,
+                ) from None
+            raise Conflict(f"the order changed meanwhile; it is now {current.status.value}", extra=details) from None
         self.on_moved(moved)
-        return moved
+        return lifecycle.order_view(moved, actor)
 
     # ---- helpers --------------------------------------------------------------------------------------------
 
@@ -382,6 +410,20 @@ class OrderingService:
         if restaurant is None or not restaurant.active:
             raise NotFound(f"restaurant {restaurant_id} does not exist")
         return restaurant
+
+
+def _where_it_is(order: Order, actor: Actor) -> dict[str, Any]:
+    """What a refused move tells the caller: where the order is now and what they may do from there."""
+    return {
+        "currentStatus": order.status.value,
+        "currentVersion": order.version,
+        "allowed": [s.value for s in lifecycle.allowed_transitions(order, actor)],
+    }
+
+
+def _view(caller: Principal, order: Order) -> OrderView:
+    """``order`` as ``caller`` sees it (``_may_see`` holds): the one place an order view is built."""
+    return lifecycle.order_view(order, lifecycle.order_actor(caller, order))
 
 
 def _may_see(caller: Principal, order: Order) -> bool:
