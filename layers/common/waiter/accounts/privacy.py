@@ -21,6 +21,7 @@ from waiter.catalog.service import utc_now
 from waiter.errors import Conflict, Forbidden, NotFound, Unauthorized
 from waiter.identity import Principal
 from waiter.model_base import WireModel
+from waiter.ordering.lifecycle import order_view
 from waiter.ordering.models import (
     Actor,
     ActorType,
@@ -146,7 +147,7 @@ class PersonalDataService:
                 CartRecord.model_validate(c.model_dump(by_alias=True, exclude={"customer_id", "version"}))
                 for c in self.store.carts_of(user.id)
             ],
-            orders=[o.view() for o in orders],
+            orders=[order_view(o, Actor(type=ActorType.CUSTOMER, id=user.id)) for o in orders],
             discount_codes_used=[
                 DiscountCodeUse(
                     code=o.discount_code, restaurant_id=o.restaurant_id, order_id=o.id, used_at=o.created_at
