@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = (ROOT / "openapi.json", ROOT / "functions" / "api_docs" / "openapi.json")
 
 DESCRIPTION = (
-    "Waiter is a serverless food-ordering backend. Money is integer minor units with an ISO 4217 currency; "
-    "times are UTC ISO 8601. Errors are RFC 9457 problem+json."
+    "Waiter is a serverless food-ordering backend. Every amount is an integer of minor units; the object owning "
+    "amounts states their ISO 4217 currency (a menu item: price + currency). Times are UTC ISO 8601. "
+    "Errors are RFC 9457 problem+json."
 )
 
 

@@ -65,7 +65,8 @@ def menu_item_body(*, toppings: Sequence[str] = (), **overrides: Any) -> dict[st
         "name": "Margherita",
         "description": "Tomato, mozzarella, basil",
         "category": "Pizza",
-        "price": {"amount": 900, "currency": "EUR"},
+        "price": 900,
+        "currency": "EUR",
         "dietaryTags": ["vegetarian"],
         "optionGroups": option_groups,
     }
@@ -75,7 +76,7 @@ def menu_item_body(*, toppings: Sequence[str] = (), **overrides: Any) -> dict[st
 
 def drink_body(**overrides: Any) -> dict[str, Any]:
     """A 2.50 drink without options."""
-    body: dict[str, Any] = {"name": "Lemonade", "category": "Drinks", "price": {"amount": 250, "currency": "EUR"}}
+    body: dict[str, Any] = {"name": "Lemonade", "category": "Drinks", "price": 250}
     body.update(overrides)
     return body
 

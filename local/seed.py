@@ -113,7 +113,8 @@ def item(
         "category": category,
         "name": name,
         "description": description,
-        "price": {"amount": price, "currency": "EUR"},
+        "price": price,
+        "currency": "EUR",
         "dietaryTags": list(tags),
         "optionGroups": list(groups),
     }

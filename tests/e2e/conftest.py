@@ -188,9 +188,7 @@ def cart_line(api: httpx.Client, restaurant_id: str) -> dict[str, Any]:
         for g in item["optionGroups"]
         if g["minChoices"] > 0
     ]
-    unit = item["price"]["amount"] + sum(
-        c["priceDelta"] for g in item["optionGroups"] for c in g["choices"][: g["minChoices"]]
-    )
+    unit = item["price"] + sum(c["priceDelta"] for g in item["optionGroups"] for c in g["choices"][: g["minChoices"]])
     quantity = max(1, math.ceil((restaurant["minimumOrder"] + 1) / unit))
     return {"menuItemId": item["id"], "quantity": quantity, "options": options}
 

@@ -69,7 +69,8 @@ def menu_item(item_id: str = "pizza", price: int = 900, currency: str = "EUR", *
         "name": item_id.title(),
         "description": "",
         "category": "Mains",
-        "price": {"amount": price, "currency": currency},
+        "price": price,
+        "currency": currency,
         "dietaryTags": [],
         "available": True,
         "optionGroups": [],
@@ -266,7 +267,7 @@ def carts(draw: st.DrawFn, items: dict[str, MenuItem]) -> list[CartLine]:
         item_id = draw(st.sampled_from([*ids, *ids, *ids, "gone"]))  # an item that left the menu, now and then
         item = items.get(item_id)
         options = draw(st.one_of(selections(item), any_selections(item))) if item is not None else []
-        stamped = draw(st.integers(0, 200_000) | st.just(item.price.amount if item else 0))
+        stamped = draw(st.integers(0, 200_000) | st.just(item.price if item else 0))
         lines.append(line(f"l{n}", item_id, draw(st.integers(1, 99)), options, unit_price_when_added=stamped))
     return lines
 

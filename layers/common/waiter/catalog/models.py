@@ -5,15 +5,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal, get_args
+from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
 from waiter.model_base import InputModel, WireModel
-
-# ISO 4217 codes Waiter prices in. Amounts are integer minor units of these (cents, pence, yen).
-CurrencyCode = Literal["EUR", "GBP", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "CAD", "AUD", "JPY"]
-CURRENCIES: frozenset[str] = frozenset(get_args(CurrencyCode))
+from waiter.money import CurrencyCode
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(max_length=2000)]
@@ -54,13 +51,6 @@ class OpeningHours(InputModel):
     day: Weekday
     opens: ClockTime
     closes: ClockTime
-
-
-class Money(InputModel):
-    """An amount in integer minor units of an ISO 4217 currency (1250 EUR = 12.50 EUR)."""
-
-    amount: MinorUnits
-    currency: CurrencyCode
 
 
 class OptionChoice(InputModel):
@@ -133,10 +123,14 @@ class RestaurantPatch(InputModel):
 
 
 class MenuItemCreate(InputModel):
+    """A menu item staff add. ``price`` is in minor units of the restaurant's currency; ``currency`` may be left
+    out, and when given must be the restaurant's (a 400 on ``body.currency`` otherwise)."""
+
     name: Name
     description: Text = ""
     category: Name
-    price: Money
+    price: MinorUnits
+    currency: CurrencyCode | None = None
     dietary_tags: Annotated[list[Tag], Field(max_length=10)] = []
     available: Flag = True
     option_groups: OptionGroups = []
@@ -151,7 +145,8 @@ class MenuItemPatch(InputModel):
     name: Name | None = None
     description: Text | None = None
     category: Name | None = None
-    price: Money | None = None
+    price: MinorUnits | None = None
+    currency: CurrencyCode | None = None
     dietary_tags: Annotated[list[Tag], Field(max_length=10)] | None = None
     available: Flag | None = None
     option_groups: OptionGroups | None = None
@@ -226,7 +221,8 @@ class MenuItemView(WireModel):
     name: str
     description: str
     category: str
-    price: Money
+    price: int
+    currency: str
     dietary_tags: list[str]
     available: bool
     option_groups: list[OptionGroup]

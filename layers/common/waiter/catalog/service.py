@@ -175,13 +175,12 @@ class CatalogService:
 
     def create_menu_item(self, caller: Principal, restaurant_id: str, data: MenuItemCreate) -> MenuItem:
         restaurant = self._managed_restaurant(caller, restaurant_id, None)
-        _check_currency(restaurant, data.price.currency)
+        _check_currency(restaurant, data.currency)
         if self.store.count_menu_items(restaurant_id) >= MAX_MENU_ITEMS:
             raise Conflict(f"a menu holds at most {MAX_MENU_ITEMS} items")
         now = self.clock()
-        item = MenuItem(
-            id=self.ids(), restaurant_id=restaurant_id, **dict(data), version=1, created_at=now, updated_at=now
-        )
+        fields = {**dict(data), "currency": restaurant.currency}  # the item states the currency it is priced in
+        item = MenuItem(id=self.ids(), restaurant_id=restaurant_id, **fields, version=1, created_at=now, updated_at=now)
         self.store.create_menu_item(item)
         return item
 
@@ -197,8 +196,7 @@ class CatalogService:
         restaurant = self._managed_restaurant(caller, restaurant_id, None)
         current = self._menu_item(restaurant_id, item_id, if_match)
         changes = _set_fields(patch)
-        if patch.price is not None:
-            _check_currency(restaurant, patch.price.currency)
+        _check_currency(restaurant, changes.pop("currency", None))  # a restaurant's currency never changes
         updated = current.model_copy(
             update={
                 **_revalidated(MenuItem, current, changes),
@@ -284,9 +282,10 @@ def check_precondition(version: int, if_match: Collection[int] | None) -> None:
         raise PreconditionFailed("the resource was changed since you read it; fetch it again (ETag mismatch)")
 
 
-def _check_currency(restaurant: Restaurant, currency: str) -> None:
-    if currency != restaurant.currency:
-        raise ValidationFailed.on("body.price.currency", f"must be the restaurant's currency, {restaurant.currency}")
+def _check_currency(restaurant: Restaurant, currency: object) -> None:
+    """A currency sent beside a price may only restate the restaurant's (``None``: not sent)."""
+    if currency is not None and currency != restaurant.currency:
+        raise ValidationFailed.on("body.currency", f"must be the restaurant's currency, {restaurant.currency}")
 
 
 def _revalidated[M: Restaurant | MenuItem](model: type[M], current: M, changes: dict[str, object]) -> dict[str, object]:

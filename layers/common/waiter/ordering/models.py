@@ -13,8 +13,9 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
-from waiter.catalog.models import Address, CurrencyCode, Id, MinorUnits, PrepTime
+from waiter.catalog.models import Address, Id, MinorUnits, PrepTime
 from waiter.model_base import InputModel, WireModel
+from waiter.money import CurrencyCode
 
 MAX_QUANTITY = 99
 MAX_OPTION_GROUPS = 10
@@ -103,8 +104,9 @@ class DeliveryAddress(Address):
 
 
 class DiscountCodeCreate(InputModel):
-    """A discount code staff create for their restaurant: ``percentBps`` for percent codes, ``amount`` and
-    ``currency`` for fixed ones; valid in ``[validFrom, validUntil)``."""
+    """A discount code staff create for their restaurant: ``percentBps`` for percent codes, ``amount`` for fixed
+    ones; valid in ``[validFrom, validUntil)``. Amounts (``amount``, ``minSubtotal``) are in the restaurant's
+    currency: ``currency`` may be left out, and when given must be the restaurant's."""
 
     code: DiscountCodeText
     kind: DiscountKind
@@ -118,7 +120,7 @@ class DiscountCodeCreate(InputModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> DiscountCodeCreate:
-        _check_discount_shape(self.kind, self.percent_bps, self.amount, self.currency)
+        _check_discount_shape(self.kind, self.percent_bps, self.amount)
         if self.valid_from >= self.valid_until:
             raise ValueError("validFrom must be before validUntil")
         return self
@@ -135,13 +137,11 @@ class DiscountCodeApply(InputModel):
         return value.strip().upper() if isinstance(value, str) else value
 
 
-def _check_discount_shape(
-    kind: DiscountKind, percent_bps: int | None, amount: int | None, currency: str | None
-) -> None:
-    if kind is DiscountKind.PERCENT and (percent_bps is None or amount is not None or currency is not None):
-        raise ValueError("a percent code has percentBps and no amount or currency")
-    if kind is DiscountKind.FIXED and (percent_bps is not None or amount is None or currency is None):
-        raise ValueError("a fixed code has amount and currency and no percentBps")
+def _check_discount_shape(kind: DiscountKind, percent_bps: int | None, amount: int | None) -> None:
+    if kind is DiscountKind.PERCENT and (percent_bps is None or amount is not None):
+        raise ValueError("a percent code has percentBps and no amount")
+    if kind is DiscountKind.FIXED and (percent_bps is not None or amount is None):
+        raise ValueError("a fixed code has amount and no percentBps")
 
 
 # ---- domain entities and output shapes -------------------------------------------------------------------
@@ -173,7 +173,7 @@ class DiscountCodeView(WireModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> DiscountCodeView:
-        _check_discount_shape(self.kind, self.percent_bps, self.amount, self.currency)
+        _check_discount_shape(self.kind, self.percent_bps, self.amount)
         return self
 
 
@@ -207,11 +207,18 @@ class PricedLine(WireModel):
 
 
 class CartWarning(WireModel):
-    """Something the customer should know about a priced cart; ``lineId`` names the line it is about, if any."""
+    """Something the customer should know about a priced cart; ``lineId`` names the line it is about, if any.
+
+    A warning about money says the amount in ``message`` as a person reads it ("add 3.50 EUR more") and carries
+    it in ``amount`` (minor units of ``currency``); ``previousAmount`` is the price a changed price replaced.
+    What ``amount`` is depends on ``code`` (docs/pricing.md lists them)."""
 
     code: CartWarningCode
     message: str
     line_id: str | None = None
+    amount: int | None = None
+    previous_amount: int | None = None
+    currency: str | None = None
 
 
 Money = Annotated[int, Field(ge=0)]

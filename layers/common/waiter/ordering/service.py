@@ -13,6 +13,7 @@ from waiter.catalog.models import MenuItem, Restaurant
 from waiter.catalog.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, check_precondition, utc_now
 from waiter.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed
 from waiter.identity import Principal
+from waiter.money import format_money
 from waiter.ordering import lifecycle, pricing
 from waiter.ordering.models import (
     MAX_CART_LINES,
@@ -228,11 +229,20 @@ class OrderingService:
             raise Conflict("your cart at this restaurant is empty", extra={"cart": None})
         priced, inputs = self._price(cart, fulfilment=data.fulfilment, tip=data.tip)
         restaurant = self._open_restaurant(inputs.restaurant, data.restaurant_id)
-        pricing.check_tip(data.tip, subtotal=priced.subtotal)  # setting a tip above the subtotal is refused (400)
+        pricing.check_tip(data.tip, restaurant, subtotal=priced.subtotal)  # a tip above the subtotal is a 400
         if priced.total != data.expected_total:
+            now_total, expected = (
+                format_money(priced.total, priced.currency),
+                format_money(data.expected_total, priced.currency),
+            )
             raise Conflict(
-                f"the total is now {priced.total}, not {data.expected_total}; review the cart and confirm",
-                extra={"cart": priced.model_dump(mode="json", by_alias=True)},
+                f"the total is now {now_total}, not {expected}; review the cart and confirm",
+                extra={
+                    "amount": priced.total,
+                    "expectedAmount": data.expected_total,
+                    "currency": priced.currency,
+                    "cart": priced.model_dump(mode="json", by_alias=True),
+                },
             )
         now = self.clock()
         order = lifecycle.place_order(
