@@ -20,8 +20,9 @@ rest.install(app)
     responses={**rest.success("The restaurant, with its ETag"), **rest.problems(404)},
 )
 def get_restaurant(restaurantId: str) -> Response[RestaurantView]:  # noqa: N803 - path names are the API's
-    restaurant = catalog_service().get_restaurant(rest.caller(app), restaurantId)
-    return rest.ok(restaurant.view(), version=restaurant.version)
+    catalog = catalog_service()
+    restaurant = catalog.get_restaurant(rest.caller(app), restaurantId)
+    return rest.ok(catalog.view(restaurant), version=restaurant.version)
 
 
 lambda_handler = rest.entrypoint(app)

@@ -264,7 +264,9 @@ def test_a_cart_below_the_minimum_or_with_lines_left_out_cannot_be_ordered(code:
     cart = priced_cart(Fulfilment.PICKUP, warnings=[CartWarning(code=code, message="see here")])
     with pytest.raises(Conflict) as raised:
         place_order(cart, order_id="o1", customer_id="c1", delivery_address=None, at=NOW)
-    assert raised.value.extra["warnings"] == [{"code": code.value, "message": "see here", "lineId": None}]
+    assert raised.value.extra["warnings"] == [
+        {"code": code.value, "message": "see here", "lineId": None, "nextOpensAt": None, "pausedUntil": None}
+    ]
 
 
 @pytest.mark.parametrize(

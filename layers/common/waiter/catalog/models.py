@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated, Literal, get_args
 
 from pydantic import Field, StringConstraints, model_validator
 
+from waiter.catalog.availability import OrderingStatus, Pause, status_of
+from waiter.catalog.hours import OpeningHours, TimeZoneName
 from waiter.model_base import InputModel, WireModel
 
 # ISO 4217 codes Waiter prices in. Amounts are integer minor units of these (cents, pence, yen).
@@ -20,18 +21,7 @@ Text = Annotated[str, StringConstraints(max_length=2000)]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 MinorUnits = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
-ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 Flag = Annotated[bool, Field(strict=True)]  # true/false only: not "no", 0 or "off"
-
-
-class Weekday(StrEnum):
-    MON = "mon"
-    TUE = "tue"
-    WED = "wed"
-    THU = "thu"
-    FRI = "fri"
-    SAT = "sat"
-    SUN = "sun"
 
 
 class Address(InputModel):
@@ -40,12 +30,6 @@ class Address(InputModel):
     city: Name
     postcode: Annotated[str, StringConstraints(min_length=1, max_length=16)]
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-
-
-class OpeningHours(InputModel):
-    day: Weekday
-    opens: ClockTime
-    closes: ClockTime
 
 
 class Money(InputModel):
@@ -97,11 +81,13 @@ class RestaurantCreate(InputModel):
     description: Text = ""
     cuisines: Annotated[list[Tag], Field(min_length=1, max_length=5)]
     address: Address
-    opening_hours: Annotated[list[OpeningHours], Field(max_length=21)] = []
     currency: CurrencyCode
     tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)]
     delivery_fee: MinorUnits = 0
     minimum_order: MinorUnits = 0
+    # opening hours (docs/hours.md)
+    time_zone: TimeZoneName
+    opening_hours: OpeningHours
 
 
 class RestaurantPatch(InputModel):
@@ -111,11 +97,13 @@ class RestaurantPatch(InputModel):
     description: Text | None = None
     cuisines: Annotated[list[Tag], Field(min_length=1, max_length=5)] | None = None
     address: Address | None = None
-    opening_hours: Annotated[list[OpeningHours], Field(max_length=21)] | None = None
     tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)] | None = None
     delivery_fee: MinorUnits | None = None
     minimum_order: MinorUnits | None = None
     active: Flag | None = None
+    # opening hours (docs/hours.md); pausing orders has its own route (AvailabilityChange)
+    time_zone: TimeZoneName | None = None
+    opening_hours: OpeningHours | None = None
 
 
 class MenuItemCreate(InputModel):
@@ -151,15 +139,14 @@ class MenuItemPatch(InputModel):
 # ---- domain entities and output shapes -------------------------------------------------------------
 
 
-class RestaurantView(WireModel):
-    """A restaurant as callers see it."""
+class RestaurantDetails(WireModel):
+    """What is stored of a restaurant and shown to callers as it is."""
 
     id: str
     name: str
     description: str
     cuisines: list[str]
     address: Address
-    opening_hours: list[OpeningHours]
     currency: str
     tax_rate_bps: int
     delivery_fee: int
@@ -167,21 +154,29 @@ class RestaurantView(WireModel):
     active: bool
     created_at: datetime
     updated_at: datetime
+    # opening hours (docs/hours.md)
+    time_zone: TimeZoneName
+    opening_hours: OpeningHours
 
 
-class Restaurant(RestaurantView):
-    """The domain entity: the view plus the version used for optimistic locking (sent as the ETag)."""
+class RestaurantView(OrderingStatus, RestaurantDetails):
+    """A restaurant as callers see it: its details and, computed as it is read, whether it takes orders now."""
+
+
+class Restaurant(RestaurantDetails):
+    """The domain entity: the details, the version used for optimistic locking (sent as the ETag) and the pause
+    staff set on incoming orders (shown only through the computed status)."""
 
     version: int
+    pause: Pause | None = None
 
-    def view(self) -> RestaurantView:
-        """What callers see: everything but internal attributes."""
-        return RestaurantView.model_validate(self.model_dump(exclude={"version"}, by_alias=True))
+    def view(self, now: datetime) -> RestaurantView:
+        """What callers see at ``now``: the details and the ordering status, no internal attributes."""
+        details = self.model_dump(exclude={"version", "pause"}, by_alias=True)
+        return RestaurantView.model_validate({**details, **status_of(self, now).model_dump(by_alias=True)})
 
 
-class RestaurantSummary(WireModel):
-    """What the public listing shows of a restaurant."""
-
+class ListingFields(WireModel):
     id: str
     name: str
     description: str
@@ -190,6 +185,23 @@ class RestaurantSummary(WireModel):
     currency: str
     delivery_fee: int
     minimum_order: int
+
+
+class ListingEntry(ListingFields):
+    """What the public listing stores of a restaurant: the summary and what its ordering status is computed from."""
+
+    # opening hours and the pause (docs/hours.md)
+    time_zone: str
+    opening_hours: OpeningHours
+    pause: Pause | None = None
+
+    def summary(self, now: datetime) -> RestaurantSummary:
+        fields = self.model_dump(exclude={"time_zone", "opening_hours", "pause"}, by_alias=True)
+        return RestaurantSummary.model_validate({**fields, **status_of(self, now).model_dump(by_alias=True)})
+
+
+class RestaurantSummary(OrderingStatus, ListingFields):
+    """What the public listing shows of a restaurant, with whether it takes orders now."""
 
 
 class RestaurantPage(WireModel):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from waiter.catalog import availability
 from waiter.catalog.models import MenuItem, Restaurant
 from waiter.catalog.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, utc_now
 from waiter.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
@@ -214,13 +215,16 @@ class OrderingService:
             raise Conflict("your cart at this restaurant is empty", extra={"cart": None})
         priced, inputs = self._price(cart, fulfilment=data.fulfilment, tip=data.tip)
         restaurant = self._open_restaurant(inputs.restaurant, data.restaurant_id)
+        now = self.clock()
+        # closed or paused: 409 naming until when, before anything is written (a pause racing this check changes the
+        # restaurant's version, which the checkout transaction below holds it to)
+        availability.check_taking_orders(restaurant, now)
         pricing.check_tip(data.tip, subtotal=priced.subtotal)  # setting a tip above the subtotal is refused (400)
         if priced.total != data.expected_total:
             raise Conflict(
                 f"the total is now {priced.total}, not {data.expected_total}; review the cart and confirm",
                 extra={"cart": priced.model_dump(mode="json", by_alias=True)},
             )
-        now = self.clock()
         order = lifecycle.place_order(
             priced, order_id=self.ids(), customer_id=customer, delivery_address=data.delivery_address, at=now
         )
