@@ -8,7 +8,8 @@ flag goes stale; the clock is passed in.
 >>> paused = Pause(since=now, until=datetime(2026, 3, 10, 13, 0, tzinfo=UTC), reason="Kitchen at capacity")
 >>> ordering_status("Europe/Berlin", AROUND_THE_CLOCK, paused, now).accepting_orders
 False
->>> ordering_status("Europe/Berlin", AROUND_THE_CLOCK, paused, datetime(2026, 3, 10, 13, 0, tzinfo=UTC)).accepting_orders
+>>> later = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)  # the pause has run out
+>>> ordering_status("Europe/Berlin", AROUND_THE_CLOCK, paused, later).accepting_orders
 True
 """
 
@@ -99,7 +100,8 @@ class RestaurantClosed(Conflict):
 
 
 class OrdersPaused(Conflict):
-    """Checkout while staff paused incoming orders; the problem carries the status (``pausedUntil``, ``pauseReason``)."""
+    """Checkout while staff paused incoming orders; the problem carries the status (``pausedUntil``,
+    ``pauseReason``)."""
 
     title, slug = "Orders Paused", "orders-paused"
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -79,7 +80,7 @@ class TimeRange(InputModel):
 
 def _no_overlap(ranges: list[TimeRange]) -> list[TimeRange]:
     spans = sorted(r.span() for r in ranges)
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in pairwise(spans):
         if start < end:
             raise ValueError("ranges of a day must not overlap")
     return ranges
