@@ -364,7 +364,7 @@ CLOSED_DEMO = 4  # the index in DEMO_RESTAURANTS of the restaurant that is close
 def _closed_around(body: dict[str, Any], now: datetime) -> dict[str, Any]:
     """``body`` closed from the day before ``now`` (its late range runs past midnight) to the day after, in its time
     zone: whenever the demo starts, the listing shows one closed restaurant and when it opens next."""
-    from zoneinfo import ZoneInfo  # noqa: PLC0415
+    from zoneinfo import ZoneInfo
 
     today = now.astimezone(ZoneInfo(body["timeZone"])).date()
     closed = [
