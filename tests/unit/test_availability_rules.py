@@ -146,7 +146,7 @@ def test_a_pause_is_retried_when_a_concurrent_edit_wins_the_lock(
     catalog: CatalogService, store: FakeCatalogStore, shop: Restaurant
 ) -> None:
     real = store.replace_restaurant
-    lost = []
+    lost: list[bool] = []
 
     def lose_once(restaurant: Restaurant, *args: Any, **kwargs: Any) -> None:
         if not lost:

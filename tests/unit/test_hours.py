@@ -29,8 +29,8 @@ def opening_hours(weekly: dict[str, Any], exceptions: list[dict[str, Any]] | Non
     return OpeningHours.model_validate({"weekly": weekly, "exceptions": exceptions or []})
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=UTC)  # type: ignore[misc]
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 def span(opens: str, closes: str) -> dict[str, str]:

@@ -88,7 +88,8 @@ def day_ranges(draw: st.DrawFn) -> list[dict[str, str]]:
 def instants(draw: st.DrawFn, zone_name: str) -> datetime:
     """Any instant, or (as often) one within a day and a half of a clock change."""
     changes = transitions(zone_name)
-    if changes and draw(st.booleans()):
+    near_a_change = draw(st.booleans())
+    if changes and near_a_change:
         change = draw(st.sampled_from(changes))
         return change + timedelta(seconds=draw(st.integers(-36 * 3600, 36 * 3600)))
     seconds = draw(st.integers(0, int((END - START).total_seconds())))
