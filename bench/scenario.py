@@ -211,6 +211,21 @@ class Tour:
                 authorizer=partner,
             ),
         )
+        # a pause by the staff, resumed by the POS (the checkout below needs the restaurant taking orders again)
+        self.measure(
+            "SetAvailabilityFunction",
+            api_event(
+                "PUT",
+                "/v1/restaurants/{restaurantId}/availability",
+                at_rid,
+                body={"acceptingOrders": False, "reason": "Kitchen at capacity"},
+                caller=staff,
+            ),
+        )
+        self.measure(
+            "PartnerSetAvailabilityFunction",
+            api_event("PUT", "/v1/partner/availability", body={"acceptingOrders": True}, authorizer=partner),
+        )
         self.checkpoint()
         self.setup(
             "AddCartItemFunction",
