@@ -99,6 +99,8 @@ def test_pausing_an_unknown_restaurant_is_not_found(catalog: CatalogService) -> 
         ({"acceptingOrders": False, "until": "2026-03-10T11:59:59Z"}, "body.until", "must be in the future"),
         ({"acceptingOrders": False, "until": "2026-03-10T12:00:00Z"}, "body.until", "must be in the future"),
         ({"acceptingOrders": False, "until": "2026-04-10T12:00:01Z"}, "body.until", "must be within 30 days"),
+        ({"acceptingOrders": False, "until": "9999-12-31T23:59:59-23:59"}, "body.until", "must be within 30 days"),
+        ({"acceptingOrders": False, "until": "0001-01-01T00:00:00+23:59"}, "body.until", "must be in the future"),
         ({"acceptingOrders": True, "until": "2026-03-10T13:00:00Z"}, "body.until", "is only for pausing"),
         ({"acceptingOrders": True, "reason": "why"}, "body.reason", "is only for pausing"),
     ],

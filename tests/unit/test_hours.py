@@ -63,9 +63,9 @@ def test_two_exceptions_for_one_date_are_refused() -> None:
 
 
 def test_a_range_closing_at_or_before_it_opens_runs_past_midnight() -> None:
-    assert TimeRange(opens="18:00", closes="02:00").span() == (18 * 60, 26 * 60)
-    assert TimeRange(opens="00:00", closes="24:00").span() == (0, 24 * 60)
-    assert TimeRange(opens="12:00", closes="11:59").span() == (12 * 60, (24 + 11) * 60 + 59)
+    assert TimeRange(opens="18:00", closes="02:00").span == (18 * 60, 26 * 60)
+    assert TimeRange(opens="00:00", closes="24:00").span == (0, 24 * 60)
+    assert TimeRange(opens="12:00", closes="11:59").span == (12 * 60, (24 + 11) * 60 + 59)
 
 
 @pytest.mark.parametrize("zone", ["Europe/Berlin", "Europe/Lisbon", "America/Argentina/Buenos_Aires", "UTC"])

@@ -115,11 +115,11 @@ def wall_clock_open(hours: OpeningHours, zone: ZoneInfo, at: datetime) -> bool:
     second = (reading.hour * 60 + reading.minute) * 60 + reading.second
     today: date = reading.date()
     for time_range in hours.on(today):
-        opens, closes = time_range.span()
+        opens, closes = time_range.span
         if opens * 60 <= second < closes * 60:
             return True
     for time_range in hours.on(today - timedelta(days=1)):
-        opens, closes = time_range.span()
+        opens, closes = time_range.span
         if closes > MINUTES_PER_DAY and second < (closes - MINUTES_PER_DAY) * 60:
             return True
     return False

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cached_property, lru_cache
 from itertools import pairwise
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -71,6 +72,7 @@ class TimeRange(InputModel):
             raise ValueError("opens and closes must differ (a whole day is 00:00 to 24:00)")
         return self
 
+    @cached_property  # read at every status computation; the model is frozen
     def span(self) -> tuple[int, int]:
         """Minutes from the start of the day it opens on: ``(opens, closes)``, ``closes`` past 1440 when it
         closes the next day."""
@@ -79,7 +81,7 @@ class TimeRange(InputModel):
 
 
 def _no_overlap(ranges: list[TimeRange]) -> list[TimeRange]:
-    spans = sorted(r.span() for r in ranges)
+    spans = sorted(r.span for r in ranges)
     for (_, end), (start, _) in pairwise(spans):
         if start < end:
             raise ValueError("ranges of a day must not overlap")
@@ -144,6 +146,7 @@ AROUND_THE_CLOCK = OpeningHours(
 # ---- wall time -> instant ---------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=4096)  # pure (for a process's tz database): warm listings look at the same few days again
 def first_instant(day: date, minutes: int, zone: ZoneInfo) -> datetime:
     """The first instant (UTC) at which the clock in ``zone`` reads ``minutes`` after the start of ``day`` or later.
 
@@ -181,7 +184,7 @@ def _openings(hours: OpeningHours, zone: ZoneInfo, day: date) -> Iterator[tuple[
     """The ``[start, end)`` instants of the ranges that open on ``day``; a range the clocks skip entirely is left
     out."""
     for time_range in hours.on(day):
-        opens, closes = time_range.span()
+        opens, closes = time_range.span
         start, end = first_instant(day, opens, zone), first_instant(day, closes, zone)
         if start < end:
             yield start, end
@@ -191,9 +194,10 @@ def is_open(hours: OpeningHours, zone: ZoneInfo, at: datetime) -> bool:
     """Whether ``at`` falls in one of the ranges (closing instant excluded)."""
     today = at.astimezone(zone).date()
     # A range closes at most a day after the day it opens on; the day after absorbs clocks set back over midnight.
+    # Today first: most open restaurants are open in one of today's ranges.
     return any(
         start <= at < end
-        for offset in (-1, 0, 1)
+        for offset in (0, -1, 1)
         for start, end in _openings(hours, zone, today + timedelta(days=offset))
     )
 

@@ -297,14 +297,15 @@ def _pause(change: AvailabilityChange, now: datetime) -> Pause | None:
             if getattr(change, name) is not None:
                 raise ValidationFailed.on(f"body.{name}", "is only for pausing (acceptingOrders: false)")
         return None
-    until = change.until.astimezone(UTC) if change.until is not None else None
+    until = change.until
     if until is not None and until <= now:
         raise ValidationFailed.on("body.until", "must be in the future")
     if until is not None and until > now + timedelta(days=MAX_PAUSE_DAYS):
         raise ValidationFailed.on(
             "body.until", f"must be within {MAX_PAUSE_DAYS} days; for closures, use the opening hours' exceptions"
         )
-    return Pause(since=now, until=until, reason=change.reason)
+    # converted only once in range: year 9999 at -23:59 compares fine but has no UTC equivalent
+    return Pause(since=now, until=until.astimezone(UTC) if until else None, reason=change.reason)
 
 
 def _check_precondition(version: int, if_match: Collection[int] | None) -> None:
