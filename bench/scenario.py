@@ -224,6 +224,21 @@ class Tour:
         )
         self.measure("SoapPosFunction", soap_event("ListOrders", "<pos:limit>20</pos:limit>", authorizer=partner))
         self.measure("SoapPosFunction", api_event("GET", "/v1/soap/pos", query={"wsdl": ""}, authorizer=partner))
+        # a pause by the staff, resumed by the POS (the checkout below needs the restaurant taking orders again)
+        self.measure(
+            "SetAvailabilityFunction",
+            api_event(
+                "PUT",
+                "/v1/restaurants/{restaurantId}/availability",
+                at_rid,
+                body={"acceptingOrders": False, "reason": "Kitchen at capacity"},
+                caller=staff,
+            ),
+        )
+        self.measure(
+            "PartnerSetAvailabilityFunction",
+            api_event("PUT", "/v1/partner/availability", body={"acceptingOrders": True}, authorizer=partner),
+        )
         self.checkpoint()
         self.setup(
             "AddCartItemFunction",

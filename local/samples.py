@@ -24,15 +24,22 @@ ADDRESS = {"line1": "2 Side St", "city": "Berlin", "postcode": "10115", "country
 """A delivery address in the sample restaurant's city."""
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+AROUND_THE_CLOCK: dict[str, Any] = {"weekly": {day: [{"opens": "00:00", "closes": "24:00"}] for day in WEEKDAYS}}
+"""Opening hours of a restaurant that takes orders at any time: what samples and tests use unless they test hours."""
+
+
 def restaurant_body(**overrides: Any) -> dict[str, Any]:
-    """A valid create-restaurant body: EUR, 7 % tax, 2.50 delivery, minimum order 10.00, open on Mondays, 20 minutes
-    to prepare an order and 30 to deliver it."""
+    """A valid create-restaurant body: EUR, 7 % tax, 2.50 delivery, minimum order 10.00, 20 minutes to prepare an
+    order and 30 to deliver it, in Berlin's time zone and open around the clock (so that whatever uses it works at
+    any hour)."""
     body: dict[str, Any] = {
         "name": "Pizza Roma",
         "description": "Wood-fired pizza",
         "cuisines": ["pizza", "italian"],
         "address": {"line1": "1 Main St", "city": "Berlin", "postcode": "10115", "country": "DE"},
-        "openingHours": [{"day": "mon", "opens": "11:00", "closes": "22:00"}],
+        "timeZone": "Europe/Berlin",
+        "openingHours": AROUND_THE_CLOCK,
         "currency": "EUR",
         "taxRateBps": 700,
         "deliveryFee": 250,

@@ -23,8 +23,9 @@ CACHE = rest.PublicCache(max_age_s=30, stale_while_revalidate_s=60)
     responses={**CACHE.responses("The restaurant, with its ETag"), **rest.problems(404)},
 )
 def get_restaurant(restaurantId: str) -> Response[RestaurantView]:  # noqa: N803 - path names are the API's
-    restaurant = catalog_service().get_restaurant(rest.caller(app), restaurantId)
-    return rest.ok(restaurant.view(), version=restaurant.version, cache=CACHE)
+    catalog = catalog_service()
+    restaurant = catalog.get_restaurant(rest.caller(app), restaurantId)
+    return rest.ok(catalog.view(restaurant), version=restaurant.version, cache=CACHE)
 
 
 lambda_handler = rest.entrypoint(app)

@@ -66,6 +66,9 @@ EXPECTED_GRANTS: dict[str, Grants] = {
     "CreateMenuItemFunction": {TABLE: _dynamodb("GetItem", "Query", "PutItem")},
     "UpdateMenuItemFunction": {TABLE: _dynamodb("GetItem", "PutItem")},  # conditional PutItem on version
     "DeleteMenuItemFunction": {TABLE: _dynamodb("GetItem", "DeleteItem")},  # conditional DeleteItem on version
+    # GetItem, then TransactWriteItems: Put profile and listing entries (a pause never moves them: no Delete)
+    "SetAvailabilityFunction": {TABLE: _dynamodb("GetItem", "PutItem")},
+    "PartnerSetAvailabilityFunction": {TABLE: _dynamodb("GetItem", "PutItem")},
     "ApiDocsFunction": {},  # serves a file: no AWS access at all
     # ---- identity and access
     # the per-IP rate limit (UpdateItem on a counter), SignUp (no IAM), then the customers group

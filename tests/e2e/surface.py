@@ -32,7 +32,9 @@ BODY_EXAMPLES: dict[str, dict[str, Any]] = {
 }  # fmt: skip
 
 # Strings tried, in order, for a string field with a pattern or format.
-_STRING_CANDIDATES = ("demo", "DEMO", "DE", "12:00", "someone@example.com", "2026-01-15T12:00:00Z", "1", "123456")
+_STRING_CANDIDATES = (
+    "demo", "DEMO", "DE", "12:00", "someone@example.com", "2026-01-15T12:00:00Z", "1", "123456", "Europe/Berlin"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,9 @@ def test_the_surface_is_classified() -> None:
     assert all(op.authorizer is None or op.authorizer_kind in ("cognito", "lambda") for op in operations())
     assert len(cognito_operations()) >= 20
     assert len(staff_or_admin_operations()) >= 10
-    assert {op.operation_id for op in partner_operations()} == {"partnerListOrders", "partnerTransitionOrder"}
+    assert {op.operation_id for op in partner_operations()} == {
+        "partnerListOrders", "partnerTransitionOrder", "partnerSetAvailability"
+    }  # fmt: skip
     assert all(op.api_key_required for op in partner_operations())
 
 

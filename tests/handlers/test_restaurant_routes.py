@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from local import samples
 from tests.handlers import api
 from tests.handlers.api import staff_claims
 from tests.support import ADMIN, CUSTOMER
@@ -27,6 +28,13 @@ RESTAURANT_FIELDS = {
     "updatedAt",
     "defaultPrepMinutes",
     "deliveryMinutes",
+    "timeZone",
+    # computed as it is read (docs/hours.md)
+    "openNow",
+    "nextOpensAt",
+    "acceptingOrders",
+    "pausedUntil",
+    "pauseReason",
 }
 
 
@@ -40,7 +48,12 @@ def test_an_admin_creates_a_restaurant(table: str) -> None:
     assert set(reply.body) == RESTAURANT_FIELDS
     assert reply.body["name"] == "Pizza Roma"
     assert reply.body["address"]["city"] == "Berlin"
-    assert reply.body["openingHours"] == [{"day": "mon", "opens": "11:00", "closes": "22:00"}]
+    assert reply.body["openingHours"] == {**samples.AROUND_THE_CLOCK, "exceptions": []}
+    assert (reply.body["timeZone"], reply.body["openNow"], reply.body["acceptingOrders"]) == (
+        "Europe/Berlin",
+        True,
+        True,
+    )
     assert (reply.body["taxRateBps"], reply.body["deliveryFee"], reply.body["minimumOrder"]) == (700, 250, 1000)
     assert reply.body["active"] is True
     assert reply.body["createdAt"] == reply.body["updatedAt"]
@@ -87,9 +100,35 @@ def test_only_admins_create_restaurants(table: str, claims: api.Claims | None) -
         ),
         pytest.param({k: v for k, v in restaurant_body().items() if k != "name"}, ["body.name"], id="missing-required"),
         pytest.param(
-            restaurant_body(openingHours=[{"day": "mon", "opens": "25:00", "closes": "22:00"}]),
-            ["body.openingHours.0.opens"],
+            restaurant_body(openingHours={"weekly": {"mon": [{"opens": "25:00", "closes": "22:00"}]}}),
+            ["body.openingHours.weekly.mon.0.opens"],
             id="bad-time",
+        ),
+        pytest.param(
+            restaurant_body(
+                openingHours={
+                    "weekly": {"mon": [{"opens": "11:00", "closes": "15:00"}, {"opens": "14:00", "closes": "22:00"}]}
+                }
+            ),
+            ["body.openingHours.weekly.mon"],
+            id="overlapping-ranges",
+        ),
+        pytest.param(
+            restaurant_body(
+                openingHours={"weekly": {}, "exceptions": [{"date": "2026-12-25"}, {"date": "2026-12-25"}]}
+            ),
+            ["body.openingHours"],
+            id="two-exceptions-for-a-date",
+        ),
+        pytest.param(
+            restaurant_body(openingHours={"weekly": {"someday": []}}),
+            ["body.openingHours.weekly.someday"],
+            id="unknown-day",
+        ),
+        pytest.param(restaurant_body(timeZone="Mars/Olympus_Mons"), ["body.timeZone"], id="unknown-time-zone"),
+        pytest.param(restaurant_body(timeZone="/etc/localtime"), ["body.timeZone"], id="path-as-time-zone"),
+        pytest.param(
+            {k: v for k, v in restaurant_body().items() if k != "timeZone"}, ["body.timeZone"], id="missing-time-zone"
         ),
     ],
 )

@@ -9,6 +9,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from local import samples
 from waiter.catalog.models import MenuItem, Restaurant
 from waiter.ordering.lifecycle import place_order
 from waiter.ordering.models import (
@@ -29,14 +30,15 @@ CUSTOMER_ID = "c1"
 
 
 def restaurant(**overrides: Any) -> Restaurant:
-    """Restaurant ``r1``: EUR, 7 % tax, 2.50 delivery fee, no minimum order."""
+    """Restaurant ``r1``: EUR, 7 % tax, 2.50 delivery fee, no minimum order, open around the clock in Berlin."""
     data: dict[str, Any] = {
         "id": RESTAURANT_ID,
         "name": "Pizza Roma",
         "description": "",
         "cuisines": ["pizza"],
         "address": {"line1": "1 Main St", "city": "Berlin", "postcode": "10115", "country": "DE"},
-        "openingHours": [],
+        "timeZone": "Europe/Berlin",
+        "openingHours": samples.AROUND_THE_CLOCK,
         "currency": "EUR",
         "taxRateBps": 700,
         "deliveryFee": 250,

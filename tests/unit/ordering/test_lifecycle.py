@@ -326,7 +326,7 @@ def test_a_cart_below_the_minimum_or_with_lines_left_out_cannot_be_ordered(code:
         place_order(cart, order_id="o1", customer_id="c1", delivery_address=None, at=NOW)
     assert raised.value.extra["warnings"] == [
         {"code": code.value, "message": "see here", "lineId": None, "amount": None, "previousAmount": None,
-         "currency": None}
+         "currency": None, "nextOpensAt": None, "pausedUntil": None}
     ]  # fmt: skip
 
 

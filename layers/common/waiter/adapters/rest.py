@@ -228,7 +228,8 @@ def if_match(app: APIGatewayRestResolver) -> frozenset[int] | None:
         return None
     versions: set[int] = set()
     for tag in value.split(","):
-        version = tag.strip().removeprefix("W/").strip('"')
+        # "3", W/"3" and a public read's "3-<digest>" (``_cached``) all name version 3
+        version = tag.strip().removeprefix("W/").strip('"').split("-", 1)[0]
         if version.isdigit():
             versions.add(int(version))
     return frozenset(versions)
@@ -337,10 +338,13 @@ def _cached(event: Mapping[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     if result.get("statusCode") != 200 or not declared.startswith("public") or signed_in:
         _set_result_header(result, "Cache-Control", PRIVATE)
         return result
-    etag = _result_header(result, "ETag")
-    if etag is None:
-        etag = content_tag(str(result.get("body") or ""))
-        _set_result_header(result, "ETag", etag)
+    # A versioned resource whose representation also holds what is computed as it is read (a restaurant's openNow)
+    # changes without a new version: its public tag is the version and a digest of the body, so a cache revalidates
+    # when either changes, and If-Match (``if_match``) still reads the version before the dash.
+    body_tag = content_tag(str(result.get("body") or ""))
+    version_tag = _result_header(result, "ETag")
+    etag = body_tag if version_tag is None else f'"{version_tag.strip(chr(34))}-{body_tag.strip(chr(34))[:12]}"'
+    _set_result_header(result, "ETag", etag)
     for name, value in CORS.to_dict("*").items():
         if _result_header(result, name) is None:
             _set_result_header(result, name, value)

@@ -4,11 +4,12 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
+from waiter.catalog.availability import OrderingStatus, Pause, status_of
+from waiter.catalog.hours import OpeningHours, TimeZoneName
 from waiter.model_base import InputModel, WireModel
 from waiter.money import CurrencyCode
 
@@ -17,7 +18,6 @@ Text = Annotated[str, StringConstraints(max_length=2000)]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 MinorUnits = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
-ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 Flag = Annotated[bool, Field(strict=True)]  # true/false only: not "no", 0 or "off"
 
 # ---- ready-time estimates: minutes a kitchen takes to prepare an order and a courier to deliver it ----
@@ -29,28 +29,12 @@ PrepTime = Annotated[int, Field(ge=1, le=MAX_PREP_MINUTES, strict=True)]
 DeliveryTime = Annotated[int, Field(ge=1, le=MAX_DELIVERY_MINUTES, strict=True)]
 
 
-class Weekday(StrEnum):
-    MON = "mon"
-    TUE = "tue"
-    WED = "wed"
-    THU = "thu"
-    FRI = "fri"
-    SAT = "sat"
-    SUN = "sun"
-
-
 class Address(InputModel):
     line1: Name
     line2: Annotated[str, StringConstraints(max_length=120)] | None = None
     city: Name
     postcode: Annotated[str, StringConstraints(min_length=1, max_length=16)]
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-
-
-class OpeningHours(InputModel):
-    day: Weekday
-    opens: ClockTime
-    closes: ClockTime
 
 
 class OptionChoice(InputModel):
@@ -95,7 +79,6 @@ class RestaurantCreate(InputModel):
     description: Text = ""
     cuisines: Annotated[list[Tag], Field(min_length=1, max_length=5)]
     address: Address
-    opening_hours: Annotated[list[OpeningHours], Field(max_length=21)] = []
     currency: CurrencyCode
     tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)]
     delivery_fee: MinorUnits = 0
@@ -103,6 +86,9 @@ class RestaurantCreate(InputModel):
     # ready-time estimates
     default_prep_minutes: PrepTime = DEFAULT_PREP_MINUTES
     delivery_minutes: DeliveryTime = DEFAULT_DELIVERY_MINUTES
+    # opening hours (docs/hours.md)
+    time_zone: TimeZoneName
+    opening_hours: OpeningHours
 
 
 class RestaurantPatch(InputModel):
@@ -112,7 +98,6 @@ class RestaurantPatch(InputModel):
     description: Text | None = None
     cuisines: Annotated[list[Tag], Field(min_length=1, max_length=5)] | None = None
     address: Address | None = None
-    opening_hours: Annotated[list[OpeningHours], Field(max_length=21)] | None = None
     tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)] | None = None
     delivery_fee: MinorUnits | None = None
     minimum_order: MinorUnits | None = None
@@ -120,6 +105,9 @@ class RestaurantPatch(InputModel):
     # ready-time estimates
     default_prep_minutes: PrepTime | None = None
     delivery_minutes: DeliveryTime | None = None
+    # opening hours (docs/hours.md); pausing orders has its own route (AvailabilityChange)
+    time_zone: TimeZoneName | None = None
+    opening_hours: OpeningHours | None = None
 
 
 class MenuItemCreate(InputModel):
@@ -166,15 +154,14 @@ class AvailabilityUpdate(InputModel):
 # ---- domain entities and output shapes -------------------------------------------------------------
 
 
-class RestaurantView(WireModel):
-    """A restaurant as callers see it."""
+class RestaurantDetails(WireModel):
+    """What is stored of a restaurant and shown to callers as it is."""
 
     id: str
     name: str
     description: str
     cuisines: list[str]
     address: Address
-    opening_hours: list[OpeningHours]
     currency: str
     tax_rate_bps: int
     delivery_fee: int
@@ -185,21 +172,29 @@ class RestaurantView(WireModel):
     # ready-time estimates (restaurants stored before these existed read as the defaults)
     default_prep_minutes: int = DEFAULT_PREP_MINUTES
     delivery_minutes: int = DEFAULT_DELIVERY_MINUTES
+    # opening hours (docs/hours.md)
+    time_zone: TimeZoneName
+    opening_hours: OpeningHours
 
 
-class Restaurant(RestaurantView):
-    """The domain entity: the view plus the version used for optimistic locking (sent as the ETag)."""
+class RestaurantView(OrderingStatus, RestaurantDetails):
+    """A restaurant as callers see it: its details and, computed as it is read, whether it takes orders now."""
+
+
+class Restaurant(RestaurantDetails):
+    """The domain entity: the details, the version used for optimistic locking (sent as the ETag) and the pause
+    staff set on incoming orders (shown only through the computed status)."""
 
     version: int
+    pause: Pause | None = None
 
-    def view(self) -> RestaurantView:
-        """What callers see: everything but internal attributes."""
-        return RestaurantView.model_validate(self.model_dump(exclude={"version"}, by_alias=True))
+    def view(self, now: datetime) -> RestaurantView:
+        """What callers see at ``now``: the details and the ordering status, no internal attributes."""
+        details = self.model_dump(exclude={"version", "pause"}, by_alias=True)
+        return RestaurantView.model_validate({**details, **status_of(self, now).model_dump(by_alias=True)})
 
 
-class RestaurantSummary(WireModel):
-    """What the public listing shows of a restaurant."""
-
+class ListingFields(WireModel):
     id: str
     name: str
     description: str
@@ -208,6 +203,23 @@ class RestaurantSummary(WireModel):
     currency: str
     delivery_fee: int
     minimum_order: int
+
+
+class ListingEntry(ListingFields):
+    """What the public listing stores of a restaurant: the summary and what its ordering status is computed from."""
+
+    # opening hours and the pause (docs/hours.md)
+    time_zone: str
+    opening_hours: OpeningHours
+    pause: Pause | None = None
+
+    def summary(self, now: datetime) -> RestaurantSummary:
+        fields = self.model_dump(exclude={"time_zone", "opening_hours", "pause"}, by_alias=True)
+        return RestaurantSummary.model_validate({**fields, **status_of(self, now).model_dump(by_alias=True)})
+
+
+class RestaurantSummary(OrderingStatus, ListingFields):
+    """What the public listing shows of a restaurant, with whether it takes orders now."""
 
 
 class RestaurantPage(WireModel):

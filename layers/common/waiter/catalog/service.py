@@ -9,10 +9,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from waiter.catalog.availability import MAX_PAUSE_DAYS, AvailabilityChange, Pause, RestaurantAvailability, status_of
 from waiter.catalog.models import (
+    ListingEntry,
     MenuCategory,
     MenuItem,
     MenuItemCreate,
@@ -23,6 +25,7 @@ from waiter.catalog.models import (
     RestaurantCreate,
     RestaurantPatch,
     RestaurantSummary,
+    RestaurantView,
 )
 from waiter.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
 from waiter.identity import Principal, partner_restaurant
@@ -36,18 +39,18 @@ class CatalogStore(Protocol):
     """What the catalog needs from storage (implemented by ``waiter.repository.catalog.CatalogRepository``)."""
 
     def get_restaurant(self, restaurant_id: str) -> Restaurant | None: ...
-    def create_restaurant(self, restaurant: Restaurant, listing: RestaurantSummary | None) -> None: ...
+    def create_restaurant(self, restaurant: Restaurant, listing: ListingEntry | None) -> None: ...
     def replace_restaurant(
         self,
         restaurant: Restaurant,
-        listing: RestaurantSummary | None,
+        listing: ListingEntry | None,
         *,
         expected_version: int,
-        previous_listing: RestaurantSummary | None,
+        previous_listing: ListingEntry | None,
     ) -> None: ...
     def list_restaurants(
         self, *, city: str | None, cuisine: str | None, limit: int, cursor: str | None
-    ) -> tuple[list[RestaurantSummary], str | None]: ...
+    ) -> tuple[list[ListingEntry], str | None]: ...
     def get_menu(self, restaurant_id: str) -> tuple[Restaurant | None, list[MenuItem]]: ...
     def get_menu_item(self, restaurant_id: str, item_id: str) -> MenuItem | None: ...
     def count_menu_items(self, restaurant_id: str) -> int: ...
@@ -66,15 +69,15 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def public_listing(restaurant: Restaurant) -> RestaurantSummary | None:
-    """What the public listing shows of a restaurant: active ones only, and only these fields.
+def public_listing(restaurant: Restaurant) -> ListingEntry | None:
+    """What the public listing holds of a restaurant: active ones only, and only these fields.
 
     >>> public_listing(_demo_restaurant(active=False)) is None
     True
     """
     if not restaurant.active:
         return None
-    return RestaurantSummary(
+    return ListingEntry(
         id=restaurant.id,
         name=restaurant.name,
         description=restaurant.description,
@@ -83,6 +86,9 @@ def public_listing(restaurant: Restaurant) -> RestaurantSummary | None:
         currency=restaurant.currency,
         delivery_fee=restaurant.delivery_fee,
         minimum_order=restaurant.minimum_order,
+        time_zone=restaurant.time_zone,
+        opening_hours=restaurant.opening_hours,
+        pause=restaurant.pause,
     )
 
 
@@ -121,7 +127,11 @@ class CatalogService:
     ) -> tuple[list[RestaurantSummary], str | None]:
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise ValidationFailed.on("query.limit", f"must be between 1 and {MAX_PAGE_SIZE}")
-        return self.store.list_restaurants(city=city or None, cuisine=cuisine or None, limit=limit, cursor=cursor)
+        entries, next_cursor = self.store.list_restaurants(
+            city=city or None, cuisine=cuisine or None, limit=limit, cursor=cursor
+        )
+        now = self.clock()
+        return [entry.summary(now) for entry in entries], next_cursor
 
     def get_restaurant(self, caller: Principal, restaurant_id: str) -> Restaurant:
         """A restaurant; a deactivated one exists only for those who manage it."""
@@ -129,6 +139,10 @@ class CatalogService:
         if restaurant is None or not (restaurant.active or caller.staffs(restaurant_id)):
             raise NotFound(f"restaurant {restaurant_id} does not exist")
         return restaurant
+
+    def view(self, restaurant: Restaurant) -> RestaurantView:
+        """The restaurant as callers see it now (with its ordering status computed at this service's clock)."""
+        return restaurant.view(self.clock())
 
     def get_menu(self, caller: Principal, restaurant_id: str) -> MenuView:
         """The menu; its staff, admins and its partner key also see the items that are unavailable now."""
@@ -170,6 +184,31 @@ class CatalogService:
         current = self._managed_restaurant(caller, restaurant_id, if_match)
         if current.active:
             self._save_restaurant(current, {"active": False})
+
+    # ---- pausing incoming orders (docs/hours.md) ---------------------------------------------------------------
+
+    def set_availability(
+        self, caller: Principal, restaurant_id: str, change: AvailabilityChange
+    ) -> RestaurantAvailability:
+        """Pause or resume the restaurant's incoming orders: its staff, admins, or its partner key. Orders already
+        placed are untouched. A write of the restaurant's profile (and listing entries), retried when a concurrent
+        edit wins the optimistic lock: a kitchen under pressure should not have to try again."""
+        now = self.clock()
+        pause = _pause(change, now)
+        for attempt in range(_AVAILABILITY_ATTEMPTS):
+            current = self.store.get_restaurant(restaurant_id)
+            if current is None or not (current.active or caller.acts_for(restaurant_id)):
+                raise NotFound(f"restaurant {restaurant_id} does not exist")
+            if not caller.acts_for(restaurant_id):
+                raise Forbidden("you do not work for this restaurant")
+            try:
+                updated = self._save_restaurant(current, {"pause": pause})
+                break
+            except Conflict:  # the store's lost optimistic lock (nothing else here raises Conflict)
+                if attempt == _AVAILABILITY_ATTEMPTS - 1:
+                    raise
+        status = status_of(updated, now)
+        return RestaurantAvailability(restaurant_id=restaurant_id, **dict(status))
 
     # ---- menu management ------------------------------------------------------------------------------------
 
@@ -275,6 +314,27 @@ def _is_partner_of(caller: Principal, restaurant_id: str) -> bool:
     return caller.is_partner and restaurant_id in caller.restaurants
 
 
+_AVAILABILITY_ATTEMPTS = 3
+
+
+def _pause(change: AvailabilityChange, now: datetime) -> Pause | None:
+    """The pause an availability change asks for (None: resume), its ``until`` in UTC."""
+    if change.accepting_orders:
+        for name in ("until", "reason"):
+            if getattr(change, name) is not None:
+                raise ValidationFailed.on(f"body.{name}", "is only for pausing (acceptingOrders: false)")
+        return None
+    until = change.until
+    if until is not None and until <= now:
+        raise ValidationFailed.on("body.until", "must be in the future")
+    if until is not None and until > now + timedelta(days=MAX_PAUSE_DAYS):
+        raise ValidationFailed.on(
+            "body.until", f"must be within {MAX_PAUSE_DAYS} days; for closures, use the opening hours' exceptions"
+        )
+    # converted only once in range: year 9999 at -23:59 compares fine but has no UTC equivalent
+    return Pause(since=now, until=until.astimezone(UTC) if until else None, reason=change.reason)
+
+
 def check_precondition(version: int, if_match: Collection[int] | None) -> None:
     """``PreconditionFailed`` (412) unless ``If-Match`` is absent (``None``) or names ``version``; every
     optimistic-locked resource (restaurants, menu items, orders) answers a stale tag alike."""
@@ -312,12 +372,14 @@ def _camel(name: str) -> str:
 
 def _demo_restaurant(*, active: bool) -> Restaurant:
     """A small restaurant for doctests."""
+    from waiter.catalog.hours import AROUND_THE_CLOCK  # noqa: PLC0415
     from waiter.catalog.models import Address  # noqa: PLC0415
 
     now = datetime(2026, 1, 1, tzinfo=UTC)
     return Restaurant(
         id="r1", name="Demo", description="", cuisines=["pizza"],
         address=Address(line1="1 Main St", city="Berlin", postcode="10115", country="DE"),
-        opening_hours=[], currency="EUR", tax_rate_bps=700, delivery_fee=0, minimum_order=0,
+        currency="EUR", tax_rate_bps=700, delivery_fee=0, minimum_order=0,
         active=active, version=1, created_at=now, updated_at=now,
+        time_zone="Europe/Berlin", opening_hours=AROUND_THE_CLOCK,
     )  # fmt: skip

@@ -72,6 +72,8 @@ class CartWarningCode(StrEnum):
     MINIMUM_ORDER_NOT_MET = "MINIMUM_ORDER_NOT_MET"
     DISCOUNT_NOT_APPLIED = "DISCOUNT_NOT_APPLIED"
     TIP_REDUCED = "TIP_REDUCED"
+    RESTAURANT_CLOSED = "RESTAURANT_CLOSED"  # with nextOpensAt: checkout is refused until then
+    ORDERS_PAUSED = "ORDERS_PAUSED"  # with pausedUntil when staff set one: checkout is refused meanwhile
 
 
 # ---- input shapes -------------------------------------------------------------------------------------------
@@ -219,6 +221,9 @@ class CartWarning(WireModel):
     amount: int | None = None
     previous_amount: int | None = None
     currency: str | None = None
+    # RESTAURANT_CLOSED / ORDERS_PAUSED: until when (UTC)
+    next_opens_at: datetime | None = None
+    paused_until: datetime | None = None
 
 
 Money = Annotated[int, Field(ge=0)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from waiter.catalog import availability
 from waiter.catalog.models import MenuItem, Restaurant
 from waiter.errors import Conflict, FieldError, ValidationFailed, WaiterError
 from waiter.money import format_money
@@ -288,6 +289,7 @@ def price_cart(
         )
         tip = tip_cap
 
+    warnings += _ordering_warnings(restaurant, now)
     delivery_fee = restaurant.delivery_fee if fulfilment is Fulfilment.DELIVERY and priced else 0
     tax = round_half_up((subtotal - reduction) * restaurant.tax_rate_bps, BPS)
     return PricedCart(
@@ -304,6 +306,29 @@ def price_cart(
         total=subtotal - reduction + delivery_fee + tax + tip,
         warnings=warnings,
     )
+
+
+def _ordering_warnings(restaurant: Restaurant, now: datetime) -> list[CartWarning]:
+    """Why checking out now would be refused (availability.check_taking_orders), as the cart says it."""
+    status = availability.status_of(restaurant, now)
+    warnings: list[CartWarning] = []
+    if not status.accepting_orders:
+        warnings.append(
+            CartWarning(
+                code=CartWarningCode.ORDERS_PAUSED,
+                message=availability.paused_message(status, restaurant.time_zone),
+                paused_until=status.paused_until,
+            )
+        )
+    if not status.open_now:
+        warnings.append(
+            CartWarning(
+                code=CartWarningCode.RESTAURANT_CLOSED,
+                message=availability.closed_message(status, restaurant.time_zone),
+                next_opens_at=status.next_opens_at,
+            )
+        )
+    return warnings
 
 
 def _price_line(
@@ -411,14 +436,16 @@ def _demo_restaurant() -> Restaurant:
     """A restaurant for doctests: EUR, 7 % tax, 2.50 delivery, no minimum order."""
     from datetime import UTC  # noqa: PLC0415
 
+    from waiter.catalog.hours import AROUND_THE_CLOCK  # noqa: PLC0415
     from waiter.catalog.models import Address  # noqa: PLC0415
 
     at = datetime(2026, 1, 1, tzinfo=UTC)
     return Restaurant(
         id="r1", name="Demo", description="", cuisines=["pizza"],
         address=Address(line1="1 Main St", city="Berlin", postcode="10115", country="DE"),
-        opening_hours=[], currency="EUR", tax_rate_bps=700, delivery_fee=250, minimum_order=0,
+        currency="EUR", tax_rate_bps=700, delivery_fee=250, minimum_order=0,
         active=True, version=1, created_at=at, updated_at=at,
+        time_zone="Europe/Berlin", opening_hours=AROUND_THE_CLOCK,
     )  # fmt: skip
 
 

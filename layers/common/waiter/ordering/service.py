@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
+from waiter.catalog import availability
 from waiter.catalog.models import MenuItem, Restaurant
 from waiter.catalog.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, check_precondition, utc_now
 from waiter.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed
@@ -229,6 +230,10 @@ class OrderingService:
             raise Conflict("your cart at this restaurant is empty", extra={"cart": None})
         priced, inputs = self._price(cart, fulfilment=data.fulfilment, tip=data.tip)
         restaurant = self._open_restaurant(inputs.restaurant, data.restaurant_id)
+        now = self.clock()
+        # closed or paused: 409 naming until when, before anything is written (a pause racing this check changes the
+        # restaurant's version, which the checkout transaction below holds it to)
+        availability.check_taking_orders(restaurant, now)
         pricing.check_tip(data.tip, restaurant, subtotal=priced.subtotal)  # a tip above the subtotal is a 400
         if priced.total != data.expected_total:
             now_total, expected = (
@@ -244,7 +249,6 @@ class OrderingService:
                     "cart": priced.model_dump(mode="json", by_alias=True),
                 },
             )
-        now = self.clock()
         order = lifecycle.place_order(
             priced,
             order_id=self.ids(),
