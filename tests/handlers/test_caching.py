@@ -95,11 +95,21 @@ def test_the_menu_etag_changes_when_an_item_changes(menu_item: dict[str, Any]) -
     assert read("menu", restaurant_id, {"If-None-Match": str(after.etag)}).status == 304
 
 
-def test_the_restaurant_etag_is_its_version_so_if_match_and_if_none_match_agree(restaurant: dict[str, Any]) -> None:
-    reply = read("restaurant", restaurant["id"], {"If-None-Match": '"1"'})
+def test_the_restaurant_public_etag_names_its_version_so_if_match_and_if_none_match_agree(
+    restaurant: dict[str, Any],
+) -> None:
+    # the public tag is the version and a digest of the body (openNow changes without a new version)
+    first = read("restaurant", restaurant["id"])
+    assert str(first.etag).startswith('"1-')
 
-    assert reply.status == 304
-    assert reply.etag == '"1"'
+    again = read("restaurant", restaurant["id"], {"If-None-Match": str(first.etag)})
+    assert (again.status, again.etag) == (304, first.etag)
+    assert read("restaurant", restaurant["id"], {"If-None-Match": '"1"'}).status == 200  # the plain version: no
+
+    renamed = api.update_restaurant(restaurant["id"], {"name": "Renamed"}, headers={"If-Match": str(first.etag)})
+    assert renamed.status == 200
+    stale = api.update_restaurant(restaurant["id"], {"name": "Again"}, headers={"If-Match": str(first.etag)})
+    assert stale.status == 412
 
 
 def test_a_listing_page_etag_changes_when_the_listing_does(restaurant: dict[str, Any]) -> None:

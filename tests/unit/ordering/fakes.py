@@ -19,6 +19,7 @@ class Inputs:
     menu: dict[str, MenuItem] = field(default_factory=dict)
     discount: DiscountCode | None = None
     discount_used: bool = False
+    customer_erased: bool = False
 
 
 @dataclass
@@ -28,6 +29,7 @@ class FakeOrderingStore:
     carts: dict[tuple[str, str], Cart] = field(default_factory=dict)
     orders: dict[str, Order] = field(default_factory=dict)
     codes: dict[tuple[str, str], DiscountCode] = field(default_factory=dict)
+    erased: set[str] = field(default_factory=set)  # customers who erased their account
     used: set[tuple[str, str, str]] = field(default_factory=set)
 
     def get_cart(self, customer_id: str, restaurant_id: str) -> Cart | None:
@@ -46,7 +48,13 @@ class FakeOrderingStore:
         self.carts.pop((customer_id, restaurant_id), None)
 
     def pricing_inputs(
-        self, restaurant_id: str, item_ids: Collection[str], *, discount_code: str | None, customer_id: str
+        self,
+        restaurant_id: str,
+        item_ids: Collection[str],
+        *,
+        discount_code: str | None,
+        customer_id: str,
+        check_erased: bool = False,
     ) -> Inputs:
         code = self.codes.get((restaurant_id, discount_code)) if discount_code else None
         return Inputs(
@@ -54,6 +62,7 @@ class FakeOrderingStore:
             menu={i: self.items[i] for i in item_ids if i in self.items},
             discount=code,
             discount_used=bool(discount_code) and (restaurant_id, str(discount_code), customer_id) in self.used,
+            customer_erased=check_erased and customer_id in self.erased,
         )
 
     def create_discount(self, code: DiscountCode) -> None:

@@ -14,7 +14,8 @@ from typing import Any
 
 from waiter.adapters.soap.schema import BOOLEAN, STRING, UNBOUNDED, Complex, Field, Simple, referenced_types
 from waiter.adapters.soap.wsdl import Operation, SoapService
-from waiter.catalog.models import CURRENCIES, MAX_DELIVERY_MINUTES, MAX_PREP_MINUTES, MenuItem, MenuView
+from waiter.catalog.models import MAX_DELIVERY_MINUTES, MAX_PREP_MINUTES, MenuItem, MenuView
+from waiter.money import CURRENCIES
 from waiter.ordering.models import MAX_REASON_LENGTH, ActorType, Fulfilment, OrderStatus, OrderView, PaymentStatus
 
 NAMESPACE = "https://waiter.dev/soap/pos/v1"
@@ -173,6 +174,11 @@ ORDER = Complex(
         ),
         Field("estimatedReadyAt", TIMESTAMP, 0),
         Field("estimatedDeliveredAt", TIMESTAMP, 0),
+        Field(
+            "customerErased",
+            BOOLEAN,
+            doc="The customer erased their account: customerId is an anonymous id and there is no delivery address.",
+        ),
     ),
     doc="An order: the priced cart at checkout (amounts in minor units of currency), its status and history.",
 )
@@ -273,18 +279,9 @@ def order_document(order: OrderView) -> dict[str, Any]:
 def menu_item_document(item: MenuItem) -> dict[str, Any]:
     """A menu item as MENU_ITEM's fields name it (the REST view's values)."""
     document: dict[str, Any] = item.view().model_dump(mode="json", by_alias=True)
-    return _flat_price(document)
+    return document
 
 
 def menu_document(menu: MenuView) -> dict[str, Any]:
     document: dict[str, Any] = menu.model_dump(mode="json", by_alias=True)
-    for category in document["categories"]:
-        category["items"] = [_flat_price(i) for i in category["items"]]
     return document
-
-
-def _flat_price(item: dict[str, Any]) -> dict[str, Any]:
-    price = item.get("price")
-    if isinstance(price, dict):  # a price object {amount, currency}: the contract states the currency beside it
-        item["price"], item["currency"] = price["amount"], price["currency"]
-    return item
