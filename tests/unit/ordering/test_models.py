@@ -114,7 +114,13 @@ def test_an_order_view_hides_the_version_and_shows_history_as_from_and_to() -> N
     body = order().view().model_dump(mode="json", by_alias=True)
     assert "version" not in body
     assert body["history"] == [
-        {"from": None, "to": "PLACED", "at": "2026-03-10T12:00:00Z", "actor": {"type": "customer", "id": "c1"}}
+        {
+            "from": None,
+            "to": "PLACED",
+            "at": "2026-03-10T12:00:00Z",
+            "actor": {"type": "customer", "id": "c1"},
+            "reason": None,  # history entries say why when a change needs it (the kitchen timeout's rejection)
+        }
     ]
     assert (body["status"], body["paymentStatus"], body["fulfilment"]) == ("PLACED", "UNPAID", "delivery")
 

@@ -8,7 +8,7 @@ a change that actor may not make from the current status is a ``Conflict`` namin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from waiter.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from waiter.identity import Principal
@@ -89,9 +89,9 @@ def allowed_transitions(order: Order, actor: Actor) -> list[OrderStatus]:
     return transitions_from(order.status, order.fulfilment, actor.type)
 
 
-def transition(order: Order, to: OrderStatus, actor: Actor, at: datetime) -> Order:
+def transition(order: Order, to: OrderStatus, actor: Actor, at: datetime, *, reason: str | None = None) -> Order:
     """``order`` moved to ``to`` by ``actor`` at ``at``: a new order with its version bumped and the change
-    appended to its history.
+    appended to its history (with ``reason``, when given).
 
     Raises ``Forbidden`` when a customer actor does not own the order, and ``Conflict`` (with ``currentStatus``
     and ``allowed`` in ``extra``) when ``actor`` may not move it to ``to`` now, whether or not others may.
@@ -122,10 +122,40 @@ def transition(order: Order, to: OrderStatus, actor: Actor, at: datetime) -> Ord
         raise Conflict(
             detail=detail, extra={"currentStatus": order.status.value, "allowed": [s.value for s in allowed]}
         )
-    entry = OrderHistoryEntry(from_=order.status, to=to, at=at, actor=actor)
+    entry = OrderHistoryEntry(from_=order.status, to=to, at=at, actor=actor, reason=reason)
     return order.model_copy(
         update={"status": to, "version": order.version + 1, "history": [*order.history, entry], "updated_at": at}
     )
+
+
+SYSTEM = Actor(type=ActorType.SYSTEM, id="kitchen-timeout")
+"""Waiter itself, as the kitchen timeout's history entries name it."""
+
+
+def placed_at(order: Order) -> datetime | None:
+    """When ``order`` last became ``PLACED`` (the kitchen timeout counts from then); None when it never was."""
+    return next((entry.at for entry in reversed(order.history) if entry.to is S.PLACED), None)
+
+
+def reject_if_unaccepted(order: Order, now: datetime, timeout: timedelta) -> Order | None:
+    """``order`` rejected by the system when it has waited in ``PLACED`` for ``timeout`` or longer at ``now``;
+    None when it is not due (accepted meanwhile, or still within the time the kitchen has).
+
+    >>> from datetime import UTC, datetime, timedelta
+    >>> order = _demo_order()  # placed at 12:00
+    >>> reject_if_unaccepted(order, datetime(2026, 1, 15, 12, 9, tzinfo=UTC), timedelta(minutes=10)) is None
+    True
+    >>> late = reject_if_unaccepted(order, datetime(2026, 1, 15, 12, 10, tzinfo=UTC), timedelta(minutes=10))
+    >>> late.status.value, late.history[-1].actor.type.value, late.history[-1].reason
+    ('REJECTED', 'system', 'the restaurant did not accept the order within 10 minutes')
+    """
+    since = placed_at(order)
+    if order.status is not S.PLACED or since is None or now - since < timeout:
+        return None
+    minutes = timeout.total_seconds() / 60
+    wait = f"{minutes:g} minutes" if minutes != 1 else "1 minute"
+    reason = f"the restaurant did not accept the order within {wait}"
+    return transition(order, S.REJECTED, SYSTEM, now, reason=reason)
 
 
 def order_actor(principal: Principal, order: Order) -> Actor:

@@ -262,6 +262,7 @@ class OrderHistoryEntry(WireModel):
     to: OrderStatus
     at: datetime
     actor: Actor
+    reason: str | None = None  # why, when the change needs explaining (a rejection by the kitchen timeout)
 
 
 class OrderView(WireModel):

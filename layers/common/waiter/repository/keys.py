@@ -118,3 +118,13 @@ def orders_of_restaurant(restaurant_id: str) -> str:
 def orders_of_restaurant_in(restaurant_id: str, status: str) -> str:
     """GSI3 partition of a restaurant's orders in one status (the kitchen view filtered by status)."""
     return f"REST#{restaurant_id}#STATUS#{status}"
+
+
+def delivery(consumer: str, event_id: str) -> dict[str, str]:
+    """The mark that ``consumer`` handled event ``event_id`` (its idempotency record; removed by TTL)."""
+    return {"PK": f"DELIVERY#{consumer}#{event_id}", "SK": "DELIVERY"}
+
+
+PLACED_ORDERS = "ORDERS#PLACED"
+"""GSI4 partition of every order waiting in ``PLACED`` (sparse: an order leaves it with its first transition),
+sorted by creation (``GSI1SK``): the kitchen timeout finds due orders with one Query."""
