@@ -9,8 +9,8 @@ import pytest
 
 from tests.contract.template_facts import (
     api_functions,
-    event_source_functions,
     authorizer_functions,
+    event_source_functions,
     function_dir,
     functions,
     handler_routes,

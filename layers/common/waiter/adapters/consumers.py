@@ -100,8 +100,11 @@ def queue_consumer(name: str, handle: Callable[[DomainEvent], object]) -> Lambda
         def record_handler(record: SQSRecord) -> None:
             handle(bus_event(record.body))
 
+        # a batch whose every message failed is answered like any other (each reported), not raised: Lambda
+        # retries exactly the same messages either way, and the log line below still gets written
+        processor = BatchProcessor(EventType.SQS, raise_on_entire_batch_failure=False)
         response = process_partial_response(
-            event=event, record_handler=record_handler, processor=BatchProcessor(EventType.SQS), context=context
+            event=event, record_handler=record_handler, processor=processor, context=context
         )
         logger.info(
             "queue batch",
