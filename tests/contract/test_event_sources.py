@@ -58,7 +58,12 @@ def test_every_consumer_queue_has_a_dlq_a_redrive_count_and_a_visibility_above_i
     redrive = queue["RedrivePolicy"]
     assert get_att(redrive["deadLetterTargetArn"]) in _resources()
     assert 1 < redrive["maxReceiveCount"] <= 10
-    assert queue["VisibilityTimeout"] > int(function_properties(logical_id)["Timeout"])
+    visibility = queue["VisibilityTimeout"]
+    if isinstance(visibility, dict):  # a parameter: its default and its smallest allowed value
+        parameter = template()["Parameters"][visibility["Ref"]]
+        assert int(parameter["MinValue"]) > int(function_properties(logical_id)["Timeout"])
+        visibility = parameter["Default"]
+    assert int(visibility) > int(function_properties(logical_id)["Timeout"])
 
 
 def test_every_dead_letter_queue_and_the_stream_iterator_age_have_an_alarm() -> None:
