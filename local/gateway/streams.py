@@ -97,11 +97,11 @@ class StreamSource:
             return POLL_S
         batch: list[dict[str, Any]] = []
         upto = self._next
-        for record in records:
+        for raw in records:
             if len(batch) == self.batch_size:
                 break
-            upto = int(record["dynamodb"]["SequenceNumber"]) + 1
-            record = self._as_lambda_record(record)
+            upto = int(raw["dynamodb"]["SequenceNumber"]) + 1
+            record = self._as_lambda_record(raw)
             if self._matches(record):
                 batch.append(record)
         if batch and len(batch) < self.batch_size and self.window_s:
