@@ -119,7 +119,7 @@ def test_a_poison_message_reaches_the_dlq_after_max_receives_while_the_rest_is_h
         "detail": {
             "eventId": str(uuid.uuid4()), "occurredAt": datetime.now(UTC).isoformat(), "schemaVersion": 1,
             "orderId": order_id, "restaurantId": RESTAURANT_A, "customerId": customer.sub, "version": 1,
-            "total": 1200, "currency": "EUR", "kind": "OrderPlaced", "fulfilment": "pickup",
+            "total": 1200, "currency": "EUR", "fulfilment": "pickup",
         },
     }  # fmt: skip
     sqs.send_message_batch(

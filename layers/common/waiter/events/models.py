@@ -15,9 +15,9 @@ True
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Any, ClassVar
 
-from pydantic import AwareDatetime, Field, TypeAdapter
+from pydantic import AwareDatetime, Field
 
 from waiter.model_base import WireModel
 from waiter.ordering.models import Actor, Fulfilment, OrderStatus
@@ -59,7 +59,6 @@ class OrderPlaced(OrderEvent):
     """A customer placed an order; the kitchen has it in ``PLACED``."""
 
     DETAIL_TYPE: ClassVar[str] = "OrderPlaced"
-    kind: Literal["OrderPlaced"] = "OrderPlaced"
     fulfilment: Fulfilment
 
 
@@ -67,7 +66,6 @@ class OrderStatusChanged(OrderEvent):
     """The order moved ``from`` → ``to`` (one per transition of the state machine), by ``actor`` at ``at``."""
 
     DETAIL_TYPE: ClassVar[str] = "OrderStatusChanged"
-    kind: Literal["OrderStatusChanged"] = "OrderStatusChanged"
     from_: OrderStatus = Field(alias="from")
     to: OrderStatus
     actor: Actor
@@ -79,7 +77,6 @@ class OrderCancelled(OrderEvent):
     """The order was cancelled (by its customer or the restaurant); published beside its ``OrderStatusChanged``."""
 
     DETAIL_TYPE: ClassVar[str] = "OrderCancelled"
-    kind: Literal["OrderCancelled"] = "OrderCancelled"
     actor: Actor
     reason: str | None = None
 
@@ -88,7 +85,6 @@ class MenuItemAvailabilityChanged(DomainEvent):
     """A menu item became available or unavailable (or was removed: unavailable for good)."""
 
     DETAIL_TYPE: ClassVar[str] = "MenuItemAvailabilityChanged"
-    kind: Literal["MenuItemAvailabilityChanged"] = "MenuItemAvailabilityChanged"
     restaurant_id: str
     menu_item_id: str
     available: bool
@@ -100,7 +96,6 @@ class RestaurantChanged(DomainEvent):
     profile fields that differ from before (all of them for a new restaurant)."""
 
     DETAIL_TYPE: ClassVar[str] = "RestaurantChanged"
-    kind: Literal["RestaurantChanged"] = "RestaurantChanged"
     restaurant_id: str
     version: int
     active: bool
@@ -114,12 +109,7 @@ EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     MenuItemAvailabilityChanged,
     RestaurantChanged,
 )
-AnyEvent = Annotated[
-    OrderPlaced | OrderStatusChanged | OrderCancelled | MenuItemAvailabilityChanged | RestaurantChanged,
-    Field(discriminator="kind"),
-]
 _BY_TYPE = {cls.DETAIL_TYPE: cls for cls in EVENT_TYPES}
-_ANY: TypeAdapter[AnyEvent] = TypeAdapter(AnyEvent)
 
 
 def parse_event(detail_type: str, detail: dict[str, Any]) -> DomainEvent:
@@ -128,8 +118,3 @@ def parse_event(detail_type: str, detail: dict[str, Any]) -> DomainEvent:
     if cls is None:
         raise ValueError(f"unknown event type {detail_type!r}")
     return cls.model_validate(detail)
-
-
-def event_schema() -> dict[str, Any]:
-    """The JSON Schema of every event (camelCase, as on the bus), for the AsyncAPI document."""
-    return _ANY.json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
