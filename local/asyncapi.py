@@ -102,7 +102,8 @@ def generate() -> dict[str, Any]:
 
 
 def render() -> str:
-    return HEADER + yaml.safe_dump(generate(), sort_keys=False, allow_unicode=True, width=120)
+    text: str = yaml.safe_dump(generate(), sort_keys=False, allow_unicode=True, width=120)
+    return HEADER + text
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -124,7 +124,8 @@ class StreamSource:
         return {**record, "dynamodb": change, "eventSourceARN": self.stream_arn}
 
     def _matches(self, record: dict[str, Any]) -> bool:
-        return not self._patterns or any(p.matches_event(record) for p in self._patterns)
+        # moto types its matcher's argument as an EventBridge entry; it matches any JSON-like mapping
+        return not self._patterns or any(p.matches_event(record) for p in self._patterns)  # type: ignore[arg-type]
 
     def _process(self, batch: list[dict[str, Any]]) -> None:
         """Deliver ``batch`` until it succeeds or runs out of retries (bisecting on errors when configured)."""

@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 import boto3
 import httpx
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 MAX_RECEIVES = 5  # template.yaml: EmailQueue's maxReceiveCount
 
 
-def _moto(gateway: Gateway, service: str) -> Any:
+def _moto(gateway: Gateway, service: Literal["events", "sqs"]) -> Any:
     line = next(line for line in gateway.banner if line.strip().startswith("moto"))
     endpoint = re.search(r"http://127\.0\.0\.1:\d+", line)
     assert endpoint is not None

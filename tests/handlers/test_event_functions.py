@@ -144,10 +144,11 @@ def mailbox(table: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 
 def _sent() -> int:
-    from moto.core import DEFAULT_ACCOUNT_ID
     from moto.ses.models import ses_backends
 
-    return int(ses_backends[DEFAULT_ACCOUNT_ID]["us-east-1"].sent_message_count)
+    from local.gateway.intrinsics import ACCOUNT_ID  # moto's default account
+
+    return int(ses_backends[ACCOUNT_ID]["us-east-1"].sent_message_count)
 
 
 def _message(message_id: str, body: str) -> dict[str, Any]:
