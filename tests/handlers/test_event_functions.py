@@ -1,10 +1,13 @@
 """The event-driven functions on moto: the stream publisher reports only the poison record of a batch and never
 drops an event the bus refused; the e-mail notifier mails once however often an event arrives and reports only
-the message that fails; the kitchen timeout rejects exactly the orders that waited too long (one index Query)."""
+the message that fails; the kitchen timeout rejects exactly the orders that waited too long (one index Query).
+Every AWS call they make is one their policy in template.yaml allows (the API functions' check of this is
+tests/contract/test_events.py)."""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -12,6 +15,9 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.contract.aws_calls import Recorder, recording
+from tests.contract.permissions import allowed
+from tests.contract.template_facts import PSEUDO_PARAMETERS, parameter_values
 from tests.support import LambdaContext, load_function
 from waiter import bus, compose, mail
 from waiter.accounts.cognito import cognito_client
@@ -69,8 +75,29 @@ def _record(sequence: str, new: Order | dict[str, Any], old: Order | None = None
     return {"eventName": "MODIFY" if old else "INSERT", "eventSource": "aws:dynamodb", "dynamodb": change}
 
 
+def _allowed_only(function: str, recorder: Recorder) -> None:
+    """Every AWS call recorded is one the function's policy in template.yaml allows, its references standing for
+    this test's moto resources."""
+    table = dynamodb_client().describe_table(TableName=get_settings().table_name)["Table"]["TableArn"]
+    refs = {
+        **PSEUDO_PARAMETERS,
+        **parameter_values(),
+        "SenderEmail": SENDER,
+        "Table.Arn": table,
+        "EventBus.Arn": f"arn:aws:events:us-east-1:{PSEUDO_PARAMETERS['AWS::AccountId']}:event-bus/{BUS}",
+        "UserPool.Arn": f"arn:aws:cognito-idp:us-east-1:{PSEUDO_PARAMETERS['AWS::AccountId']}:userpool/"
+        + os.environ.get("USER_POOL_ID", "none"),
+    }
+    refused = [c for c in sorted(recorder.calls) if not allowed(function, c.action, c.resource, {}, refs)]
+    assert recorder.calls, "the function made AWS calls"
+    assert refused == []
+
+
 def _publish(records: list[dict[str, Any]]) -> list[str]:
-    result = load_function("publish_events").lambda_handler({"Records": records}, LambdaContext())
+    with recording(dynamodb_client(), bus.events_client()) as recorder:
+        result = load_function("publish_events").lambda_handler({"Records": records}, LambdaContext())
+    if not isinstance(compose.event_bus().client, FlakyBus):
+        _allowed_only("PublishEventsFunction", recorder)
     return [failure["itemIdentifier"] for failure in result["batchItemFailures"]]
 
 
@@ -163,7 +190,9 @@ def _placed_entry(customer_id: str) -> str:
 
 
 def _notify(*messages: dict[str, Any]) -> list[str]:
-    result = load_function("email_notifier").lambda_handler({"Records": list(messages)}, LambdaContext())
+    with recording(dynamodb_client(), mail.ses_client(), cognito_client()) as recorder:
+        result = load_function("email_notifier").lambda_handler({"Records": list(messages)}, LambdaContext())
+    _allowed_only("EmailNotifierFunction", recorder)
     return [failure["itemIdentifier"] for failure in result["batchItemFailures"]]
 
 
@@ -210,7 +239,9 @@ def test_the_kitchen_timeout_rejects_only_orders_left_placed_too_long(
     for order in (old, fresh, accepted):
         _stored(order)
 
-    result = load_function("kitchen_timeout").lambda_handler({}, LambdaContext())
+    with recording(dynamodb_client()) as recorder:
+        result = load_function("kitchen_timeout").lambda_handler({}, LambdaContext())
+    _allowed_only("KitchenTimeoutFunction", recorder)
 
     assert result == {"rejected": ["old"]}
     repository = OrderingRepository(table, b"x" * 32)
