@@ -75,6 +75,7 @@ def test_checkout_places_the_order_and_deletes_the_cart(shop: Shop) -> None:
         "to": "PLACED",
         "at": order["createdAt"],
         "actor": {"type": "customer", "id": "customer-1"},
+        "reason": None,  # history entries say why when a change needs it (the kitchen timeout's rejections)
     }
     assert o.stored_cart("customer-1", shop.id) is None
     assert [stored["id"] for stored in o.orders_of("customer-1")] == [order["id"]]
