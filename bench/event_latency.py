@@ -18,10 +18,10 @@ from bench.results import PartResult, fmt, percentile, table
 
 
 def measure(size: RunSize, progress: Callable[[str], None]) -> PartResult:
-    import boto3  # noqa: PLC0415
     import httpx  # noqa: PLC0415
 
     from local.gateway import spawn  # noqa: PLC0415
+    from local.gateway.resources import aws_client  # noqa: PLC0415
     from local.seed import DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_STAFF, SAMPLE_RESTAURANT_ID  # noqa: PLC0415
 
     result = PartResult("P7", "Local event latency")
@@ -31,10 +31,10 @@ def measure(size: RunSize, progress: Callable[[str], None]) -> PartResult:
     url, stop = spawn(port=0, banner=banner, timeout_s=180)
     try:
         endpoint = re.search(r"moto\s+(http://\S+)", "\n".join(banner))
-        assert endpoint is not None, "the banner names moto's endpoint"
-        session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1")
-        sqs = session.client("sqs", endpoint_url=endpoint.group(1))
-        events = session.client("events", endpoint_url=endpoint.group(1))
+        if endpoint is None:
+            raise RuntimeError("the gateway's banner names no moto endpoint")
+        sqs = aws_client("sqs", endpoint.group(1))  # the gateway's own dummy credentials
+        events = aws_client("events", endpoint.group(1))
         [bus] = [b["Name"] for b in events.list_event_buses()["EventBuses"] if b["Name"] != "default"]
         queue = sqs.create_queue(QueueName=f"bench-{uuid.uuid4().hex[:8]}")["QueueUrl"]
         arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -44,9 +44,8 @@ def measure(size: RunSize, progress: Callable[[str], None]) -> PartResult:
         with httpx.Client(base_url=url, timeout=30) as api:
             customer = _token(api, DEMO_CUSTOMER.email, DEMO_PASSWORD)
             staff = _token(api, DEMO_STAFF.email, DEMO_PASSWORD)
-            latencies = [
-                _one(api, sqs, queue, customer, staff, SAMPLE_RESTAURANT_ID) * 1000 for _ in range(runs)
-            ]
+            callers = (customer, staff)
+            latencies = [_one(api, sqs, queue, callers, SAMPLE_RESTAURANT_ID) * 1000 for _ in range(runs)]
     finally:
         stop()
     p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
@@ -63,8 +62,9 @@ def _token(api: Any, email: str, password: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {answer.json()['idToken']}"}
 
 
-def _one(api: Any, sqs: Any, queue: str, customer: dict[str, str], staff: dict[str, str], restaurant: str) -> float:
+def _one(api: Any, sqs: Any, queue: str, callers: tuple[dict[str, str], dict[str, str]], restaurant: str) -> float:
     """Seconds from the transition's response to its event on the queue (placing the order is not timed)."""
+    customer, staff = callers
     menu = api.get(f"/v1/restaurants/{restaurant}/menu").json()
     profile = api.get(f"/v1/restaurants/{restaurant}").json()
     item = next(i for c in menu["categories"] for i in c["items"] if i["available"])
