@@ -16,7 +16,7 @@ from bench import report
 from bench.config import REPORTS, RunSize
 from bench.results import PartResult
 
-PARTS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7")
+PARTS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8")
 TITLES = {
     "P1": "Cold start",
     "P2": "Warm overhead per request",
@@ -25,6 +25,7 @@ TITLES = {
     "P5": "Cost",
     "P6": "Local gateway",
     "P7": "SOAP facade",
+    "P8": "Local event latency",
 }
 
 
@@ -111,6 +112,10 @@ def _run(selected: list[str], size: RunSize, scratch: Path) -> list[PartResult]:
         from bench import soap  # noqa: PLC0415
 
         timed("P7", lambda: soap.measure(size, fixtures, log))
+    if "P8" in selected:
+        from bench import event_latency  # noqa: PLC0415
+
+        timed("P8", lambda: event_latency.measure(size, log))
     return results
 
 

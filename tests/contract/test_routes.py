@@ -14,6 +14,7 @@ from tests.contract.access import SOAP_PATH
 from tests.contract.template_facts import (
     api_functions,
     authorizer_functions,
+    event_source_functions,
     function_dir,
     functions,
     handler_routes,
@@ -72,10 +73,13 @@ def test_each_handler_documents_exactly_the_routes_it_serves(logical_id: str) ->
 
 
 @pytest.mark.parametrize("logical_id", sorted(functions()))
-def test_every_function_serves_a_route_or_is_an_authorizer_of_the_api(logical_id: str) -> None:
+def test_every_function_serves_a_route_is_an_authorizer_of_the_api_or_has_an_event_source(logical_id: str) -> None:
     serves = logical_id in set(template_routes().values())
     authorizes = logical_id in authorizer_functions()
-    assert serves != authorizes, f"{logical_id}: needs an Api event, or to be named by an authorizer of the Api"
+    consumes = logical_id in event_source_functions()
+    assert [serves, authorizes, consumes].count(True) == 1, (
+        f"{logical_id}: needs an Api event, to be named by an authorizer of the Api, or one event source"
+    )
 
 
 @pytest.mark.parametrize("logical_id", sorted(authorizer_functions()))

@@ -65,6 +65,10 @@ class FakeOrderingStore:
             customer_erased=check_erased and customer_id in self.erased,
         )
 
+    def placed_before(self, cutoff: str, *, limit: int) -> list[Order]:
+        due = [o for o in self.orders.values() if o.status is OrderStatus.PLACED and o.created_at.isoformat() < cutoff]
+        return sorted(due, key=lambda o: o.created_at)[:limit]
+
     def create_discount(self, code: DiscountCode) -> None:
         self.codes[code.restaurant_id, code.code] = code
 
@@ -105,17 +109,6 @@ class FakeOrderingStore:
     ) -> tuple[list[Order], str | None]:
         theirs = [o for o in self.orders.values() if o.restaurant_id == restaurant_id and status in (None, o.status)]
         return sorted(theirs, key=lambda o: o.created_at)[:limit], None
-
-
-class Counters:
-    """Rate-limit counters in a dict."""
-
-    def __init__(self) -> None:
-        self.counts: dict[tuple[str, int], int] = {}
-
-    def increment(self, bucket: str, window_start: int, expires_at: int) -> int:
-        self.counts[bucket, window_start] = self.counts.get((bucket, window_start), 0) + 1
-        return self.counts[bucket, window_start]
 
 
 class RunEachTime:

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from tests.unit.access.fakes import MemoryCounters
 from tests.unit.ordering.builders import NOW, RESTAURANT_ID, line, menu_item, restaurant
-from tests.unit.ordering.fakes import Counters, FakeOrderingStore, RunEachTime
+from tests.unit.ordering.fakes import FakeOrderingStore, RunEachTime
 from waiter.errors import Conflict, PreconditionFailed, ValidationFailed
 from waiter.identity import Principal, Role
 from waiter.ordering.models import Cart, Checkout, Fulfilment, Order, OrderStatus, OrderView
@@ -41,7 +42,7 @@ def store() -> FakeOrderingStore:
 @pytest.fixture
 def service(store: FakeOrderingStore) -> OrderingService:
     return OrderingService(
-        store=store, limiter=RateLimiter(Counters()), idempotency=RunEachTime(), clock=_clock(), ids=lambda: "o1"
+        store=store, limiter=RateLimiter(MemoryCounters()), idempotency=RunEachTime(), clock=_clock(), ids=lambda: "o1"
     )
 
 

@@ -211,6 +211,14 @@ class CognitoProvider:
             restaurants=attributes.get(RESTAURANTS_CLAIM, "").split(),
         )
 
+    def email_of(self, user_id: str) -> str | None:
+        """The e-mail address of the user whose ``sub`` is ``user_id`` (one ListUsers); None for no such user."""
+        users = self.client.list_users(
+            UserPoolId=self._pool, Filter=f'sub = "{_quote(user_id)}"', Limit=1, AttributesToGet=["email"]
+        )["Users"]
+        attributes = {a["Name"]: a.get("Value", "") for u in users[:1] for a in u.get("Attributes", [])}
+        return attributes.get("email") or None
+
     def add_to_group(self, username: str, group: str) -> None:
         self.client.admin_add_user_to_group(UserPoolId=self._pool, Username=username, GroupName=group)
 

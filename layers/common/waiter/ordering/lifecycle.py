@@ -213,6 +213,36 @@ def order_view(order: Order, actor: Actor) -> OrderView:
     )
 
 
+SYSTEM = Actor(type=ActorType.SYSTEM, id="kitchen-timeout")
+"""Waiter itself, as the kitchen timeout's history entries name it."""
+
+
+def placed_at(order: Order) -> datetime | None:
+    """When ``order`` last became ``PLACED`` (the kitchen timeout counts from then); None when it never was."""
+    return next((entry.at for entry in reversed(order.history) if entry.to is S.PLACED), None)
+
+
+def reject_if_unaccepted(order: Order, now: datetime, timeout: timedelta) -> Order | None:
+    """``order`` rejected by the system when it has waited in ``PLACED`` for ``timeout`` or longer at ``now``;
+    None when it is not due (accepted meanwhile, or still within the time the kitchen has).
+
+    >>> from datetime import UTC, datetime, timedelta
+    >>> order = _demo_order()  # placed at 12:00
+    >>> reject_if_unaccepted(order, datetime(2026, 1, 15, 12, 9, tzinfo=UTC), timedelta(minutes=10)) is None
+    True
+    >>> late = reject_if_unaccepted(order, datetime(2026, 1, 15, 12, 10, tzinfo=UTC), timedelta(minutes=10))
+    >>> late.status.value, late.history[-1].actor.type.value, late.history[-1].reason
+    ('REJECTED', 'system', 'the restaurant did not accept the order within 10 minutes')
+    """
+    since = placed_at(order)
+    if order.status is not S.PLACED or since is None or now - since < timeout:
+        return None
+    minutes = timeout.total_seconds() / 60
+    wait = f"{minutes:g} minutes" if minutes != 1 else "1 minute"
+    reason = f"the restaurant did not accept the order within {wait}"
+    return transition(order, S.REJECTED, SYSTEM, now, reason=reason)
+
+
 def order_actor(principal: Principal, order: Order) -> Actor:
     """The actor ``principal`` is on ``order``: the restaurant's partner key, its staff (or an admin), or the
     customer who placed it; ``Forbidden`` when none of these.

@@ -275,7 +275,7 @@ class OrderHistoryEntry(WireModel):
     to: OrderStatus
     at: datetime
     actor: Actor
-    reason: str | None = None
+    reason: str | None = None  # why, when the change needs explaining (a rejection by the kitchen timeout)
 
 
 class Order(WireModel):

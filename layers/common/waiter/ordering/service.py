@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
 from waiter.catalog import availability
@@ -72,6 +72,7 @@ class OrderingStore(Protocol):
     def restaurant_orders(
         self, restaurant_id: str, *, status: OrderStatus | None, limit: int, cursor: str | None
     ) -> tuple[list[Order], str | None]: ...
+    def placed_before(self, cutoff: str, *, limit: int) -> list[Order]: ...
 
 
 class IdempotencyGuard(Protocol):
@@ -359,6 +360,25 @@ class OrderingService:
             raise Conflict(f"the order changed meanwhile; it is now {current.status.value}", extra=details) from None
         self.on_moved(moved)
         return lifecycle.order_view(moved, actor)
+
+    def reject_unaccepted(self, *, timeout: timedelta, limit: int = 100) -> list[Order]:
+        """Reject (as the system, with the reason) every order its restaurant left in ``PLACED`` for ``timeout``:
+        the kitchen timeout, run on a schedule. Due orders come from one index Query; an order the kitchen moved
+        meanwhile is left alone (the optimistic lock decides). Returns the orders rejected."""
+        now = self.clock()
+        cutoff = (now - timeout).isoformat()
+        rejected = []
+        for order in self.store.placed_before(cutoff, limit=limit):
+            moved = lifecycle.reject_if_unaccepted(order, now, timeout)
+            if moved is None:
+                continue
+            try:
+                self.store.save_order(moved, expected_version=order.version)
+            except Conflict:
+                continue  # accepted (or cancelled) between the Query and the write: the kitchen won
+            self.on_moved(moved)
+            rejected.append(moved)
+        return rejected
 
     # ---- helpers --------------------------------------------------------------------------------------------
 

@@ -131,3 +131,13 @@ def erased_account(customer_id: str) -> dict[str, str]:
     import hashlib  # noqa: PLC0415 - only erasure and new carts build this key
 
     return {"PK": f"ERASED#{hashlib.sha256(customer_id.encode()).hexdigest()[:32]}", "SK": "ACCOUNT"}
+
+
+def delivery(consumer: str, event_id: str) -> dict[str, str]:
+    """The mark that ``consumer`` handled event ``event_id`` (its idempotency record; removed by TTL)."""
+    return {"PK": f"DELIVERY#{consumer}#{event_id}", "SK": "DELIVERY"}
+
+
+PLACED_ORDERS = "ORDERS#PLACED"
+"""GSI4 partition of every order waiting in ``PLACED`` (sparse: an order leaves it with its first transition),
+sorted by creation (``GSI1SK``): the kitchen timeout finds due orders with one Query."""

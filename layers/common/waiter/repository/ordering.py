@@ -30,7 +30,7 @@ from waiter.repository.dynamo import (
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
-_INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI3PK", "entity")
+_INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI3PK", "GSI4PK", "entity")
 _BATCH_RETRIES = 5
 
 
@@ -246,6 +246,18 @@ class OrderingRepository(PagedRepository):
         partition = keys.orders_of_restaurant_in(restaurant_id, status.value)
         return self._order_page("GSI3", "GSI3PK", partition, limit, cursor)
 
+    def placed_before(self, cutoff: str, *, limit: int) -> list[Order]:
+        """Orders still ``PLACED`` that were created before ``cutoff`` (ISO 8601 UTC), oldest first: one Query on the
+        sparse GSI4, at most ``limit`` of them."""
+        page = self.client.query(
+            TableName=self._table,
+            IndexName="GSI4",
+            KeyConditionExpression="GSI4PK = :pk AND GSI1SK < :cutoff",
+            ExpressionAttributeValues=serialize({":pk": keys.PLACED_ORDERS, ":cutoff": cutoff}),
+            Limit=limit,
+        )
+        return [Order.model_validate(_strip(deserialize(raw))) for raw in page.get("Items", [])]
+
     def _order_page(
         self, index: str, key_attr: str, partition: str, limit: int, cursor: str | None, *, newest_first: bool = False
     ) -> tuple[list[Order], str | None]:
@@ -287,6 +299,13 @@ def _order_item(order: Order) -> Item:
         "GSI1SK": f"{order.created_at.isoformat()}#{order.id}",
         "GSI2PK": keys.orders_of_restaurant(order.restaurant_id),
         "GSI3PK": keys.orders_of_restaurant_in(order.restaurant_id, order.status.value),
+        # sparse: only orders waiting for the kitchen are in GSI4 (the kitchen timeout's index)
+        "GSI4PK": keys.PLACED_ORDERS if order.status is OrderStatus.PLACED else None,
         "entity": "order",
         **_dump(order),
     }
+
+
+def order_from_item(item: Item) -> Order:
+    """An order as stored (index keys and all) back to the domain entity."""
+    return Order.model_validate(_strip(item))
