@@ -7,6 +7,16 @@ request about 20 ms and 2-3 MB of memory for nothing (docs/performance.md, P1 (b
 One botocore session per process, so clients of different services share its loaded configuration. Region,
 credentials and ``AWS_ENDPOINT_URL`` (how the local gateway points handlers at moto) come from the environment,
 exactly as boto3 would read them.
+
+DynamoDB clients use the regional endpoint (``dynamodb.<region>.amazonaws.com``), not the account-based one
+(``<account>.ddb.<region>.amazonaws.com``): ``account_id_endpoint_mode="disabled"``. In the default mode botocore
+evaluates, on every call, a JMESPath expression over the whole request to collect the table ARNs an account-based
+endpoint would be chosen from (for a transaction it walks every item), and the endpoint rules cannot be served from
+botocore's cache because that list changes per call: together about half of the time botocore spends on a
+stubbed TransactWriteItems (docs/performance.md, P2). The regional endpoint is DynamoDB's documented, fully
+supported endpoint (the only one before account-based endpoints existed), signing and IAM are unchanged, and with
+the mode disabled the endpoint rules never read those ARNs, so the collecting is dropped from the service model as
+it loads (``_regional_service_model``).
 """
 
 from __future__ import annotations
@@ -17,12 +27,28 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from botocore.session import Session
 
+# Services whose clients use their regional endpoint rather than an account-based one (see the module docstring).
+REGIONAL_ENDPOINT_SERVICES = frozenset({"dynamodb"})
+
 
 @cache
 def _session() -> Session:
     import botocore.session  # noqa: PLC0415 - deferred: importing a handler costs no AWS set-up
 
     return botocore.session.get_session()
+
+
+@cache
+def _regional_service_model(service_name: str) -> None:
+    """Drops, from the service model this process's session has loaded (and caches: clients are built from that
+    copy), the operation context parameters - the table ARNs of each request, gathered by JMESPath - that only
+    account-based endpoint rules read. Clients of these services are always created with the account-based mode
+    disabled (``client``), so the rules never look at them."""
+    loader = _session().get_component("data_loader")
+    # the same arguments botocore's client creator passes, so this is the cached copy clients are built from
+    model = loader.load_service_model(service_name, "service-2", api_version=None)
+    for operation in model.get("operations", {}).values():
+        operation.pop("operationContextParams", None)
 
 
 def client(service_name: str, *, validate_parameters: bool = True) -> Any:
@@ -34,4 +60,8 @@ def client(service_name: str, *, validate_parameters: bool = True) -> Any:
     """
     from botocore.config import Config  # noqa: PLC0415
 
-    return _session().create_client(service_name, config=Config(parameter_validation=validate_parameters))
+    options: dict[str, Any] = {"parameter_validation": validate_parameters}
+    if service_name in REGIONAL_ENDPOINT_SERVICES:
+        options["account_id_endpoint_mode"] = "disabled"
+        _regional_service_model(service_name)
+    return _session().create_client(service_name, config=Config(**options))
