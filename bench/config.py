@@ -76,6 +76,8 @@ class Prices:
     lambda_per_million_requests: float = 0.20
     lambda_per_gb_second_arm64: float = 0.0000133334
     rest_api_per_million: float = 3.50
+    websocket_per_million_messages: float = 1.00
+    websocket_per_million_connection_minutes: float = 0.25
     dynamodb_per_million_wru: float = 0.625
     dynamodb_per_million_rru: float = 0.125
     logs_per_gb_ingested: float = 0.50
