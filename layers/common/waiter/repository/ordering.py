@@ -247,16 +247,19 @@ class OrderingRepository(PagedRepository):
         return self._order_page("GSI3", "GSI3PK", partition, limit, cursor)
 
     def placed_before(self, cutoff: str, *, limit: int) -> list[Order]:
-        """Orders still ``PLACED`` that were created before ``cutoff`` (ISO 8601 UTC), oldest first: one Query on the
-        sparse GSI4, at most ``limit`` of them."""
-        page = self.client.query(
-            TableName=self._table,
-            IndexName="GSI4",
-            KeyConditionExpression="GSI4PK = :pk AND GSI1SK < :cutoff",
-            ExpressionAttributeValues=serialize({":pk": keys.PLACED_ORDERS, ":cutoff": cutoff}),
-            Limit=limit,
-        )
-        return [Order.model_validate(_strip(deserialize(raw))) for raw in page.get("Items", [])]
+        """Orders still ``PLACED`` that were created before ``cutoff`` (ISO 8601 UTC), oldest first, at most ``limit``
+        of them: one Query on each shard of the sparse GSI4 (``keys.placed_order_shards``), merged."""
+        due: list[Order] = []
+        for partition in keys.placed_order_shards():
+            page = self.client.query(
+                TableName=self._table,
+                IndexName="GSI4",
+                KeyConditionExpression="GSI4PK = :pk AND GSI1SK < :cutoff",
+                ExpressionAttributeValues=serialize({":pk": partition, ":cutoff": cutoff}),
+                Limit=limit,
+            )
+            due += [Order.model_validate(_strip(deserialize(raw))) for raw in page.get("Items", [])]
+        return sorted(due, key=lambda order: order.created_at)[:limit]
 
     def _order_page(
         self, index: str, key_attr: str, partition: str, limit: int, cursor: str | None, *, newest_first: bool = False
@@ -300,7 +303,7 @@ def _order_item(order: Order) -> Item:
         "GSI2PK": keys.orders_of_restaurant(order.restaurant_id),
         "GSI3PK": keys.orders_of_restaurant_in(order.restaurant_id, order.status.value),
         # sparse: only orders waiting for the kitchen are in GSI4 (the kitchen timeout's index)
-        "GSI4PK": keys.PLACED_ORDERS if order.status is OrderStatus.PLACED else None,
+        "GSI4PK": keys.placed_orders(order.id) if order.status is OrderStatus.PLACED else None,
         "entity": "order",
         **_dump(order),
     }
