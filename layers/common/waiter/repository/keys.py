@@ -141,3 +141,29 @@ def delivery(consumer: str, event_id: str) -> dict[str, str]:
 PLACED_ORDERS = "ORDERS#PLACED"
 """GSI4 partition of every order waiting in ``PLACED`` (sparse: an order leaves it with its first transition),
 sorted by creation (``GSI1SK``): the kitchen timeout finds due orders with one Query."""
+
+
+def live_connection(connection_id: str) -> dict[str, str]:
+    """A WebSocket connection: its caller, and beside it (same partition) each of its subscriptions."""
+    return {"PK": live_connection_partition(connection_id), "SK": "CONNECTION"}
+
+
+def live_connection_partition(connection_id: str) -> str:
+    return f"WSCONN#{connection_id}"
+
+
+def live_subscription(connection_id: str, topic: str) -> dict[str, str]:
+    """One topic a connection subscribed to; also in GSI1 under its feed, so the notifier finds it by Query."""
+    return {"PK": live_connection_partition(connection_id), "SK": f"{LIVE_SUBSCRIPTION_PREFIX}{topic}"}
+
+
+LIVE_SUBSCRIPTION_PREFIX = "SUB#"
+
+
+def live_feed(feed: str) -> str:
+    """GSI1 partition of every subscription to one feed (``customer:<id>``, ``order:<id>``, ``kitchen:<id>``).
+
+    >>> live_feed("order:o1")
+    'FEED#order:o1'
+    """
+    return f"FEED#{feed}"
