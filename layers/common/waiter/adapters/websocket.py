@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 MAX_MESSAGE_BYTES = 4 * 1024  # a client message is an action and a topic: far under API Gateway's 128 KB (1009)
 MAX_FRAME_BYTES = 24 * 1024  # every frame the server sends stays well under API Gateway's 32 KB frame limit
 _REQUEST_ID_PATH = "requestContext.requestId"
+ACTIONS = ("subscribe", "unsubscribe", "ping")  # the routes besides $connect, $disconnect and $default
 
 LambdaHandler = Callable[[dict[str, Any], "LambdaContext"], dict[str, Any]]
 

@@ -17,6 +17,8 @@ from waiter.observability import logger
 from waiter.ordering.models import Order
 from waiter.realtime.subscriptions import Delivery, SubscriptionService
 
+CONSUMER = "live-notifier"
+
 
 class StillThrottled(Exception):
     """A post was still throttled after its retries: the event is handled again later (the batch reports it)."""
