@@ -3,7 +3,7 @@ moto, and a record of every DynamoDB call made."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,6 +20,8 @@ from waiter.repository.connections import ConnectionRepository
 from waiter.repository.dynamo import dynamodb_client
 
 S = OrderStatus
+# when the tests' connections open: now, since the repository leaves out subscriptions past their expiry
+CONNECTED_AT = datetime.now(UTC).replace(microsecond=0)
 CUSTOMER = Principal(user_id="c1", roles=frozenset({Role.CUSTOMER}))
 OTHER_CUSTOMER = Principal(user_id="c2", roles=frozenset({Role.CUSTOMER}))
 STAFF = Principal(user_id="s1", roles=frozenset({Role.STAFF}), restaurants=frozenset({RESTAURANT_ID}))
@@ -54,4 +56,4 @@ def orders() -> FakeOrderingStore:
 @pytest.fixture
 def service(table: str, orders: FakeOrderingStore) -> SubscriptionService:
     ordering = OrderingService(store=orders, limiter=RateLimiter(MemoryCounters()), idempotency=RunEachTime())
-    return SubscriptionService(store=ConnectionRepository(table), ordering=ordering, now=lambda: NOW)
+    return SubscriptionService(store=ConnectionRepository(table), ordering=ordering, now=lambda: CONNECTED_AT)

@@ -4,19 +4,30 @@ the connection storage behind them (the real repository on moto: found by topic 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from tests.unit.access.fakes import MemoryCounters
-from tests.unit.ordering.builders import NOW, RESTAURANT_ID, order
+from tests.unit.ordering.builders import RESTAURANT_ID, order
 from tests.unit.ordering.fakes import FakeOrderingStore, RunEachTime
-from tests.unit.realtime.conftest import CUSTOMER, OTHER_CUSTOMER, OTHER_PARTNER, OTHER_STAFF, PARTNER, STAFF, S
+from tests.unit.realtime.conftest import (
+    CONNECTED_AT,
+    CUSTOMER,
+    OTHER_CUSTOMER,
+    OTHER_PARTNER,
+    OTHER_STAFF,
+    PARTNER,
+    STAFF,
+    S,
+)
 from waiter.adapters.websocket import MAX_FRAME_BYTES, subscribed_frame
 from waiter.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from waiter.ordering.service import OrderingService
 from waiter.ratelimit import RateLimiter
 from waiter.realtime.subscriptions import MAX_SUBSCRIPTIONS, SNAPSHOT_LIMIT, SubscriptionService
+from waiter.repository.connections import ConnectionRepository
 from waiter.repository.dynamo import dynamodb_client
 
 
@@ -116,7 +127,7 @@ def test_every_item_expires_two_hours_after_connecting(service: SubscriptionServ
         TableName=table, KeyConditionExpression="PK = :pk", ExpressionAttributeValues={":pk": {"S": "WSCONN#conn-1"}}
     )["Items"]
 
-    assert {int(i["expiresAt"]["N"]) for i in items} == {int(NOW.timestamp()) + 2 * 3600}
+    assert {int(i["expiresAt"]["N"]) for i in items} == {int(CONNECTED_AT.timestamp()) + 2 * 3600}
     assert len(items) == 2
     assert not any("email" in json.dumps(i) for i in items)
 
@@ -157,3 +168,18 @@ def test_a_snapshot_frame_stays_under_the_frame_limit_keeping_the_newest(orders:
     assert len(text.encode()) <= MAX_FRAME_BYTES
     assert sent["snapshot"][0]["id"] == "o000"
     assert sent["omitted"] == SNAPSHOT_LIMIT * 3 - len(sent["snapshot"]) > 0
+
+
+def test_a_subscription_past_its_expiry_is_not_pushed_to_before_ttl_removes_it(
+    table: str, orders: FakeOrderingStore
+) -> None:
+    ordering = OrderingService(store=orders, limiter=RateLimiter(MemoryCounters()), idempotency=RunEachTime())
+    now = datetime.now(UTC)
+    for hours_ago, connection in [(3, "old"), (1, "new")]:
+        service = SubscriptionService(
+            store=ConnectionRepository(table), ordering=ordering, now=lambda h=hours_ago: now - timedelta(hours=h)
+        )
+        service.connect(CUSTOMER, connection)
+        service.subscribe(CUSTOMER, connection, "order:o0")
+
+    assert [s.connection_id for s in service.store.subscribers("order:o0")] == ["new"]

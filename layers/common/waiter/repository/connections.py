@@ -9,6 +9,7 @@ leaves nothing behind for long.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from waiter.errors import Conflict, NotFound
@@ -142,13 +143,15 @@ class ConnectionRepository(TableRepository):
             # not subscribed (or the connection is gone): nothing to undo
 
     def subscribers(self, feed: str) -> list[Subscription]:
-        """Every subscription to ``feed``: one Query on GSI1 (paged through; a feed has few subscribers)."""
+        """Every live subscription to ``feed``: one Query on GSI1 (paged through; a feed has few subscribers). TTL
+        deletes expired items within days, not at once, so the Query leaves out those already past ``expiresAt``."""
         found: list[Subscription] = []
         params: dict[str, Any] = {
             "TableName": self._table,
             "IndexName": "GSI1",
             "KeyConditionExpression": "GSI1PK = :pk",
-            "ExpressionAttributeValues": serialize({":pk": keys.live_feed(feed)}),
+            "FilterExpression": "expiresAt > :now",
+            "ExpressionAttributeValues": serialize({":pk": keys.live_feed(feed), ":now": int(time.time())}),
         }
         while True:
             page = self.client.query(**params)
