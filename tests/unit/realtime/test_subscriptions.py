@@ -176,9 +176,8 @@ def test_a_subscription_past_its_expiry_is_not_pushed_to_before_ttl_removes_it(
     ordering = OrderingService(store=orders, limiter=RateLimiter(MemoryCounters()), idempotency=RunEachTime())
     now = datetime.now(UTC)
     for hours_ago, connection in [(3, "old"), (1, "new")]:
-        service = SubscriptionService(
-            store=ConnectionRepository(table), ordering=ordering, now=lambda h=hours_ago: now - timedelta(hours=h)
-        )
+        opened = now - timedelta(hours=hours_ago)
+        service = SubscriptionService(store=ConnectionRepository(table), ordering=ordering, now=lambda: opened)  # noqa: B023 - used at once
         service.connect(CUSTOMER, connection)
         service.subscribe(CUSTOMER, connection, "order:o0")
 
