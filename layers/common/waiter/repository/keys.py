@@ -158,3 +158,29 @@ def placed_orders(order_id: str) -> str:
 def placed_order_shards() -> list[str]:
     """Every GSI4 partition ``placed_orders`` can name."""
     return [f"ORDERS#PLACED#{shard}" for shard in range(PLACED_ORDER_SHARDS)]
+
+
+def live_connection(connection_id: str) -> dict[str, str]:
+    """A WebSocket connection: its caller, and beside it (same partition) each of its subscriptions."""
+    return {"PK": live_connection_partition(connection_id), "SK": "CONNECTION"}
+
+
+def live_connection_partition(connection_id: str) -> str:
+    return f"WSCONN#{connection_id}"
+
+
+def live_subscription(connection_id: str, topic: str) -> dict[str, str]:
+    """One topic a connection subscribed to; also in GSI1 under its feed, so the notifier finds it by Query."""
+    return {"PK": live_connection_partition(connection_id), "SK": f"{LIVE_SUBSCRIPTION_PREFIX}{topic}"}
+
+
+LIVE_SUBSCRIPTION_PREFIX = "SUB#"
+
+
+def live_feed(feed: str) -> str:
+    """GSI1 partition of every subscription to one feed (``customer:<id>``, ``order:<id>``, ``kitchen:<id>``).
+
+    >>> live_feed("order:o1")
+    'FEED#order:o1'
+    """
+    return f"FEED#{feed}"
