@@ -73,7 +73,7 @@ def _one(api: Any, sqs: Any, queue: str, callers: tuple[dict[str, str], dict[str
         for g in item["optionGroups"]
         if g["minChoices"] > 0
     ]
-    unit = item["price"]["amount"] + sum(
+    unit = item["price"] + sum(
         c["priceDelta"] for g in item["optionGroups"] for c in g["choices"][: g["minChoices"]]
     )
     quantity = max(1, math.ceil((profile["minimumOrder"] + 1) / unit))
