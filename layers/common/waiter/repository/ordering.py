@@ -22,6 +22,7 @@ from waiter.repository.cursor import decode_cursor, encode_cursor
 from waiter.repository.dynamo import (
     Item,
     PagedRepository,
+    TableRepository,
     deserialize,
     is_condition_failure,
     serialize,
@@ -219,17 +220,7 @@ class OrderingRepository(PagedRepository):
 
     def save_order(self, order: Order, *, expected_version: int) -> None:
         """Replace the order if it is still at ``expected_version`` (the optimistic lock of every transition)."""
-        try:
-            self.client.put_item(
-                TableName=self._table,
-                Item=serialize(_order_item(order)),
-                ConditionExpression="version = :expected",
-                ExpressionAttributeValues=serialize({":expected": expected_version}),
-            )
-        except Exception as error:
-            if is_condition_failure(error):
-                raise StaleVersion("the order changed meanwhile") from None
-            raise
+        put_order_at(self, order, expected_version=expected_version)
 
     def customer_orders(self, customer_id: str, *, limit: int, cursor: str | None) -> tuple[list[Order], str | None]:
         """A customer's orders, newest first."""
@@ -312,3 +303,19 @@ def _order_item(order: Order) -> Item:
 def order_from_item(item: Item) -> Order:
     """An order as stored (index keys and all) back to the domain entity."""
     return Order.model_validate(_strip(item))
+
+
+def put_order_at(repository: TableRepository, order: Order, *, expected_version: int) -> None:
+    """Write ``order`` over the stored one if that is still at ``expected_version``; ``StaleVersion`` otherwise. Every
+    replacement of an order (a transition, an erasure's anonymisation) goes through this one conditional write."""
+    try:
+        repository.client.put_item(
+            TableName=repository._table,
+            Item=serialize(_order_item(order)),
+            ConditionExpression="version = :expected",
+            ExpressionAttributeValues=serialize({":expected": expected_version}),
+        )
+    except Exception as error:
+        if is_condition_failure(error):
+            raise StaleVersion("the order changed meanwhile") from None
+        raise
