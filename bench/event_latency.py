@@ -73,9 +73,7 @@ def _one(api: Any, sqs: Any, queue: str, callers: tuple[dict[str, str], dict[str
         for g in item["optionGroups"]
         if g["minChoices"] > 0
     ]
-    unit = item["price"] + sum(
-        c["priceDelta"] for g in item["optionGroups"] for c in g["choices"][: g["minChoices"]]
-    )
+    unit = item["price"] + sum(c["priceDelta"] for g in item["optionGroups"] for c in g["choices"][: g["minChoices"]])
     quantity = max(1, math.ceil((profile["minimumOrder"] + 1) / unit))
     line = {"menuItemId": item["id"], "quantity": quantity, "options": options}
     api.post(f"/v1/carts/{restaurant}/items", json=line, headers=customer).raise_for_status()
