@@ -16,6 +16,7 @@ from local.gateway.boot import Local, add_arguments, start_local, start_options
 from local.gateway.mail import MAIL_PATH
 from local.gateway.server import LocalApi
 from local.gateway.sources import EventSources
+from local.gateway.web import WebClient, local_config
 from local.template import resources_of_type
 
 log = logging.getLogger("local.gateway")
@@ -25,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.gateway", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=3000, help="port to listen on; 0 picks a free one")
+    parser.add_argument(
+        "--web-port", type=int, default=None, help="port of the web client (default: PORT+2; 0 picks a free one)"
+    )
     parser.add_argument("--no-reload", action="store_true", help="do not re-import edited code")
     parser.add_argument(
         "--no-event-sources", action="store_true", help="do not run the stream, queue and schedule event sources"
@@ -41,20 +45,30 @@ def main(argv: list[str] | None = None) -> int:
         local.close()
         print(f"cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
+    web_port = args.web_port if args.web_port is not None else (args.port + 2 if args.port else 0)
+    try:
+        web = WebClient(local_config(local, api), args.host, web_port).start()
+    except OSError as error:
+        api.stop()
+        print(f"cannot serve the web client on {args.host}:{web_port}: {error}", file=sys.stderr)
+        return 1
     sources = EventSources() if args.no_event_sources else EventSources.start(local)
-    print(banner(api, local, reload=not args.no_reload, sources=sources), flush=True)
+    print(banner(api, local, reload=not args.no_reload, sources=sources, web=web), flush=True)
     try:
         api.run()
     except KeyboardInterrupt:
         pass  # uvicorn has shut down gracefully and re-raised the signal
     finally:
         sources.stop()
+        web.stop()
         api.stop()
         print("stopped", flush=True)
     return _exit_despite_runaway_handlers(local, 0)
 
 
-def banner(api: LocalApi, local: Local, *, reload: bool, sources: EventSources | None = None) -> str:
+def banner(
+    api: LocalApi, local: Local, *, reload: bool, sources: EventSources | None = None, web: WebClient | None = None
+) -> str:
     """What is being served, where, and how to try it."""
     url = api.url
     tables = [
@@ -66,6 +80,7 @@ def banner(api: LocalApi, local: Local, *, reload: bool, sources: EventSources |
         f"  Swagger UI   {url}/v1/docs",
         f"  OpenAPI      {url}/v1/openapi.json",
         f"  SOAP (POS)   {url}/v1/soap/pos  (WSDL: {url}/v1/soap/pos?wsdl, with the partner key)",
+        *([f"  Web client   {web.url}  (its own origin: it calls the API across origins, with CORS)"] if web else []),
         f"  moto         {local.moto.endpoint_url}  (tables: {', '.join(tables) or 'none'})",
     ]
     if sources is not None and sources.sources:
