@@ -150,14 +150,14 @@ class WebClient:
         self._server.server_close()
 
 
-def local_config(local: Local, api: LocalApi, websocket_url: str = "") -> dict[str, Any]:
+def local_config(local: Local, api: LocalApi) -> dict[str, Any]:
     """``config.json`` for a started local stack: its API, its WebSocket API (when served), its demo accounts, and
     the local payment provider when the template has card payments (the order payment route)."""
     accounts = [{"email": a.email, "password": a.password, "role": a.group} for a in local.accounts]
     has_payments = any(r.method == "POST" and r.resource.endswith("/payment") for r in api.gateway.api.routes)
     return client_config(
         api.url,
-        websocket_url,
+        api.ws_url or "",
         local=True,
         demo_accounts=accounts,
         payments={"provider": "local" if has_payments else "none"},
