@@ -54,17 +54,14 @@ def staff_discount(stack: WebStack, percent: int = 10) -> str:
     return code
 
 
-def test_customer_orders_and_watches_the_kitchen_move_the_order_to_picked_up_live(
-    web_stack: WebStack, tabs: Any
-) -> None:
-    customer = tabs("customer")
-    customer.open(web_stack.web_url, "#/?limit=2")
+def browse(stack: WebStack, customer: Tab) -> None:
+    """Paging and the city and cuisine filters, signed out."""
+    customer.open(stack.web_url, "#/?limit=2")
     customer.step("restaurants, two a page")
     expect(customer.page.locator("ul.cards > li")).to_have_count(2)
     customer.page.get_by_role("link", name="Next page").click()
     expect(customer.page.locator("ul.cards > li")).to_have_count(2)
     customer.step("the second page")
-
     customer.page.get_by_label("City").fill("Berlin")
     customer.page.get_by_label("Cuisine").fill("pizza")
     customer.page.get_by_role("button", name="Search").click()
@@ -72,14 +69,16 @@ def test_customer_orders_and_watches_the_kitchen_move_the_order_to_picked_up_liv
     expect(customer.page.locator("ul.cards")).to_contain_text("Spree Pizza Werk")
     customer.step("filtered by city and cuisine")
 
-    sign_in(customer, DEMO_CUSTOMER.email)  # the local config prefills the demo customer
+
+def choose_options(customer: Tab) -> None:
+    """The extras group allows at most four: the fifth box is disabled once four are ticked."""
     customer.go(f"#/restaurants/{RESTAURANT_A}")
     customer.step("the menu by category")
     item = customer.page.locator(
         "article.item", has=customer.page.get_by_role("heading", name=re.compile("^Margherita"))
     )
     boxes = item.locator("fieldset[data-group=extras] input[type=checkbox]")
-    for index in range(4):  # the extras group allows at most 4
+    for index in range(4):
         boxes.nth(index).check()
     expect(boxes.nth(4)).to_be_disabled()
     customer.step("at most four extras")
@@ -88,28 +87,42 @@ def test_customer_orders_and_watches_the_kitchen_move_the_order_to_picked_up_liv
     add_margherita(customer, extras=1, quantity=2)
     customer.step("added to the cart")
 
-    customer.page.get_by_role("link", name="View cart and check out").click()
-    customer.page.wait_for_selector("#cart-total")
-    cart = web_stack.api.get(
-        f"/v1/carts/{RESTAURANT_A}", params={"fulfilment": "pickup"}, headers=customer_headers(customer)
-    ).json()
-    expect(customer.page.locator("#cart-total")).to_have_text(money(cart["total"]))
-    customer.step("the cart, priced by the backend")
 
-    customer.page.get_by_role("textbox", name="Discount code").fill("NO-SUCH-CODE")
+def cart_with_discount(stack: WebStack, customer: Tab) -> None:
+    """The cart shows the backend's total; an unknown code is refused in words; a real one lowers the total."""
+    customer.page.get_by_role("link", name="View cart and check out").click()
+    customer.wait_for(f"#/cart/{RESTAURANT_A}")
+    expect(customer.page.locator("#cart-total")).to_have_text(money(priced_cart(stack, customer)["total"]))
+    customer.step("the cart, priced by the backend")
+    code_box = customer.page.get_by_role("textbox", name="Discount code")
+    code_box.fill("NO-SUCH-CODE")
     customer.page.get_by_role("button", name="Apply").click()
-    expect(customer.page.locator("form.discount .problem")).to_be_visible()
+    expect(customer.page.locator("form.discount .problem")).to_contain_text("code")
     customer.step("an unknown code, in words")
-    code = staff_discount(web_stack)
-    customer.page.get_by_role("textbox", name="Discount code").fill(code)
+    code_box.fill(staff_discount(stack))
     customer.page.get_by_role("button", name="Apply").click()
     expect(customer.page.locator("#discount")).to_be_visible()
-    priced = web_stack.api.get(
-        f"/v1/carts/{RESTAURANT_A}", params={"fulfilment": "pickup"}, headers=customer_headers(customer)
-    ).json()
+    priced = priced_cart(stack, customer)
     assert priced["discount"] > 0
     expect(customer.page.locator("#cart-total")).to_have_text(money(priced["total"]))
     customer.step("the discount applied")
+
+
+def test_customer_orders_and_watches_the_kitchen_move_the_order_to_picked_up_live(
+    web_stack: WebStack, tabs: Any
+) -> None:
+    customer = tabs("customer")
+    browse(web_stack, customer)
+    sign_in(customer, DEMO_CUSTOMER.email)  # the local config prefills the demo customer
+    choose_options(customer)
+    cart_with_discount(web_stack, customer)
+
+    kitchen = tabs("staff", viewport=PHONE)
+    kitchen.open(web_stack.web_url, "#/signin")
+    sign_in(kitchen, DEMO_STAFF.email)
+    kitchen.go("#/kitchen")
+    expect(kitchen.page.locator(".live-badge")).to_have_attribute("data-state", "live")
+    kitchen.step("the kitchen board at phone width")
 
     before = len(web_stack.api.get("/v1/orders", headers=customer_headers(customer)).json()["items"])
     customer.page.get_by_role("button", name="Place order").dblclick()  # a double click places one order
@@ -122,20 +135,14 @@ def test_customer_orders_and_watches_the_kitchen_move_the_order_to_picked_up_liv
     assert len(mine) == before + 1
     assert mine[0]["id"] == order_id
 
-    kitchen = tabs("staff", viewport=PHONE)
-    kitchen.open(web_stack.web_url, "#/signin")
-    sign_in(kitchen, DEMO_STAFF.email)
-    kitchen.go("#/kitchen")
     ticket = kitchen.page.locator(f"#order-{order_id}")
-    expect(ticket).to_be_visible()
-    expect(kitchen.page.locator(".live-badge")).to_have_attribute("data-state", "live")
-    kitchen.step("the kitchen board at phone width")
+    expect(ticket).to_be_visible(timeout=20_000)  # pushed to the board, not reloaded
+    kitchen.step("the new order, live on the board")
     assert sorted(ticket.locator(".actions button").evaluate_all("bs => bs.map(b => b.dataset.to)")) == [
         "ACCEPTED",
         "CANCELLED",
         "REJECTED",
     ]
-
     for button, status in [
         ("Accept", "accepted"),
         ("Start preparing", "preparing"),
@@ -147,6 +154,15 @@ def test_customer_orders_and_watches_the_kitchen_move_the_order_to_picked_up_liv
         kitchen.step(f"moved to {status}")
         customer.step(f"seen live: {status}")
     expect(kitchen.page.locator(f"#order-{order_id}")).to_have_count(0)  # done: off the board
+
+
+def priced_cart(stack: WebStack, tab: Tab) -> dict[str, Any]:
+    response = stack.api.get(
+        f"/v1/carts/{RESTAURANT_A}", params={"fulfilment": "pickup"}, headers=customer_headers(tab)
+    )
+    assert response.status_code == 200, response.text
+    cart: dict[str, Any] = response.json()
+    return cart
 
 
 def customer_headers(tab: Tab) -> dict[str, str]:
