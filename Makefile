@@ -14,6 +14,9 @@ ENV ?= dev
 PORT ?= 3000
 FN ?=
 EVENT ?=
+REGION ?= us-east-1
+WEB_CLIENT ?=
+PAYMENTS_KEY ?=
 STAMP := $(VENV)/.installed
 
 .PHONY: help dev test lint typecheck unit validate checkov fuzz build deploy invoke openapi openapi-check wsdl wsdl-check asyncapi asyncapi-check clean python313
@@ -41,7 +44,7 @@ $(CHECKOV_VENV)/.installed: | python313
 	$(CHECKOV_VENV)/bin/pip install -q --disable-pip-version-check checkov==3.3.30
 	@touch $@
 
-dev: $(STAMP) ## serve the API on http://127.0.0.1:$(PORT) over an embedded moto, with demo data
+dev: $(STAMP) ## serve the API on http://127.0.0.1:$(PORT), WebSocket on PORT+1, the web client on http://127.0.0.1:PORT+2/
 	$(PY) -m local.gateway --port $(PORT)
 
 invoke: $(STAMP) ## run one function with an event, no Docker (stream, queue and schedule functions too): make invoke FN=<LogicalId> EVENT=events/<file>.json
@@ -92,12 +95,16 @@ build: $(STAMP) $(SAM_VENV)/.installed openapi-check ## sam build (needs python3
 	@# the layer: waiter + dependencies for arm64 with unchecked-hash bytecode; each function: its handler only
 	$(PY) -m local.build_check .aws-sam/build
 
-deploy: build ## sam build + sam deploy: make deploy ENV=dev|prod
+deploy: build ## sam build + sam deploy + publish web/: make deploy ENV=dev|prod [WEB_CLIENT=true] [PAYMENTS_KEY=pk_...]
 	@case "$(ENV)" in dev|prod) ;; *) echo "error: ENV must be dev or prod (samconfig.toml), not '$(ENV)'" >&2; exit 2;; esac
-	SAM_CLI_TELEMETRY=0 $(SAM) deploy --config-env $(ENV)
+	SAM_CLI_TELEMETRY=0 $(SAM) deploy --config-env $(ENV) \
+	  $(if $(WEB_CLIENT),--parameter-overrides Environment=$(ENV) WebClient=$(WEB_CLIENT))
+	@# web/ to the stack's bucket with a config.json from its outputs, then a CloudFront invalidation (no-op without one)
+	$(PY) -m local.publish_web --stack waiter-$(ENV) --region $(REGION) --payments-key "$(PAYMENTS_KEY)"
 
-unit: $(STAMP) ## the test suite only (unit, handler, contract and local-gateway end-to-end tests)
-	$(PY) -m pytest -n 2 -q
+# loadgroup: the browser tests (tests/web, one xdist group) share one worker, one gateway and one Chromium
+unit: $(STAMP) ## the test suite only (unit, handler, contract, local-gateway end-to-end and browser tests)
+	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 test: lint typecheck openapi-check wsdl-check asyncapi-check validate checkov build unit fuzz ## everything CI runs
 

@@ -195,3 +195,14 @@ def sign_in(tab: Tab, email: str, password: str = DEMO_PASSWORD) -> None:
     tab.page.click("form button[type=submit]")
     tab.page.wait_for_selector("#sign-out")
     tab.page.wait_for_selector("main[data-ready]:not([data-ready='/signin'])")
+
+
+def sign_up(tab: Tab, email: str, password: str, name: str = "Web Customer") -> None:
+    """Sign up through the page's form (the local stack confirms at once, and the page signs in)."""
+    tab.go("#/signup")
+    tab.page.get_by_label("Name").fill(name)
+    tab.page.get_by_label("E-mail").fill(email)
+    tab.page.get_by_label("Password").fill(password)
+    tab.page.get_by_role("button", name="Sign up").click()
+    tab.page.wait_for_selector("#sign-out")
+    tab.page.wait_for_selector("main[data-ready]:not([data-ready='/signup'])")

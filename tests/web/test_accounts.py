@@ -32,7 +32,7 @@ def test_sign_up_shows_the_refused_field_then_sign_out_clears_every_token(web_st
 
     person.page.get_by_label("Password").fill(PASSWORD)
     person.page.get_by_role("button", name="Sign up").click()
-    person.page.wait_for_selector("#sign-out")
+    person.wait_for("#/")
     expect(person.page.locator("#whoami")).to_have_text(f"Signed in as {email}")
     person.step("signed up and in")
     stored = person.page.evaluate("() => JSON.parse(sessionStorage.getItem('waiter.session'))")

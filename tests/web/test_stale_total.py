@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import RESTAURANT_A
-from tests.web.conftest import WebStack
+from tests.web.conftest import WebStack, sign_up
 from tests.web.test_accounts import PASSWORD
 from tests.web.test_customer_journey import customer_headers, money
 
@@ -23,12 +23,8 @@ def test_a_price_changed_meanwhile_is_the_backends_409_and_checking_out_again_pl
     web_stack: WebStack, tabs: Any
 ) -> None:
     customer = tabs("stale")
-    customer.open(web_stack.web_url, "#/signup")
-    customer.page.get_by_label("Name").fill("Stale Cart")
-    customer.page.get_by_label("E-mail").fill(f"web-{uuid.uuid4().hex[:10]}@example.com")
-    customer.page.get_by_label("Password").fill(PASSWORD)
-    customer.page.get_by_role("button", name="Sign up").click()
-    customer.page.wait_for_selector("#sign-out")
+    customer.open(web_stack.web_url)
+    sign_up(customer, f"web-{uuid.uuid4().hex[:10]}@example.com", PASSWORD, "Stale Cart")
 
     customer.go(f"#/restaurants/{RESTAURANT_A}")
     burrata = customer.page.locator(
