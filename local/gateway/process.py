@@ -29,10 +29,12 @@ def spawn(
     banner: list[str] | None = None,
     log: list[str] | None = None,
     ws_port: int | None = None,
+    module: str = "local.gateway",
 ) -> tuple[str, Callable[[], None]]:
     """Start ``python -m local.gateway`` on ``port`` (0: a free one); returns its base URL and a stop function.
     The WebSocket API listens on ``ws_port`` (default: ``port + 1``, a free one when ``port`` is 0): its URL is in
-    the banner (``websocket_url(banner)``).
+    the banner (``websocket_url(banner)``). ``module`` is what runs (one that wraps the gateway's ``main``, taking
+    its flags: the push-latency bench counts the functions' AWS calls that way).
 
     The subprocess's output is drained continuously (a full pipe would block it); its last lines are part of the
     error when it fails to start. ``banner``, when given, receives the banner's lines (demo accounts, the demo
@@ -42,7 +44,7 @@ def spawn(
         [
             sys.executable,
             "-m",
-            "local.gateway",
+            module,
             "--port",
             str(port),
             *(["--ws-port", str(ws_port)] if ws_port is not None else []),
