@@ -658,7 +658,7 @@ class WebSocketGateway:
             while True:
                 wait_s = min(IDLE_TIMEOUT_S, deadline - time.monotonic())
                 try:
-                    message = await asyncio.wait_for(receive(), timeout=max(wait_s, 0.0))
+                    message = await asyncio.wait_for(receive(), timeout=max(wait_s, 1.0))
                 except TimeoutError:
                     await _close_quietly(connection, GOING_AWAY, "Going away")
                     continue

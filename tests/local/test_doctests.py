@@ -19,6 +19,7 @@ MODULES = [
     "local.gateway.authorizers",
     "local.gateway.usage_plans",
     "local.gateway.websocket",
+    "local.gateway.process",
 ]
 
 
