@@ -68,6 +68,8 @@ def banner(api: LocalApi, local: Local, *, reload: bool, sources: EventSources |
         f"  SOAP (POS)   {url}/v1/soap/pos  (WSDL: {url}/v1/soap/pos?wsdl, with the partner key)",
         f"  moto         {local.moto.endpoint_url}  (tables: {', '.join(tables) or 'none'})",
     ]
+    if local.payments is not None:
+        lines.append(f"  Payments     {url}/_local/payments/<paymentId>/confirm  (test cards below)")
     if sources is not None and sources.sources:
         lines.append(f"  Sent mail    {url}{MAIL_PATH}")
         lines.append("Event sources (one log line per delivery):")
@@ -97,6 +99,13 @@ def banner(api: LocalApi, local: Local, *, reload: bool, sources: EventSources |
             f"  TOKEN=$(curl -s {url}/v1/auth/login -H 'Content-Type: application/json' -d '{login}' \\",
             "      | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"idToken\"])')",
             f'  curl {url}/v1/me -H "Authorization: Bearer $TOKEN"',
+        ]
+    if local.accounts and local.payments is not None:
+        lines += [
+            '  # pay by card: check out with "paymentMethod": "card", then',
+            f'  curl -X POST {url}/v1/orders/<orderId>/payment -H "Authorization: Bearer $TOKEN"',
+            f'  curl {url}/_local/payments/<paymentId>/confirm -d \'{{"card": "4242424242424242"}}\'',
+            '  #   4000000000000002 is declined; 4000000000003220 needs {"action": "authenticate"} next',
         ]
     if local.api_key:
         key = local.api_key.key

@@ -30,6 +30,7 @@ from local.gateway.events import GatewayError, HttpRequest, HttpResponse
 from local.gateway.functions import LambdaFunction
 from local.gateway.gateway_responses import ErrorContext, GatewayResponses
 from local.gateway.mail import MAIL_PATH, mail_response
+from local.gateway.payments import WEBHOOK_PATH, LocalPaymentProvider, confirm_path_id, confirm_response
 from local.gateway.pipeline import STAGE, Answer, Exchange, Step
 from local.gateway.routing import Match, Route, RouteTable
 from local.gateway.runtime import Raised, Returned, Runtime, TimedOut
@@ -192,8 +193,9 @@ class GatewayApp:
     Plain ASGI (uvicorn parses and writes HTTP): the gateway needs the raw path, headers and body in and bytes out,
     and framework request/response objects around that were a tenth of what the gateway adds to a request."""
 
-    def __init__(self, gateway: RestGateway) -> None:
+    def __init__(self, gateway: RestGateway, payments: LocalPaymentProvider | None = None) -> None:
         self.gateway = gateway
+        self.payments = payments
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -221,8 +223,12 @@ class GatewayApp:
             unread = _http_request(scope, headers, b"")
             return self.gateway.render(events.REQUEST_TOO_LARGE, None, str(uuid.uuid4()), unread)
         http = _http_request(scope, headers, await _body(receive))
+        payment_id = confirm_path_id(http.method, http.path) if self.payments is not None else None
         if http.method == "GET" and http.path == MAIL_PATH:  # local only: what the functions e-mailed
             response, target = mail_response(), "local mail"
+        elif payment_id is not None and self.payments is not None:  # local only: paying with a test card
+            status, body = confirm_response(self.payments, payment_id, http.body)
+            response, target = HttpResponse(status, [("Content-Type", "application/json")], body), "local payments"
         else:
             response, target = await self.gateway.handle(http)
         elapsed_ms = (time.perf_counter() - started) * 1000
@@ -273,8 +279,10 @@ class LocalApi:
         self.url = (
             f"http://{bound_host}:{bound_port}" if ":" not in bound_host else f"http://[{bound_host}]:{bound_port}"
         )
+        if local.payments is not None:  # the emulated provider delivers its webhooks to this gateway
+            local.payments.webhook_url = self.url + WEBHOOK_PATH
         config = uvicorn.Config(
-            GatewayApp(self.gateway),
+            GatewayApp(self.gateway, local.payments),
             log_config=None,
             log_level="warning",
             access_log=False,  # one line per request comes from the gateway itself
