@@ -89,6 +89,8 @@ def banner(
         *([f"  Web client   {web.url}  (its own origin: it calls the API across origins, with CORS)"] if web else []),
         f"  moto         {local.moto.endpoint_url}  (tables: {', '.join(tables) or 'none'})",
     ]
+    if local.payments is not None:
+        lines.append(f"  Payments     {url}/_local/payments/<paymentId>/confirm  (test cards below)")
     if sources is not None and sources.sources:
         lines.append(f"  Sent mail    {url}{MAIL_PATH}")
         lines.append("Event sources (one log line per delivery):")
@@ -122,6 +124,13 @@ def banner(
         if api.ws_url:
             subscribe = '{"action":"subscribe","topic":"my-orders"}'
             lines.append(f'  python -m websockets "{api.ws_url}/?token=$TOKEN"   # then send {subscribe}')
+    if local.accounts and local.payments is not None:
+        lines += [
+            '  # pay by card: check out with "paymentMethod": "card", then',
+            f'  curl -X POST {url}/v1/orders/<orderId>/payment -H "Authorization: Bearer $TOKEN"',
+            f'  curl {url}/_local/payments/<paymentId>/confirm -d \'{{"card": "4242424242424242"}}\'',
+            '  #   4000000000000002 is declined; 4000000000003220 needs {"action": "authenticate"} next',
+        ]
     if local.api_key:
         key = local.api_key.key
         lines.append(f"  curl {url}/v1/partner/orders -H 'X-Api-Key: {key}'")

@@ -16,6 +16,7 @@ from typing import Any
 from local import template as tpl
 from local.gateway import management_api
 from local.gateway.functions import LambdaFunction, lambda_functions, shared_environment
+from local.gateway.payments import LocalPaymentProvider, seed_secrets
 from local.gateway.resources import MotoServer, Stack, start_stack
 from local.gateway.runtime import Runtime
 from local.seed import (
@@ -31,6 +32,7 @@ from local.seed import (
 # Parameter values of the local stack where they differ from the template's defaults (only for parameters the
 # template declares; --parameter-overrides win): sign-ups are confirmed at once, as no e-mail can be sent.
 LOCAL_PARAMETERS: Mapping[str, str] = {"AutoConfirmSignUps": "true"}
+PAYMENTS_API_BASE = "PaymentsApiBase"  # set to the local payment provider's URL unless overridden
 
 
 @dataclass
@@ -46,12 +48,15 @@ class Local:
     accounts: list[SeededAccount] = field(default_factory=list)
     api_key: SeededApiKey | None = None
     management_socket: socket.socket | None = None  # the Management API's, when the template has a WebSocket API
+    payments: LocalPaymentProvider | None = None  # the emulated payment provider (local/gateway/payments.py)
 
     def close(self) -> None:
         self.runtime.close()
         self.moto.stop()
         if self.management_socket is not None:
             self.management_socket.close()
+        if self.payments is not None:
+            self.payments.stop()
 
 
 def start_local(
@@ -67,17 +72,30 @@ def start_local(
     template_path = template_path.resolve()
     declared = tpl.load_template(template_path).get("Parameters") or {}
     local_values = {name: value for name, value in LOCAL_PARAMETERS.items() if name in declared}
-    moto, stack = start_stack(template_path, {**local_values, **(parameters or {})})
+    payments = None
+    if PAYMENTS_API_BASE in declared and PAYMENTS_API_BASE not in (parameters or {}):
+        payments = LocalPaymentProvider()  # the functions' stripe client is pointed at it
+        local_values[PAYMENTS_API_BASE] = payments.serve()
+    try:
+        moto, stack = start_stack(template_path, {**local_values, **(parameters or {})})
+    except BaseException:
+        if payments is not None:
+            payments.stop()
+        raise
     management = None
     try:
         management = management_api.bind(stack)  # before the functions: their environments name its URL
         functions = lambda_functions(stack, template_path.parent, env_overrides)
+        if payments is not None:
+            seed_secrets(stack)
     except BaseException:
         if management is not None:
             management.close()
         moto.stop()
+        if payments is not None:
+            payments.stop()
         raise
-    local = Local(template_path, moto, stack, functions, Runtime(functions, hot_reload=hot_reload))
+    local = Local(template_path, moto, stack, functions, Runtime(functions, hot_reload=hot_reload), payments=payments)
     local.management_socket = management
     try:
         if seed:

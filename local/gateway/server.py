@@ -31,6 +31,7 @@ from local.gateway.functions import LambdaFunction
 from local.gateway.gateway_responses import ErrorContext, GatewayResponses
 from local.gateway.mail import MAIL_PATH, mail_response
 from local.gateway.management_api import ManagementApi
+from local.gateway.payments import WEBHOOK_PATH, LocalPaymentProvider, confirm_path_id, confirm_response
 from local.gateway.pipeline import STAGE, Answer, Exchange, Step
 from local.gateway.routing import Match, Route, RouteTable
 from local.gateway.runtime import Raised, Returned, Runtime, TimedOut
@@ -196,9 +197,15 @@ class GatewayApp:
     Plain ASGI (uvicorn parses and writes HTTP): the gateway needs the raw path, headers and body in and bytes out,
     and framework request/response objects around that were a tenth of what the gateway adds to a request."""
 
-    def __init__(self, gateway: RestGateway, by_port: Mapping[int, AsgiApp] | None = None) -> None:
+    def __init__(
+        self,
+        gateway: RestGateway,
+        by_port: Mapping[int, AsgiApp] | None = None,
+        payments: LocalPaymentProvider | None = None,
+    ) -> None:
         self.gateway = gateway
         self._by_port = dict(by_port or {})  # the WebSocket API's and the Management API's ports
+        self.payments = payments
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         server = scope.get("server")
@@ -234,13 +241,30 @@ class GatewayApp:
             unread = _http_request(scope, headers, b"")
             return self.gateway.render(events.REQUEST_TOO_LARGE, None, str(uuid.uuid4()), unread)
         http = _http_request(scope, headers, await _body(receive))
+        payment_id = confirm_path_id(http.method, http.path) if self.payments is not None else None
         if http.method == "GET" and http.path == MAIL_PATH:  # local only: what the functions e-mailed
             response, target = mail_response(), "local mail"
+        elif payment_id is not None and self.payments is not None:  # local only: paying with a test card
+            status, body = confirm_response(self.payments, payment_id, http.body)
+            headers = [("Content-Type", "application/json"), *_CONFIRM_CORS[:1]]
+            response, target = HttpResponse(status, headers, body), "local payments"
+        elif http.method == "OPTIONS" and self.payments is not None and confirm_path_id("POST", http.path):
+            response, target = HttpResponse(204, list(_CONFIRM_CORS), b""), "local payments preflight"
         else:
             response, target = await self.gateway.handle(http)
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.info("%s %s -> %s %d %.1f ms", http.method, http.path, target, response.status, elapsed_ms)
         return response
+
+
+# The web client's test-card form posts to the confirm route from its own origin (web/js/payments.js), as the
+# provider's card element does in the cloud: any origin may, as on the REST API.
+_CONFIRM_CORS = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Allow-Methods", "POST,OPTIONS"),
+    ("Access-Control-Allow-Headers", "Content-Type"),
+    ("Access-Control-Max-Age", "600"),
+)
 
 
 async def _body(receive: Receive) -> bytes:
@@ -293,6 +317,8 @@ class LocalApi:
         self._socket = listening_socket(host, port)
         self._sockets = [self._socket]
         self.url = url_of(self._socket, "http")
+        if local.payments is not None:  # the emulated provider delivers its webhooks to this gateway
+            local.payments.webhook_url = self.url + WEBHOOK_PATH
         self.ws_url: str | None = None
         by_port: dict[int, AsgiApp] = {}
         try:
@@ -311,7 +337,7 @@ class LocalApi:
             raise
         self.management_url = url_of(local.management_socket, "http") if local.management_socket else None
         config = uvicorn.Config(
-            GatewayApp(self.gateway, by_port),
+            GatewayApp(self.gateway, by_port, local.payments),
             log_config=None,
             log_level="warning",
             access_log=False,  # one line per request comes from the gateway itself

@@ -70,6 +70,9 @@ EXPECTED_STATUS = {
     # a sample cannot know the e-mailed code: "wrong or expired" on body.code (as for an unknown address)
     "AuthConfirmFunction.json": 400,
     "AuthRefreshFunction.json": 401,  # refresh tokens come from a sign-in; a sample's is expired or revoked
+    # a static sample's signature is older than the webhook's 300 s tolerance (and not made with the stack's secret)
+    "PaymentWebhookFunction.json": 400,
+    "CreatePaymentFunction.json": 409,  # the sample order is paid in cash
 }
 # What an authorizer answers: "Allow" / "Deny" (a policy), or "Unauthorized" (it raises, API Gateway answers 401).
 AUTHORIZER_OUTCOME = {

@@ -54,6 +54,12 @@ _EXECUTE_API = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountI
 CONNECTIONS = f"{_EXECUTE_API}:${{WebSocketApi}}/${{Environment}}/POST/@connections/*"
 
 
+API_KEY_SECRET = "${PaymentsApiKeySecret}"
+WEBHOOK_SECRET = "${PaymentsWebhookSecret}"
+SECRET = {"secretsmanager:GetSecretValue"}
+PAYMENT_EVENTS = "${PaymentEventsQueue.Arn}"
+
+
 def _dynamodb(*actions: str) -> set[str]:
     return {f"dynamodb:{a}" for a in actions}
 
@@ -182,6 +188,16 @@ EXPECTED_GRANTS: dict[str, Grants] = {
         SENDER: {"ses:SendEmail"},
     },
     "KitchenTimeoutFunction": {GSI4: QUERY, TABLE: _dynamodb("PutItem")},  # due orders (GSI4), each rejected
+    # ---- payments
+    # the order (GetItem), its intent id stored (conditional PutItem), the provider's key
+    "CreatePaymentFunction": {TABLE: _dynamodb("GetItem", "PutItem"), API_KEY_SECRET: SECRET},
+    # the signing secret(s), the verified event queued
+    "PaymentWebhookFunction": {WEBHOOK_SECRET: SECRET, PAYMENT_EVENTS: {"sqs:SendMessage"}},
+    # claim the event id (conditional PutItem; DeleteItem releases it on failure), the order (GetItem, PutItem),
+    # the provider's key (a late success is refunded)
+    "PaymentEventsFunction": {TABLE: _dynamodb("GetItem", "PutItem", "DeleteItem"), API_KEY_SECRET: SECRET},
+    "SettlePaymentsFunction": {TABLE: _dynamodb("GetItem"), API_KEY_SECRET: SECRET},  # the order; refund/cancel
+    "ExpirePaymentsFunction": {GSI4: QUERY, TABLE: _dynamodb("PutItem")},  # unpaid orders (GSI4), each expired
     # ---- real time (the WebSocket API)
     "WsAuthorizerFunction": {TABLE: _dynamodb("GetItem")},  # a partner key's record; ID tokens need no AWS call
     "WsConnectFunction": {TABLE: _dynamodb("PutItem")},  # the connection
@@ -206,7 +222,7 @@ CONDITIONAL_GRANTS: dict[str, dict[str, Grants]] = {
     "AuthSignUpFunction": {"AutoConfirm": {POOL: _cognito("AdminConfirmSignUp")}},
 }
 KEYS = {"TableKey", "ConfigKey"}
-SERVICES = {"dynamodb", "kms", "cognito-idp", "apigateway", "events", "ses", "execute-api"}
+SERVICES = {"dynamodb", "kms", "cognito-idp", "apigateway", "events", "ses", "execute-api", "secretsmanager", "sqs"}
 _APIGATEWAY_PATHS = re.compile(r"/apikeys(/\*)?|/usageplans/\$\{ApiUsagePlan\}/keys")
 _HTTP_VERBS = {f"apigateway:{verb}" for verb in ("GET", "POST", "PUT", "PATCH", "DELETE")}
 
@@ -289,6 +305,11 @@ def test_every_statement_allows_named_actions_of_one_service_on_named_resources(
             assert resources == [BUS], f"Waiter's bus only: {statement}"
         elif service == "ses":
             assert resources == [SENDER], f"the sender identity only: {statement}"
+        elif service == "secretsmanager":
+            assert actions == SECRET, statement
+            assert set(resources) <= {API_KEY_SECRET, WEBHOOK_SECRET}, f"the payment secrets only: {statement}"
+        elif service == "sqs":
+            assert (actions, resources) == ({"sqs:SendMessage"}, [PAYMENT_EVENTS]), statement
         elif service == "execute-api":
             assert (actions, resources) == ({"execute-api:ManageConnections"}, [CONNECTIONS]), statement
         else:

@@ -119,7 +119,9 @@ def test_the_notifier_posts_through_this_apis_stage_and_is_fed_the_order_events(
     endpoint = _props("LiveNotifierFunction")["Environment"]["Variables"]["WEBSOCKET_ENDPOINT"]["Fn::Sub"]
     assert endpoint == "https://${WebSocketApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/${Environment}"
     rule = _props("LiveRule")
-    assert rule["EventPattern"]["detail-type"] == ["OrderPlaced", "OrderStatusChanged", "OrderCancelled"]
+    assert rule["EventPattern"]["detail-type"] == [
+        "OrderPlaced", "OrderStatusChanged", "OrderCancelled", "OrderPaid", "PaymentFailed", "OrderRefunded",
+    ]  # fmt: skip
     assert get_att(rule["Targets"][0]["Arn"]) == "LiveQueue"
 
 

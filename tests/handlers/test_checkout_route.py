@@ -26,6 +26,8 @@ ORDER_FIELDS = {
     "restaurantId",
     "status",
     "paymentStatus",
+    "paymentMethod",  # card payments (docs/payments.md)
+    "paymentId",
     "fulfilment",
     "deliveryAddress",
     "lines",

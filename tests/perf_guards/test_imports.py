@@ -25,6 +25,7 @@ NEVER = {
     "defusedxml": "XML (defusedxml)",
     "xml.etree": "XML (ElementTree)",
     "jwt": "PyJWT (~70 ms with crypto); API Gateway's authorizers verify tokens",
+    "stripe": "the payment provider's SDK (~100-240 ms; the payment functions import it on first use)",
 }
 # Imported on first use (waiter.repository.dynamo.dynamodb_client): importing them at init would cost about as much as
 # the whole cold-start budget's yardstick. (Powertools imports the bare ``botocore`` package at init to add its

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from waiter.ordering.models import Order
     from waiter.ordering.service import OrderingService
     from waiter.partners.service import ApiKeyService
+    from waiter.payments.service import PaymentService, WebhookReceiver
     from waiter.realtime.notifier import LiveNotifier
     from waiter.realtime.subscriptions import SubscriptionService
     from waiter.repository.idempotency import PowertoolsIdempotency
@@ -161,6 +162,37 @@ def live_notifier() -> LiveNotifier:
         load_order=ordering.store.get_order,
         poster=ConnectionPoster(get_settings().websocket_endpoint),
         frame=lambda delivery: order_frame(delivery.subscription.topic, delivery.order),
+    )
+
+
+@cache
+def payment_service() -> PaymentService:
+    from waiter.payments.secrets import secret_value  # noqa: PLC0415 - Powertools parameters (boto3): first use
+    from waiter.payments.service import PaymentService  # noqa: PLC0415
+    from waiter.payments.stripe_provider import StripeProvider  # noqa: PLC0415 - imports stripe on its first call
+    from waiter.repository.deliveries import DeliveryRepository  # noqa: PLC0415
+    from waiter.repository.ordering import OrderingRepository  # noqa: PLC0415
+
+    settings = get_settings()
+    return PaymentService(
+        store=OrderingRepository(settings.table_name, settings.cursor_secret),
+        provider=StripeProvider(lambda: secret_value(settings.payments_api_key_secret), settings.payments_api_base),
+        deliveries=DeliveryRepository(settings.table_name),
+    )
+
+
+@cache
+def webhook_receiver() -> WebhookReceiver:
+    from waiter.payments.queue import PaymentEventQueue  # noqa: PLC0415
+    from waiter.payments.secrets import webhook_secrets  # noqa: PLC0415
+    from waiter.payments.service import WebhookReceiver  # noqa: PLC0415
+    from waiter.payments.stripe_provider import StripeEvents  # noqa: PLC0415 - plain JSON: no stripe import
+
+    settings = get_settings()
+    return WebhookReceiver(
+        secrets=lambda: webhook_secrets(settings.payments_webhook_secret),
+        enqueue=PaymentEventQueue(settings.payment_events_queue_url).send,
+        events=StripeEvents(),
     )
 
 

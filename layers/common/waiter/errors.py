@@ -89,6 +89,12 @@ class TooManyRequests(WaiterError):
     status, title, slug = 429, "Too Many Requests", "too-many-requests"
 
 
+class ServiceUnavailable(WaiterError):
+    """An outside service Waiter depends on is unavailable; ``Retry-After`` says when to try again."""
+
+    status, title, slug = 503, "Service Unavailable", "service-unavailable"
+
+
 def problem_document(error: WaiterError, request_id: str | None) -> dict[str, Any]:
     """The RFC 9457 body for ``error``; protocol-neutral so every adapter reports failures alike.
 

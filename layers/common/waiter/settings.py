@@ -35,6 +35,14 @@ class Settings:
     # the live-update notifier: the WebSocket API's Management API endpoint (https://<api>.execute-api.<region>.
     # amazonaws.com/<stage>, or the local gateway's)
     websocket_endpoint: str = ""
+    # card payments (docs/payments.md): the secrets holding the provider's API key and webhook secret(s) (their
+    # names, never their values), the provider's API base (empty: its own; locally the emulated provider), the
+    # webhook events' queue and how long a card order may stay unpaid
+    payments_api_key_secret: str = ""
+    payments_webhook_secret: str = ""
+    payments_api_base: str = ""
+    payment_events_queue_url: str = ""
+    payment_expiry_minutes: float = 15.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -56,6 +64,11 @@ class Settings:
             sender_email=env.get("SENDER_EMAIL", ""),
             kitchen_timeout_minutes=float(env.get("KITCHEN_TIMEOUT_MINUTES", "10")),
             websocket_endpoint=env.get("WEBSOCKET_ENDPOINT", ""),
+            payments_api_key_secret=env.get("PAYMENTS_API_KEY_SECRET", ""),
+            payments_webhook_secret=env.get("PAYMENTS_WEBHOOK_SECRET", ""),
+            payments_api_base=env.get("PAYMENTS_API_BASE", ""),
+            payment_events_queue_url=env.get("PAYMENT_EVENTS_QUEUE_URL", ""),
+            payment_expiry_minutes=float(env.get("PAYMENT_EXPIRY_MINUTES", "15")),
         )
 
 

@@ -21,7 +21,7 @@ from waiter.events.models import (
     parse_event,
 )
 from waiter.ordering.lifecycle import TRANSITIONS, _demo_order, transition
-from waiter.ordering.models import Actor, ActorType, Fulfilment, Order, OrderStatus
+from waiter.ordering.models import Actor, ActorType, Fulfilment, Order, OrderStatus, PaymentMethod, PaymentStatus
 from waiter.repository.dynamo import Item, serialize
 from waiter.repository.ordering import _order_item
 from waiter.repository.stream import events_from_record
@@ -40,7 +40,9 @@ def record(new: Item | None, old: Item | None = None) -> dict[str, Any]:
 
 
 def order_in(status: OrderStatus, fulfilment: Fulfilment) -> Order:
-    """An order walked from PLACED to ``status`` along the state machine."""
+    """An order walked from PLACED to ``status`` along the state machine (a card order awaiting payment)."""
+    if status is OrderStatus.AWAITING_PAYMENT:
+        return _demo_order(fulfilment, PaymentMethod.CARD)
     order = _demo_order(fulfilment)
     path = {
         OrderStatus.PLACED: [],
@@ -82,7 +84,10 @@ def test_every_allowed_transition_yields_exactly_one_status_change(
     )  # fmt: skip
     cancelled = [e for e in events if isinstance(e, OrderCancelled)]
     assert len(cancelled) == (1 if step.target is OrderStatus.CANCELLED else 0)
-    assert len(events) == 1 + len(cancelled)
+    # a card order reaching PLACED (paid) reaches the kitchen then: its OrderPlaced comes with the change
+    placed = [e for e in events if isinstance(e, OrderPlaced)]
+    assert len(placed) == (1 if step.target is OrderStatus.PLACED else 0)
+    assert len(events) == 1 + len(cancelled) + len(placed)
 
 
 def test_a_new_order_yields_one_order_placed_with_the_ids_consumers_route_on() -> None:
@@ -95,9 +100,10 @@ def test_a_new_order_yields_one_order_placed_with_the_ids_consumers_route_on() -
 
 @given(st.sampled_from(CASES), st.integers(min_value=1, max_value=5))
 def test_replays_of_a_record_yield_the_same_event_ids(case: Any, replays: int) -> None:
-    step, fulfilment, _ = case
+    step, fulfilment, actor_type = case
     before = order_in(step.source, fulfilment)
-    after = transition(before, step.target, STAFF, NOW, reason="why" if step.target is OrderStatus.REJECTED else None)
+    actor = Actor(type=actor_type, id=before.customer_id if actor_type is ActorType.CUSTOMER else "x1")
+    after = transition(before, step.target, actor, NOW, reason="why" if step.target is OrderStatus.REJECTED else None)
     same = record(_order_item(after), _order_item(before))
     ids = {tuple(e.event_id for e in events_from_record(same)) for _ in range(replays)}
     assert len(ids) == 1
@@ -171,3 +177,44 @@ def test_every_event_survives_the_bus_round_trip() -> None:
     cancelled = transition(placed, OrderStatus.CANCELLED, STAFF, NOW, reason="out of dough")
     events = events_from_record(record(_order_item(cancelled), _order_item(placed)))
     assert [parse_event(e.detail_type(), e.detail()) for e in events] == events
+
+
+# ---- card payments ----------------------------------------------------------------------------------------------
+
+
+def test_a_card_order_at_checkout_yields_no_order_placed_until_it_is_paid() -> None:
+    from waiter.ordering.payments import PaymentEvent, PaymentEventKind, apply_payment_event
+
+    awaiting = _demo_order(payment_method=PaymentMethod.CARD)
+    assert events_from_record(record(_order_item(awaiting))) == []
+    paid = apply_payment_event(
+        awaiting, PaymentEvent("evt", PaymentEventKind.SUCCEEDED, "pi_1", "o1", 1017, "eur"), NOW
+    ).order
+    assert paid is not None
+    events = events_from_record(record(_order_item(paid), _order_item(awaiting)))
+    assert sorted(type(e).__name__ for e in events) == ["OrderPaid", "OrderPlaced", "OrderStatusChanged"]
+    assert len({e.event_id for e in events}) == 3
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "name"),
+    [("UNPAID", "FAILED", "PaymentFailed"), ("PAID", "REFUNDED", "OrderRefunded"), ("FAILED", "PAID", "OrderPaid")],
+)
+def test_a_change_of_payment_status_alone_yields_its_payment_event(before: str, after: str, name: str) -> None:
+    order = _demo_order(payment_method=PaymentMethod.CARD).model_copy(update={"payment_status": PaymentStatus(before)})
+    changed = order.model_copy(update={"payment_status": PaymentStatus(after), "version": 2, "payment_id": "pi_1"})
+    [event] = events_from_record(record(_order_item(changed), _order_item(order)))
+    assert type(event).__name__ == name
+    assert parse_event(event.detail_type(), event.detail()) == event
+    assert event.detail()["paymentId"] == "pi_1"
+
+
+def test_a_card_order_never_paid_is_in_no_kitchen_index_and_leaves_the_expiry_index_when_it_ends() -> None:
+    awaiting = _order_item(_demo_order(payment_method=PaymentMethod.CARD))
+    assert "GSI2PK" not in serialize(awaiting)
+    assert "GSI3PK" not in serialize(awaiting)
+    assert str(awaiting["GSI4PK"]).startswith("ORDERS#AWAITING_PAYMENT#")
+    expired = transition(
+        _demo_order(payment_method=PaymentMethod.CARD), OrderStatus.EXPIRED, Actor(type=ActorType.SYSTEM, id="x"), NOW
+    )
+    assert {"GSI2PK", "GSI3PK", "GSI4PK"}.isdisjoint(serialize(_order_item(expired)))

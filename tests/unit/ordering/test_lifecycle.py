@@ -138,11 +138,20 @@ def test_a_customer_may_not_accept_or_reject_and_is_told_what_they_may_do(target
     assert raised.value.detail.endswith("you may move it to CANCELLED")
 
 
-def test_staff_partners_and_the_system_have_the_same_rights() -> None:
-    for status in S:
+def test_staff_partners_and_the_system_have_the_same_rights_once_the_order_reached_the_kitchen() -> None:
+    for status in set(S) - {S.AWAITING_PAYMENT}:
         for fulfilment in Fulfilment:
             rights = {a: transitions_from(status, fulfilment, a) for a in (ActorType.PARTNER, ActorType.SYSTEM)}
             assert rights == dict.fromkeys(rights, transitions_from(status, fulfilment, ActorType.STAFF))
+
+
+def test_only_the_system_moves_an_order_awaiting_payment_on_and_only_its_customer_may_cancel_it() -> None:
+    # the contract changed with card payments (docs/payments.md): the payment moves are the system's alone
+    for fulfilment in Fulfilment:
+        assert transitions_from(S.AWAITING_PAYMENT, fulfilment, ActorType.SYSTEM) == [S.PLACED, S.EXPIRED]
+        assert transitions_from(S.AWAITING_PAYMENT, fulfilment, ActorType.CUSTOMER) == [S.CANCELLED]
+        assert transitions_from(S.AWAITING_PAYMENT, fulfilment, ActorType.STAFF) == []
+        assert transitions_from(S.AWAITING_PAYMENT, fulfilment, ActorType.PARTNER) == []
 
 
 def test_another_customer_has_no_rights_on_the_order_at_all() -> None:
@@ -380,7 +389,7 @@ def test_the_diagram_in_the_doc_has_exactly_the_transitions_of_the_code() -> Non
     text = DOC.read_text(encoding="utf-8")
     edges = set(re.findall(r"^\s*([A-Z_]+) --> ([A-Z_]+)", text, flags=re.MULTILINE))
     assert edges == {(t.source.value, t.target.value) for t in TRANSITIONS}
-    assert set(re.findall(r"^\s*\[\*\] --> ([A-Z_]+)", text, flags=re.MULTILINE)) == {"PLACED"}
+    assert set(re.findall(r"^\s*\[\*\] --> ([A-Z_]+)", text, flags=re.MULTILINE)) == {"PLACED", "AWAITING_PAYMENT"}
     assert set(re.findall(r"^\s*([A-Z_]+) --> \[\*\]", text, flags=re.MULTILINE)) == {s.value for s in TERMINAL}
 
 

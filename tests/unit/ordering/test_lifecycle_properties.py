@@ -50,9 +50,19 @@ def test_every_path_is_made_of_transitions_of_the_table_only(fulfilment: Fulfilm
         assert set(pairwise(path)) <= table
 
 
+START = (S.PLACED, S.AWAITING_PAYMENT)  # a cash order starts PLACED, a card order AWAITING_PAYMENT
+
+
+def test_every_path_from_awaiting_payment_ends_in_a_terminal_state() -> None:
+    for fulfilment in Fulfilment:
+        for path in paths(fulfilment, (S.AWAITING_PAYMENT,)):
+            assert path[-1] in TERMINAL
+            assert not any(status in TERMINAL for status in path[:-1])
+
+
 def test_every_state_is_reachable_and_each_fulfilment_ends_its_own_way() -> None:
-    delivery = {s for p in paths(Fulfilment.DELIVERY) for s in p}
-    pickup = {s for p in paths(Fulfilment.PICKUP) for s in p}
+    delivery = {s for start in START for p in paths(Fulfilment.DELIVERY, (start,)) for s in p}
+    pickup = {s for start in START for p in paths(Fulfilment.PICKUP, (start,)) for s in p}
     assert delivery | pickup == set(S)
     assert S.OUT_FOR_DELIVERY not in pickup
     assert S.PICKED_UP not in delivery
@@ -65,8 +75,10 @@ def test_no_transition_leaves_a_terminal_state(terminal: OrderStatus, fulfilment
 
 
 @given(st.sampled_from(S), st.sampled_from(Fulfilment))
-def test_customers_can_only_cancel_and_only_while_placed(status: OrderStatus, fulfilment: Fulfilment) -> None:
-    expected = [S.CANCELLED] if status is S.PLACED else []
+def test_customers_can_only_cancel_and_only_while_placed_or_awaiting_payment(
+    status: OrderStatus, fulfilment: Fulfilment
+) -> None:
+    expected = [S.CANCELLED] if status in START else []
     assert transitions_from(status, fulfilment, ActorType.CUSTOMER) == expected
 
 

@@ -5,7 +5,7 @@ in template.yaml), so one bad record never fails or drops the others.
 
 - ``stream_publisher(bus)``: DynamoDB stream records → domain events (``waiter.repository.stream``) → the bus.
 - ``queue_consumer(name, handle)``: SQS messages holding EventBridge entries → ``handle(event)``, through
-  Powertools' batch processor.
+  Powertools' batch processor; ``message_consumer(name, handle)`` the same for other messages (``handle(body)``).
 """
 
 from __future__ import annotations
@@ -89,6 +89,12 @@ def queue_consumer(name: str, handle: Callable[[DomainEvent], object]) -> Lambda
     """The handler of a consumer's SQS queue: each message's event goes to ``handle``; a message that fails
     (unparseable, or ``handle`` raised) is reported alone and comes back after the visibility timeout, until the
     queue's redrive policy moves it to the DLQ."""
+    return message_consumer(name, lambda body: handle(bus_event(body)))
+
+
+def message_consumer(name: str, handle: Callable[[str], object]) -> LambdaHandler:
+    """Like ``queue_consumer``, for a queue whose messages are not bus entries: ``handle`` gets each message body
+    (the payment webhook's queue holds the provider's verified event bodies)."""
 
     @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
@@ -101,7 +107,7 @@ def queue_consumer(name: str, handle: Callable[[DomainEvent], object]) -> Lambda
         started = time.perf_counter()
 
         def record_handler(record: SQSRecord) -> None:
-            handle(bus_event(record.body))
+            handle(record.body)
 
         # a batch whose every message failed is answered like any other (each reported), not raised: Lambda
         # retries exactly the same messages either way, and the log line below still gets written

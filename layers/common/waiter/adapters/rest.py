@@ -102,6 +102,7 @@ _STATUS_TEXT = {
     413: "The body is larger than 64 KB",
     415: "The body is not application/json",
     429: "Too many requests",
+    503: "An outside service is unavailable; try again after Retry-After seconds",
 }
 
 

@@ -56,7 +56,7 @@ class OrderEvent(DomainEvent):
 
 
 class OrderPlaced(OrderEvent):
-    """A customer placed an order; the kitchen has it in ``PLACED``."""
+    """An order reached the kitchen in ``PLACED``: a cash order at checkout, a card order once it is paid."""
 
     DETAIL_TYPE: ClassVar[str] = "OrderPlaced"
     fulfilment: Fulfilment
@@ -79,6 +79,32 @@ class OrderCancelled(OrderEvent):
     DETAIL_TYPE: ClassVar[str] = "OrderCancelled"
     actor: Actor
     reason: str | None = None
+
+
+class OrderPaid(OrderEvent):
+    """The provider confirmed the card payment of the order (its ``total`` in ``currency``); a paid order that was
+    awaiting payment is ``PLACED`` in the same change (its ``OrderPlaced`` and ``OrderStatusChanged`` beside this)."""
+
+    DETAIL_TYPE: ClassVar[str] = "OrderPaid"
+    payment_id: str | None = None
+    status: OrderStatus
+
+
+class PaymentFailed(OrderEvent):
+    """The provider declined a card payment of the order; the customer may try again while it awaits payment."""
+
+    DETAIL_TYPE: ClassVar[str] = "PaymentFailed"
+    payment_id: str | None = None
+    status: OrderStatus
+
+
+class OrderRefunded(OrderEvent):
+    """The order's payment went back to the customer (it was cancelled or rejected after being paid, or paid after it
+    expired)."""
+
+    DETAIL_TYPE: ClassVar[str] = "OrderRefunded"
+    payment_id: str | None = None
+    status: OrderStatus
 
 
 class MenuItemAvailabilityChanged(DomainEvent):
@@ -106,6 +132,9 @@ EVENT_TYPES: tuple[type[DomainEvent], ...] = (
     OrderPlaced,
     OrderStatusChanged,
     OrderCancelled,
+    OrderPaid,
+    PaymentFailed,
+    OrderRefunded,
     MenuItemAvailabilityChanged,
     RestaurantChanged,
 )

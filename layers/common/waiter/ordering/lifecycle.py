@@ -24,6 +24,7 @@ from waiter.ordering.models import (
     OrderHistoryEntry,
     OrderStatus,
     OrderView,
+    PaymentMethod,
     PaymentStatus,
     PricedCart,
 )
@@ -45,8 +46,12 @@ class Transition:
 
 
 # The whole state machine. Staff, partners (a restaurant's POS) and the system have the same rights; customers
-# may only cancel, and only before the restaurant accepted.
+# may only cancel, and only before the restaurant accepted. A card order waits in AWAITING_PAYMENT, out of the
+# kitchen's sight: only the system moves it on (paid: PLACED; unpaid too long: EXPIRED), and its customer may cancel.
 TRANSITIONS: tuple[Transition, ...] = (
+    Transition(S.AWAITING_PAYMENT, S.PLACED, frozenset({A.SYSTEM})),
+    Transition(S.AWAITING_PAYMENT, S.CANCELLED, frozenset({A.CUSTOMER})),
+    Transition(S.AWAITING_PAYMENT, S.EXPIRED, frozenset({A.SYSTEM})),
     Transition(S.PLACED, S.ACCEPTED, _RESTAURANT),
     Transition(S.PLACED, S.REJECTED, _RESTAURANT),
     Transition(S.PLACED, S.CANCELLED, _RESTAURANT | {A.CUSTOMER}),
@@ -59,7 +64,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.READY, S.PICKED_UP, _RESTAURANT, frozenset({Fulfilment.PICKUP})),
 )
 
-TERMINAL: frozenset[OrderStatus] = frozenset({S.DELIVERED, S.PICKED_UP, S.REJECTED, S.CANCELLED})
+TERMINAL: frozenset[OrderStatus] = frozenset({S.DELIVERED, S.PICKED_UP, S.REJECTED, S.CANCELLED, S.EXPIRED})
 
 # Warnings that mean the priced cart is not what the customer would be ordering.
 _BLOCKING = frozenset(
@@ -94,8 +99,9 @@ def allowed_transitions(order: Order, actor: Actor) -> list[OrderStatus]:
 
 # A reason is what the restaurant tells the customer about a refusal: required to reject, optional to cancel (a
 # customer need not explain), refused on every other move so nobody believes a note on ACCEPTED reaches anyone.
+# An expiry says why the order ended (the system gives it).
 _REASON_REQUIRED = frozenset({S.REJECTED})
-_REASON_ALLOWED = frozenset({S.REJECTED, S.CANCELLED})
+_REASON_ALLOWED = frozenset({S.REJECTED, S.CANCELLED, S.EXPIRED})
 
 
 def transition(
@@ -168,6 +174,8 @@ def transition(
 def estimates(order: Order, to: OrderStatus, at: datetime, *, prep_minutes: int | None = None) -> dict[str, Any]:
     """How a move of ``order`` to ``to`` at ``at`` changes its ready-time estimates (only the fields it changes).
 
+    - ``PLACED`` (a card order, once paid): ready the restaurant's default from now, as a cash order is from its
+      checkout.
     - ``ACCEPTED``: ready ``prep_minutes`` (the kitchen's estimate, else the default the order was placed with)
       from now: the kitchen starts when it accepts. Delivered ``deliveryMinutes`` after that.
     - ``READY``: nothing left to estimate about readiness; delivered ``deliveryMinutes`` from now.
@@ -181,6 +189,9 @@ def estimates(order: Order, to: OrderStatus, at: datetime, *, prep_minutes: int 
     """
     if to in TERMINAL:
         return {"estimated_ready_at": None, "estimated_delivered_at": None}
+    if to is S.PLACED and order.prep_minutes is not None:
+        ready = at + timedelta(minutes=order.prep_minutes)
+        return {"estimated_ready_at": ready, **_delivered(order, ready)}
     if to is S.ACCEPTED:
         minutes = prep_minutes or order.prep_minutes
         if minutes is None:  # an order placed before estimates existed: only the kitchen's word counts
@@ -216,6 +227,20 @@ def order_view(order: Order, actor: Actor) -> OrderView:
 SYSTEM = Actor(type=ActorType.SYSTEM, id="kitchen-timeout")
 """Waiter itself, as the kitchen timeout's history entries name it."""
 
+PAYMENTS = Actor(type=ActorType.SYSTEM, id="payments")
+"""Waiter itself, as the payment provider's confirmations and the payment expiry name it in the history."""
+
+
+def kitchen_sees(order: Order) -> bool:
+    """Whether the restaurant sees ``order`` at all: a card order reaches the kitchen only once it is paid (an order
+    that never became ``PLACED`` is in no kitchen list and no restaurant may read it).
+
+    >>> from waiter.ordering.lifecycle import _demo_order
+    >>> kitchen_sees(_demo_order()), kitchen_sees(_demo_order(payment_method=PaymentMethod.CARD))
+    (True, False)
+    """
+    return placed_at(order) is not None
+
 
 def placed_at(order: Order) -> datetime | None:
     """When ``order`` last became ``PLACED`` (the kitchen timeout counts from then); None when it never was."""
@@ -243,6 +268,25 @@ def reject_if_unaccepted(order: Order, now: datetime, timeout: timedelta) -> Ord
     return transition(order, S.REJECTED, SYSTEM, now, reason=reason)
 
 
+def expire_if_unpaid(order: Order, now: datetime, timeout: timedelta) -> Order | None:
+    """``order`` expired by the system when it has waited ``AWAITING_PAYMENT`` for ``timeout`` or longer at ``now``
+    (counted from checkout); None when it is not due (paid or cancelled meanwhile, or still within its time).
+
+    >>> from datetime import UTC, datetime, timedelta
+    >>> order = _demo_order(payment_method=PaymentMethod.CARD)  # checked out at 12:00
+    >>> expire_if_unpaid(order, datetime(2026, 1, 15, 12, 14, tzinfo=UTC), timedelta(minutes=15)) is None
+    True
+    >>> expired = expire_if_unpaid(order, datetime(2026, 1, 15, 12, 15, tzinfo=UTC), timedelta(minutes=15))
+    >>> expired.status.value, expired.history[-1].actor.id, expired.history[-1].reason
+    ('EXPIRED', 'payments', 'the order was not paid within 15 minutes')
+    """
+    if order.status is not S.AWAITING_PAYMENT or now - order.created_at < timeout:
+        return None
+    minutes = timeout.total_seconds() / 60
+    wait = f"{minutes:g} minutes" if minutes != 1 else "1 minute"
+    return transition(order, S.EXPIRED, PAYMENTS, now, reason=f"the order was not paid within {wait}")
+
+
 def order_actor(principal: Principal, order: Order) -> Actor:
     """The actor ``principal`` is on ``order``: the restaurant's partner key, its staff (or an admin), or the
     customer who placed it; ``Forbidden`` when none of these.
@@ -258,9 +302,9 @@ def order_actor(principal: Principal, order: Order) -> Actor:
     user_id = principal.user_id
     if user_id is not None:
         if principal.is_partner:
-            if principal.acts_for(order.restaurant_id):
+            if principal.acts_for(order.restaurant_id) and kitchen_sees(order):
                 return Actor(type=ActorType.PARTNER, id=user_id)
-        elif principal.staffs(order.restaurant_id):
+        elif principal.staffs(order.restaurant_id) and kitchen_sees(order):
             return Actor(type=ActorType.STAFF, id=user_id)
         elif user_id == order.customer_id:
             return Actor(type=ActorType.CUSTOMER, id=user_id)
@@ -276,9 +320,11 @@ def place_order(
     at: datetime,
     prep_minutes: int = DEFAULT_PREP_MINUTES,
     delivery_minutes: int = DEFAULT_DELIVERY_MINUTES,
+    payment_method: PaymentMethod = PaymentMethod.CASH,
 ) -> Order:
-    """A new ``PLACED``, ``UNPAID`` order snapshotting ``cart`` (names, options, prices, totals), estimated ready
+    """A new ``UNPAID`` order snapshotting ``cart`` (names, options, prices, totals), estimated ready
     ``prep_minutes`` (the restaurant's default) from ``at`` and, for delivery, delivered ``delivery_minutes`` later.
+    A cash order is ``PLACED``; a card order is ``AWAITING_PAYMENT`` until the provider confirms the payment.
 
     Raises ``ValidationFailed`` on ``body.deliveryAddress`` when it is missing for delivery or given for pickup,
     and ``Conflict`` (listing the warnings in ``extra``) when the cart is empty, below the minimum order or has
@@ -303,12 +349,14 @@ def place_order(
     customer = Actor(type=ActorType.CUSTOMER, id=customer_id)
     ready = at + timedelta(minutes=prep_minutes)
     delivery = cart.fulfilment is Fulfilment.DELIVERY
+    status = OrderStatus.AWAITING_PAYMENT if payment_method is PaymentMethod.CARD else OrderStatus.PLACED
     return Order(
         id=order_id,
         customer_id=customer_id,
         restaurant_id=cart.restaurant_id,
-        status=OrderStatus.PLACED,
+        status=status,
         payment_status=PaymentStatus.UNPAID,
+        payment_method=payment_method,
         fulfilment=cart.fulfilment,
         delivery_address=delivery_address,
         lines=cart.lines,
@@ -320,7 +368,7 @@ def place_order(
         total=cart.total,
         currency=cart.currency,
         discount_code=cart.discount_code,
-        history=[OrderHistoryEntry(from_=None, to=OrderStatus.PLACED, at=at, actor=customer)],
+        history=[OrderHistoryEntry(from_=None, to=status, at=at, actor=customer)],
         created_at=at,
         updated_at=at,
         version=1,
@@ -335,8 +383,10 @@ def _has_rights(order: Order, actor: Actor) -> bool:
     return actor.type is not ActorType.CUSTOMER or actor.id == order.customer_id
 
 
-def _demo_order(fulfilment: Fulfilment = Fulfilment.PICKUP) -> Order:
-    """A placed order of customer ``c1`` at restaurant ``r1``, for doctests."""
+def _demo_order(
+    fulfilment: Fulfilment = Fulfilment.PICKUP, payment_method: PaymentMethod = PaymentMethod.CASH
+) -> Order:
+    """A placed order of customer ``c1`` at restaurant ``r1`` (awaiting payment when paid by card), for doctests."""
     from datetime import UTC  # noqa: PLC0415
 
     from waiter.ordering.models import PricedLine  # noqa: PLC0415
@@ -352,5 +402,6 @@ def _demo_order(fulfilment: Fulfilment = Fulfilment.PICKUP) -> Order:
     if fulfilment is Fulfilment.DELIVERY:
         address = DeliveryAddress(line1="2 Side St", city="Berlin", postcode="10115", country="DE")
     return place_order(
-        cart, order_id="o1", customer_id="c1", delivery_address=address, at=datetime(2026, 1, 15, 12, tzinfo=UTC)
-    )
+        cart, order_id="o1", customer_id="c1", delivery_address=address, at=datetime(2026, 1, 15, 12, tzinfo=UTC),
+        payment_method=payment_method,
+    )  # fmt: skip

@@ -42,12 +42,22 @@ class OrderStatus(StrEnum):
     PICKED_UP = "PICKED_UP"
     REJECTED = "REJECTED"
     CANCELLED = "CANCELLED"
+    AWAITING_PAYMENT = "AWAITING_PAYMENT"  # a card order before the provider confirmed the payment
+    EXPIRED = "EXPIRED"  # a card order left unpaid too long
 
 
 class PaymentStatus(StrEnum):
     UNPAID = "UNPAID"
     PAID = "PAID"
+    FAILED = "FAILED"  # a card payment was declined; the customer may try again while the order awaits payment
     REFUNDED = "REFUNDED"
+
+
+class PaymentMethod(StrEnum):
+    """How the customer pays: ``cash`` at pickup or delivery, or ``card`` online through the payment provider."""
+
+    CASH = "cash"
+    CARD = "card"
 
 
 class ActorType(StrEnum):
@@ -287,6 +297,9 @@ class Order(WireModel):
     restaurant_id: str
     status: OrderStatus
     payment_status: PaymentStatus
+    payment_method: PaymentMethod = PaymentMethod.CASH
+    # the provider's payment intent of a card order, once the customer started paying
+    payment_id: str | None = None
     fulfilment: Fulfilment
     delivery_address: DeliveryAddress | None = None
     lines: list[PricedLine]
@@ -367,13 +380,16 @@ Tip = Annotated[int, Field(ge=0, strict=True)]  # the cap is a pricing rule (``c
 
 class Checkout(InputModel):
     """Place an order from the open cart at ``restaurantId``. ``expectedTotal`` is the total the customer saw:
-    when the fresh price differs, nothing is ordered and the new priced cart comes back with a 409."""
+    when the fresh price differs, nothing is ordered and the new priced cart comes back with a 409.
+    ``paymentMethod`` ``card`` creates the order ``AWAITING_PAYMENT`` (docs/payments.md); ``cash`` (the default)
+    creates it ``PLACED``."""
 
     restaurant_id: Id
     fulfilment: Fulfilment
     delivery_address: DeliveryAddress | None = None
     tip: Tip = 0
     expected_total: Annotated[int, Field(ge=0, le=100_000_000, strict=True)]
+    payment_method: PaymentMethod = PaymentMethod.CASH
 
 
 def _no_control_characters(value: str) -> str:

@@ -73,6 +73,7 @@ class OrderingStore(Protocol):
         self, restaurant_id: str, *, status: OrderStatus | None, limit: int, cursor: str | None
     ) -> tuple[list[Order], str | None]: ...
     def placed_before(self, cutoff: str, *, limit: int) -> list[Order]: ...
+    def unpaid_before(self, cutoff: str, *, limit: int) -> list[Order]: ...
 
 
 class IdempotencyGuard(Protocol):
@@ -258,6 +259,7 @@ class OrderingService:
             at=now,
             prep_minutes=restaurant.default_prep_minutes,
             delivery_minutes=restaurant.delivery_minutes,
+            payment_method=data.payment_method,
         )
         counted = {line.menu_item_id for line in priced.lines}
         versions = {item_id: inputs.menu[item_id].version for item_id in counted}
@@ -385,6 +387,26 @@ class OrderingService:
             rejected.append(moved)
         return rejected
 
+    def expire_unpaid(self, *, timeout: timedelta, limit: int = 100) -> list[Order]:
+        """Expire (as the system, with the reason) every card order left ``AWAITING_PAYMENT`` for ``timeout`` since
+        checkout: the payment expiry, run on a schedule. Due orders come from one index Query per shard; an order
+        paid or cancelled meanwhile is left alone (the optimistic lock decides). Its payment intent is cancelled by
+        the payment follow-up consumer, from the ``OrderStatusChanged`` this write publishes. Returns the orders
+        expired."""
+        now = self.clock()
+        expired = []
+        for order in self.store.unpaid_before((now - timeout).isoformat(), limit=limit):
+            moved = lifecycle.expire_if_unpaid(order, now, timeout)
+            if moved is None:
+                continue
+            try:
+                self.store.save_order(moved, expected_version=order.version)
+            except Conflict:
+                continue  # paid (or cancelled) between the Query and the write: the payment won
+            self.on_moved(moved)
+            expired.append(moved)
+        return expired
+
     # ---- helpers --------------------------------------------------------------------------------------------
 
     def _empty_cart(self, customer: str, restaurant_id: str) -> Cart:
@@ -466,4 +488,7 @@ def _view(caller: Principal, order: Order) -> OrderView:
 
 
 def _may_see(caller: Principal, order: Order) -> bool:
-    return (caller.user_id is not None and caller.user_id == order.customer_id) or caller.acts_for(order.restaurant_id)
+    """The customer always; the restaurant once the order reached its kitchen (a card order: once it is paid)."""
+    if caller.user_id is not None and caller.user_id == order.customer_id:
+        return True
+    return caller.acts_for(order.restaurant_id) and lifecycle.kitchen_sees(order)

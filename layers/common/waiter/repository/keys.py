@@ -160,6 +160,23 @@ def placed_order_shards() -> list[str]:
     return [f"ORDERS#PLACED#{shard}" for shard in range(PLACED_ORDER_SHARDS)]
 
 
+def unpaid_orders(order_id: str) -> str:
+    """The GSI4 partition of a card order waiting ``AWAITING_PAYMENT`` (sparse, beside the placed orders' shards and
+    spread the same way), sorted by creation: the payment expiry finds due orders with one Query per shard.
+
+    >>> unpaid_orders("o-1").startswith("ORDERS#AWAITING_PAYMENT#"), unpaid_orders("o-1") != placed_orders("o-1")
+    (True, True)
+    """
+    import zlib  # noqa: PLC0415 - only order writes and the payment expiry build this key
+
+    return f"ORDERS#AWAITING_PAYMENT#{zlib.crc32(order_id.encode()) % PLACED_ORDER_SHARDS}"
+
+
+def unpaid_order_shards() -> list[str]:
+    """Every GSI4 partition ``unpaid_orders`` can name."""
+    return [f"ORDERS#AWAITING_PAYMENT#{shard}" for shard in range(PLACED_ORDER_SHARDS)]
+
+
 def live_connection(connection_id: str) -> dict[str, str]:
     """A WebSocket connection: its caller, and beside it (same partition) each of its subscriptions."""
     return {"PK": live_connection_partition(connection_id), "SK": "CONNECTION"}

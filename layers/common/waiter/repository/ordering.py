@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from waiter.catalog.models import MenuItem, Restaurant
 from waiter.errors import Conflict
+from waiter.ordering.lifecycle import kitchen_sees
 from waiter.ordering.models import Cart, DiscountCode, Order, OrderStatus
 from waiter.repository import keys
 from waiter.repository.catalog import StaleVersion, menu_item_from_item, restaurant_from_item
@@ -240,8 +241,16 @@ class OrderingRepository(PagedRepository):
     def placed_before(self, cutoff: str, *, limit: int) -> list[Order]:
         """Orders still ``PLACED`` that were created before ``cutoff`` (ISO 8601 UTC), oldest first, at most ``limit``
         of them: one Query on each shard of the sparse GSI4 (``keys.placed_order_shards``), merged."""
+        return self._gsi4_before(keys.placed_order_shards(), cutoff, limit)
+
+    def unpaid_before(self, cutoff: str, *, limit: int) -> list[Order]:
+        """Card orders still ``AWAITING_PAYMENT`` that were created before ``cutoff``, oldest first, at most ``limit``:
+        one Query on each of their shards of GSI4 (``keys.unpaid_order_shards``), merged."""
+        return self._gsi4_before(keys.unpaid_order_shards(), cutoff, limit)
+
+    def _gsi4_before(self, partitions: list[str], cutoff: str, limit: int) -> list[Order]:
         due: list[Order] = []
-        for partition in keys.placed_order_shards():
+        for partition in partitions:
             page = self.client.query(
                 TableName=self._table,
                 IndexName="GSI4",
@@ -285,16 +294,21 @@ def _order_item(order: Order) -> Item:
     and ``total`` also make every stream record self-describing for subscribers.
 
     The three order indexes sort by creation; GSI2 and GSI3 use GSI1SK as their range key (template.yaml), so the
-    sort key is stored once.
+    sort key is stored once. A card order that was never paid is in no kitchen index (GSI2, GSI3).
     """
+    kitchen = kitchen_sees(order)
+    gsi4 = None  # sparse: only orders waiting for the kitchen or for their payment are in GSI4
+    if order.status is OrderStatus.PLACED:
+        gsi4 = keys.placed_orders(order.id)  # the kitchen timeout's shards
+    elif order.status is OrderStatus.AWAITING_PAYMENT:
+        gsi4 = keys.unpaid_orders(order.id)  # the payment expiry's shards
     return {
         **keys.order(order.id),
         "GSI1PK": keys.orders_of_customer(order.customer_id),
         "GSI1SK": f"{order.created_at.isoformat()}#{order.id}",
-        "GSI2PK": keys.orders_of_restaurant(order.restaurant_id),
-        "GSI3PK": keys.orders_of_restaurant_in(order.restaurant_id, order.status.value),
-        # sparse: only orders waiting for the kitchen are in GSI4 (the kitchen timeout's index)
-        "GSI4PK": keys.placed_orders(order.id) if order.status is OrderStatus.PLACED else None,
+        "GSI2PK": keys.orders_of_restaurant(order.restaurant_id) if kitchen else None,
+        "GSI3PK": keys.orders_of_restaurant_in(order.restaurant_id, order.status.value) if kitchen else None,
+        "GSI4PK": gsi4,
         "entity": "order",
         **_dump(order),
     }

@@ -26,11 +26,14 @@ from waiter.events.models import (
     DomainEvent,
     MenuItemAvailabilityChanged,
     OrderCancelled,
+    OrderPaid,
     OrderPlaced,
+    OrderRefunded,
     OrderStatusChanged,
+    PaymentFailed,
     RestaurantChanged,
 )
-from waiter.ordering.models import Order, OrderStatus
+from waiter.ordering.models import Order, OrderStatus, PaymentStatus
 from waiter.repository import keys
 from waiter.repository.dynamo import Item, deserialize
 from waiter.repository.ordering import order_from_item
@@ -73,20 +76,14 @@ def _order_events(order: Order, before: Order | None) -> list[DomainEvent]:
         "currency": order.currency,
     }
     if before is None:
-        if order.status is not OrderStatus.PLACED:
-            return []
-        return [
-            OrderPlaced(
-                event_id=_event_id(key, order.version, OrderPlaced.DETAIL_TYPE),
-                occurred_at=order.history[-1].at,
-                fulfilment=order.fulfilment,
-                **ids,
-            )
-        ]
-    if before.status is order.status or before.version >= order.version:
+        return [_placed(key, order, ids)] if order.status is OrderStatus.PLACED else []
+    if before.version >= order.version:
         return []
+    events = _payment_events(key, order, before, ids)
+    if before.status is order.status:
+        return events
     entry = order.history[-1]
-    events: list[DomainEvent] = [
+    events.append(
         OrderStatusChanged(
             event_id=_event_id(key, order.version, OrderStatusChanged.DETAIL_TYPE),
             occurred_at=entry.at,
@@ -97,7 +94,9 @@ def _order_events(order: Order, before: Order | None) -> list[DomainEvent]:
             reason=entry.reason,
             **ids,
         )
-    ]
+    )
+    if order.status is OrderStatus.PLACED:  # a card order, paid: it reaches the kitchen now
+        events.append(_placed(key, order, ids))
     if order.status is OrderStatus.CANCELLED:
         events.append(
             OrderCancelled(
@@ -109,6 +108,38 @@ def _order_events(order: Order, before: Order | None) -> list[DomainEvent]:
             )
         )
     return events
+
+
+def _placed(key: Item, order: Order, ids: dict[str, Any]) -> OrderPlaced:
+    return OrderPlaced(
+        event_id=_event_id(key, order.version, OrderPlaced.DETAIL_TYPE),
+        occurred_at=order.history[-1].at,
+        fulfilment=order.fulfilment,
+        **ids,
+    )
+
+
+_PAYMENT_EVENTS: dict[PaymentStatus, type[OrderPaid | PaymentFailed | OrderRefunded]] = {
+    PaymentStatus.PAID: OrderPaid,
+    PaymentStatus.FAILED: PaymentFailed,
+    PaymentStatus.REFUNDED: OrderRefunded,
+}
+
+
+def _payment_events(key: Item, order: Order, before: Order, ids: dict[str, Any]) -> list[DomainEvent]:
+    """The payment event of a change of the order's ``paymentStatus`` (none when it did not change)."""
+    kind = _PAYMENT_EVENTS.get(order.payment_status)
+    if kind is None or before.payment_status is order.payment_status:
+        return []
+    return [
+        kind(
+            event_id=_event_id(key, order.version, kind.DETAIL_TYPE),
+            occurred_at=order.updated_at,
+            payment_id=order.payment_id,
+            status=order.status,
+            **ids,
+        )
+    ]
 
 
 def _menu_item_events(new: Item | None, old: Item | None) -> list[DomainEvent]:

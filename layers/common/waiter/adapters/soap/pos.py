@@ -16,7 +16,15 @@ from waiter.adapters.soap.schema import BOOLEAN, STRING, UNBOUNDED, Complex, Fie
 from waiter.adapters.soap.wsdl import Operation, SoapService
 from waiter.catalog.models import MAX_DELIVERY_MINUTES, MAX_PREP_MINUTES, MenuItem, MenuView
 from waiter.money import CURRENCIES
-from waiter.ordering.models import MAX_REASON_LENGTH, ActorType, Fulfilment, OrderStatus, OrderView, PaymentStatus
+from waiter.ordering.models import (
+    MAX_REASON_LENGTH,
+    ActorType,
+    Fulfilment,
+    OrderStatus,
+    OrderView,
+    PaymentMethod,
+    PaymentStatus,
+)
 
 NAMESPACE = "https://waiter.dev/soap/pos/v1"
 
@@ -37,6 +45,7 @@ VERSION = Simple("Version", "int", min_inclusive=1, doc="An order's version, rai
 TIMESTAMP = Simple("Timestamp", "dateTime", doc="A UTC time, e.g. 2026-01-15T12:00:00Z.")
 ORDER_STATUS = Simple("OrderStatus", "string", enumeration=tuple(s.value for s in OrderStatus))
 PAYMENT_STATUS = Simple("PaymentStatus", "string", enumeration=tuple(s.value for s in PaymentStatus))
+PAYMENT_METHOD = Simple("PaymentMethod", "string", enumeration=tuple(m.value for m in PaymentMethod))
 FULFILMENT = Simple("Fulfilment", "string", enumeration=tuple(f.value for f in Fulfilment))
 ACTOR_TYPE = Simple("ActorType", "string", enumeration=tuple(a.value for a in ActorType))
 PAGE_SIZE = Simple("PageSize", "int", min_inclusive=1, max_inclusive=100, doc="Orders per page (default 20).")
@@ -145,6 +154,8 @@ ORDER = Complex(
         Field("status", ORDER_STATUS),
         Field("statusReason", REASON, 0, doc="Why the order has its status (a rejection's reason, always)."),
         Field("paymentStatus", PAYMENT_STATUS),
+        Field("paymentMethod", PAYMENT_METHOD, doc="cash at pickup or delivery, or card (paid online)."),
+        Field("paymentId", STRING, 0, doc="The payment provider's intent of a card order."),
         Field("fulfilment", FULFILMENT),
         Field("deliveryAddress", ADDRESS, 0),
         Field("line", ORDER_LINE, 1, UNBOUNDED, key="lines"),
