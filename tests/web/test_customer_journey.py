@@ -112,6 +112,13 @@ def test_customer_orders_and_watches_the_kitchen_move_the_order_to_picked_up_liv
     web_stack: WebStack, tabs: Any
 ) -> None:
     customer = tabs("customer")
+    sockets: list[Any] = []  # the customer's WebSocket connections, passed through so the test can drop one
+
+    def through(ws: Any) -> None:
+        ws.connect_to_server()
+        sockets.append(ws)
+
+    customer.page.route_web_socket(re.compile(r"^ws://"), through)
     browse(web_stack, customer)
     sign_in(customer, DEMO_CUSTOMER.email)  # the local config prefills the demo customer
     choose_options(customer)
@@ -153,7 +160,20 @@ def test_customer_orders_and_watches_the_kitchen_move_the_order_to_picked_up_liv
         expect(customer.page.locator("#order-status")).to_have_text(status)  # pushed to the customer's page
         kitchen.step(f"moved to {status}")
         customer.step(f"seen live: {status}")
+        if status == "accepted":  # the connection drops: the page reconnects by itself and subscribes again
+            dropped = len(sockets)
+            sockets[-1].close(code=1006)
+            for _ in range(150):  # a new connection, made by the page after its backoff
+                if len(sockets) > dropped:
+                    break
+                customer.page.wait_for_timeout(100)
+            assert len(sockets) == dropped + 1
+            expect(customer.page.locator(".live-badge")).to_have_attribute("data-state", "live", timeout=15_000)
+            customer.step("reconnected after the socket dropped")
     expect(kitchen.page.locator(f"#order-{order_id}")).to_have_count(0)  # done: off the board
+    customer.go("#/orders")
+    expect(customer.page.locator(f"li[data-order='{order_id}'] .status")).to_have_text("picked up")
+    customer.step("my orders")
 
 
 def priced_cart(stack: WebStack, tab: Tab) -> dict[str, Any]:

@@ -7,11 +7,13 @@ import * as session from "./session.js";
 
 export class ApiError extends Error {
   constructor(problem, status) {
-    super(problem.detail || problem.title || `HTTP ${status}`);
+    // a problem+json document; the local payment provider answers in its provider's shape, {"error": {"message"}}
+    const provider = problem.error && typeof problem.error === "object" ? problem.error : null;
+    super(problem.detail || provider?.message || problem.title || `HTTP ${status}`);
     this.status = status;
     this.type = problem.type || "about:blank";
-    this.title = problem.title || `HTTP ${status}`;
-    this.detail = problem.detail || "";
+    this.title = problem.title || (provider ? "The payment provider refused this" : `HTTP ${status}`);
+    this.detail = problem.detail || provider?.message || "";
     this.errors = Array.isArray(problem.errors) ? problem.errors : [];
     this.requestId = problem.requestId || null;
     this.problem = problem;
