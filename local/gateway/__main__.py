@@ -43,8 +43,8 @@ def main(argv: list[str] | None = None) -> int:
         api = LocalApi(local, args.host, args.port, ws_port=args.ws_port)
     except OSError as error:
         local.close()
-        ports = f"{args.port}" if args.ws_port is None else f"{args.port} (WebSocket {args.ws_port})"
-        print(f"cannot listen on {args.host}:{ports}: {error}", file=sys.stderr)
+        ws_port = args.ws_port if args.ws_port is not None else (args.port + 1 if args.port else 0)
+        print(f"cannot listen on {args.host}:{args.port} or {ws_port} (WebSocket): {error}", file=sys.stderr)
         return 1
     sources = EventSources() if args.no_event_sources else EventSources.start(local)
     print(banner(api, local, reload=not args.no_reload, sources=sources), flush=True)
