@@ -18,10 +18,11 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
-from local.gateway.boot import add_arguments, start_local, start_options
+from local.gateway.boot import Local, add_arguments, start_local, start_options
 from local.gateway.functions import LambdaFunction
+from local.gateway.management_api import serving_alone
 from local.gateway.runtime import Outcome, Raised, Returned, TimedOut
 from local.template import load_template, resources_of_type
 
@@ -41,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
         local = start_local(**start_options(args), hot_reload=False)
         try:
             function = local.functions[args.function]
-            outcome = asyncio.run(local.runtime.invoke(function, event))
+            outcome = asyncio.run(_invoke(local, function, event))
         finally:
             local.close()
         code = _report(outcome, function, result_stream)
@@ -49,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
         sys.stdout.flush()
         os._exit(code)
     return code
+
+
+async def _invoke(local: Local, function: LambdaFunction, event: Any) -> Outcome:
+    async with serving_alone(local.management_socket):  # a live notifier's posts: 410, no client is connected
+        return await local.runtime.invoke(function, event)
 
 
 def _report(outcome: Outcome, function: LambdaFunction, out: TextIO) -> int:

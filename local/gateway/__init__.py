@@ -1,8 +1,9 @@
 """The Docker-free local API Gateway: template.yaml's REST API served over HTTP, its functions run in-process
 against an embedded moto with the template's resources and demo data, every route guarded as the template declares
-(Cognito and Lambda authorizers, API keys, usage plans: ``local.gateway.security``).
+(Cognito and Lambda authorizers, API keys, usage plans: ``local.gateway.security``); the WebSocket API on a port of
+its own with its Management API (``local.gateway.websocket``, ``local.gateway.management_api``).
 
-    python -m local.gateway [--port 3000]      # what `make dev` runs
+    python -m local.gateway [--port 3000] [--ws-port 3001]     # what `make dev` runs
 
 For tests: ``serve_in_background()`` runs it in this process, ``spawn()`` as a subprocess; both return
 ``(base_url, stop)``; ``websocket_url(banner)`` reads the WebSocket API's URL from a spawned gateway's banner.

@@ -47,8 +47,8 @@ def main(argv: list[str] | None = None) -> int:
         api = LocalApi(local, args.host, args.port, ws_port=args.ws_port)
     except OSError as error:
         local.close()
-        ports = f"{args.port}" if args.ws_port is None else f"{args.port} (WebSocket {args.ws_port})"
-        print(f"cannot listen on {args.host}:{ports}: {error}", file=sys.stderr)
+        ws_port = args.ws_port if args.ws_port is not None else (args.port + 1 if args.port else 0)
+        print(f"cannot listen on {args.host}:{args.port} or {ws_port} (WebSocket): {error}", file=sys.stderr)
         return 1
     web_port = args.web_port if args.web_port is not None else (args.port + 2 if args.port else 0)
     try:

@@ -20,7 +20,8 @@ import logging
 import re
 import socket
 import time
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
@@ -117,6 +118,26 @@ class ManagementApi:
         except Exception:
             return _error(410, "GoneException", None)
         return 200, [], b""
+
+
+@asynccontextmanager
+async def serving_alone(sock: socket.socket | None) -> AsyncIterator[None]:
+    """Serve the Management API on ``sock`` with no connections open, for the duration of a block: what
+    ``local.invoke`` does, so a function run by hand that posts gets 410 for every connection, as it would once the
+    clients are gone, instead of waiting on an unserved socket."""
+    if sock is None:
+        yield
+        return
+    import uvicorn
+
+    config = uvicorn.Config(ManagementApi(Connections()), log_config=None, log_level="warning", lifespan="off")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task
 
 
 def _error(status: int, kind: str, message: str | None) -> tuple[int, list[tuple[str, str]], bytes]:

@@ -502,3 +502,27 @@ def test_events_carry_what_api_gateway_puts_in_them() -> None:
         1006,
         "gone",
     )
+
+
+def test_a_function_invoked_by_hand_gets_410_for_every_connection() -> None:
+    import asyncio
+
+    from local.gateway.management_api import serving_alone
+    from local.gateway.sockets import listening_socket, url_of
+
+    sock = listening_socket("127.0.0.1", 0)
+    session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1")
+    client = session.client("apigatewaymanagementapi", endpoint_url=f"{url_of(sock, 'http')}/dev")
+
+    async def post() -> str:
+        async with serving_alone(sock):
+            try:
+                await asyncio.to_thread(client.post_to_connection, ConnectionId="Anyone000000000=", Data=b"{}")
+            except ClientError as error:
+                return str(error.response["Error"]["Code"])
+        return "sent"
+
+    try:
+        assert asyncio.run(post()) == "GoneException"
+    finally:
+        sock.close()
