@@ -8,6 +8,35 @@ from functools import cache
 
 
 @dataclass(frozen=True, slots=True)
+class GraphqlLimits:
+    """What one GraphQL document may ask for (``waiter.adapters.graphql.limits`` enforces them). The defaults admit
+    every query the README and the web client send (the deepest, restaurants with their menus down to option
+    choices, is depth 9) and refuse the known abuses. Each is a ``GRAPHQL_*`` environment variable.
+
+    >>> GraphqlLimits.from_env({"GRAPHQL_MAX_DEPTH": "6", "GRAPHQL_INTROSPECTION": "true"}).max_depth
+    6
+    """
+
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_directives: int = 10
+    max_cost: int = 1000
+    max_tokens: int = 2000
+    max_source_length: int = 10_000
+    introspection: bool = False  # on locally (template.yaml: off when Environment is prod); suggestions follow it
+    default_page_size: int = 20  # the weight of a list field whose `first` is left out (the schema's default)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> GraphqlLimits:
+        default = cls()
+        numbers = {
+            name: int(env.get(f"GRAPHQL_{name.upper()}", str(getattr(default, name))))
+            for name in ("max_depth", "max_aliases", "max_directives", "max_cost", "max_tokens", "max_source_length")
+        }
+        return cls(**numbers, introspection=env.get("GRAPHQL_INTROSPECTION", "false").lower() == "true")
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """What a function needs to know about where it runs.
 
@@ -35,6 +64,8 @@ class Settings:
     # the live-update notifier: the WebSocket API's Management API endpoint (https://<api>.execute-api.<region>.
     # amazonaws.com/<stage>, or the local gateway's)
     websocket_endpoint: str = ""
+    # the GraphQL function's abuse limits and whether it answers introspection (and serves GraphiQL)
+    graphql: GraphqlLimits = GraphqlLimits()
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -56,6 +87,7 @@ class Settings:
             sender_email=env.get("SENDER_EMAIL", ""),
             kitchen_timeout_minutes=float(env.get("KITCHEN_TIMEOUT_MINUTES", "10")),
             websocket_endpoint=env.get("WEBSOCKET_ENDPOINT", ""),
+            graphql=GraphqlLimits.from_env(env),
         )
 
 
