@@ -110,7 +110,7 @@ def format_error(error: Any, *, request_code: str | None = None) -> dict[str, An
         logger.error("resolver failed", exc_info=original)
         formatted["message"], formatted["extensions"] = INTERNAL_MESSAGE, {"code": INTERNAL}
     else:
-        formatted["extensions"] = {"code": request_code or "BAD_USER_INPUT"}
+        formatted["extensions"] = {"code": request_code or "BAD_USER_INPUT", **(error.extensions or {})}
     return formatted
 
 
