@@ -13,8 +13,14 @@ class GraphqlLimits:
     every query the README and the web client send (the deepest, restaurants with their menus down to option
     choices, is depth 9) and refuse the known abuses. Each is a ``GRAPHQL_*`` environment variable.
 
-    >>> GraphqlLimits.from_env({"GRAPHQL_MAX_DEPTH": "6", "GRAPHQL_INTROSPECTION": "true"}).max_depth
+    Introspection is on where ``GRAPHQL_INTROSPECTION`` says ``true``, or else in the environments
+    ``GRAPHQL_INTROSPECTION_IN`` lists (template.yaml: ``dev``); off when neither is set.
+
+    >>> GraphqlLimits.from_env({"GRAPHQL_MAX_DEPTH": "6"}).max_depth
     6
+    >>> on_in_dev = {"GRAPHQL_INTROSPECTION_IN": "dev"}
+    >>> [GraphqlLimits.from_env({"ENVIRONMENT": e, **on_in_dev}).introspection for e in ("dev", "prod")]
+    [True, False]
     """
 
     max_depth: int = 10
@@ -33,7 +39,12 @@ class GraphqlLimits:
             name: int(env.get(f"GRAPHQL_{name.upper()}", str(getattr(default, name))))
             for name in ("max_depth", "max_aliases", "max_directives", "max_cost", "max_tokens", "max_source_length")
         }
-        return cls(**numbers, introspection=env.get("GRAPHQL_INTROSPECTION", "false").lower() == "true")
+        explicit = env.get("GRAPHQL_INTROSPECTION")
+        if explicit is not None:
+            introspection = explicit.lower() == "true"
+        else:
+            introspection = env.get("ENVIRONMENT", "dev") in env.get("GRAPHQL_INTROSPECTION_IN", "").split()
+        return cls(**numbers, introspection=introspection)
 
 
 @dataclass(frozen=True, slots=True)
