@@ -202,7 +202,8 @@ EXPECTED_GRANTS: dict[str, Grants] = {
     "WsSubscribeFunction": {TABLE: _dynamodb("GetItem", "PutItem", "UpdateItem"), GSI1: QUERY, GSI3: QUERY},
     "WsUnsubscribeFunction": {TABLE: _dynamodb("DeleteItem", "UpdateItem")},  # the subscription and the count
     "WsPingFunction": {},
-    "WsDefaultFunction": {},
+    # graphql-transport-ws: the connection's protocol (GetItem), subscribe and complete as the two routes above
+    "WsDefaultFunction": {TABLE: _dynamodb("GetItem", "PutItem", "UpdateItem", "DeleteItem"), GSI1: QUERY, GSI3: QUERY},
     # the order (GetItem), each feed's subscribers (GSI1), gone connections' partitions (Query + BatchWriteItem),
     # the posts (this API's connections only)
     "LiveNotifierFunction": {

@@ -15,7 +15,7 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.requests import RequestsHTTPTransport
 
 from local import samples
-from tests.e2e.conftest import Caller, skip_when_deployed
+from tests.e2e.conftest import RESTAURANT_A, Caller, skip_when_deployed
 from tests.e2e.tokens import forged_variants
 
 GRAPHQL = "/v1/graphql"
@@ -41,7 +41,8 @@ def _line(menu: dict[str, Any], restaurant: dict[str, Any]) -> dict[str, Any]:
     return samples.line_over_minimum(restaurant, menu)
 
 
-def test_the_journey_over_graphql(base_url: str, customer: Caller, restaurant_id: str) -> None:
+def test_the_journey_over_graphql(base_url: str, customer: Caller) -> None:
+    restaurant_id = RESTAURANT_A  # open around the clock in the demo data
     me = client(base_url, customer)
     browse = gql("""query Browse($id: ID!) {
       restaurants(first: 5) { edges { node { id name openNow } } pageInfo { hasNextPage endCursor } }
@@ -84,11 +85,11 @@ def test_the_journey_over_graphql(base_url: str, customer: Caller, restaurant_id
 
 
 def test_the_rest_and_graphql_views_of_an_order_are_equal_field_for_field(
-    api: httpx.Client, base_url: str, customer: Caller, restaurant_id: str
+    api: httpx.Client, base_url: str, customer: Caller
 ) -> None:
     from tests.e2e.conftest import place_order
 
-    order = place_order(api, customer, restaurant_id)
+    order = place_order(api, customer, RESTAURANT_A)
 
     over_rest = api.get(f"/v1/orders/{order['id']}", headers=customer.headers).json()
     over_graphql = client(base_url, customer).execute(
@@ -99,11 +100,11 @@ def test_the_rest_and_graphql_views_of_an_order_are_equal_field_for_field(
 
 
 def test_another_customers_order_is_not_found(
-    api: httpx.Client, base_url: str, customer: Caller, customer_b: Caller, restaurant_id: str
+    api: httpx.Client, base_url: str, customer: Caller, customer_b: Caller
 ) -> None:
     from tests.e2e.conftest import place_order
 
-    order = place_order(api, customer, restaurant_id)
+    order = place_order(api, customer, RESTAURANT_A)
 
     with pytest.raises(TransportQueryError) as refused:
         client(base_url, customer_b).execute(gql("query($id: ID!) { order(id: $id) { id } }"),
