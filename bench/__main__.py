@@ -16,7 +16,7 @@ from bench import report
 from bench.config import REPORTS, RunSize
 from bench.results import PartResult
 
-PARTS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8")
+PARTS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9")
 TITLES = {
     "P1": "Cold start",
     "P2": "Warm overhead per request",
@@ -26,6 +26,7 @@ TITLES = {
     "P6": "Local gateway",
     "P7": "SOAP facade",
     "P8": "Local event latency",
+    "P9": "Local push latency",
 }
 
 
@@ -116,6 +117,10 @@ def _run(selected: list[str], size: RunSize, scratch: Path) -> list[PartResult]:
         from bench import event_latency  # noqa: PLC0415
 
         timed("P8", lambda: event_latency.measure(size, log))
+    if "P9" in selected:
+        from bench import push_latency  # noqa: PLC0415
+
+        timed("P9", lambda: push_latency.measure(size, log))
     return results
 
 

@@ -56,6 +56,15 @@ def ttl_attribute(logical_id: str = "Table", template: dict[str, Any] | None = N
     return str(spec["AttributeName"]) if spec.get("Enabled") else None
 
 
+def websocket_apis(template: dict[str, Any] | None = None) -> list[str]:
+    """The logical ids of the template's WebSocket APIs (``AWS::ApiGatewayV2::Api``, ``ProtocolType: WEBSOCKET``)."""
+    return [
+        name
+        for name, res in resources_of_type("AWS::ApiGatewayV2::Api", template).items()
+        if (res.get("Properties") or {}).get("ProtocolType") == "WEBSOCKET"
+    ]
+
+
 IMPLICIT_API = "ServerlessRestApi"  # the logical id SAM gives the API of Api events without a RestApiId
 
 

@@ -5,12 +5,12 @@ against an embedded moto with the template's resources and demo data, every rout
     python -m local.gateway [--port 3000]      # what `make dev` runs
 
 For tests: ``serve_in_background()`` runs it in this process, ``spawn()`` as a subprocess; both return
-``(base_url, stop)``.
+``(base_url, stop)``; ``websocket_url(banner)`` reads the WebSocket API's URL from a spawned gateway's banner.
 """
 
 from __future__ import annotations
 
-from local.gateway.process import spawn
+from local.gateway.process import spawn, websocket_url
 from local.gateway.server import serve_in_background
 
-__all__ = ["serve_in_background", "spawn"]
+__all__ = ["serve_in_background", "spawn", "websocket_url"]

@@ -1,4 +1,5 @@
-"""``python -m local.gateway``: serve template.yaml's REST API on http://127.0.0.1:3000 with demo data (``make dev``).
+"""``python -m local.gateway``: serve template.yaml's REST API on http://127.0.0.1:3000 and its WebSocket API on
+ws://127.0.0.1:3001 with demo data (``make dev``).
 
 Edits to a function or to the layer take effect on the next request; edits to template.yaml (routes, environment,
 resources) need a restart. Ctrl-C stops the server and moto.
@@ -25,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m local.gateway", description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=3000, help="port to listen on; 0 picks a free one")
+    parser.add_argument(
+        "--ws-port", type=int, default=None, help="the WebSocket API's port (default: PORT+1; 0 picks a free one)"
+    )
     parser.add_argument("--no-reload", action="store_true", help="do not re-import edited code")
     parser.add_argument(
         "--no-event-sources", action="store_true", help="do not run the stream, queue and schedule event sources"
@@ -36,10 +40,11 @@ def main(argv: list[str] | None = None) -> int:
 
     local = start_local(**start_options(args), hot_reload=not args.no_reload)
     try:
-        api = LocalApi(local, args.host, args.port)
+        api = LocalApi(local, args.host, args.port, ws_port=args.ws_port)
     except OSError as error:
         local.close()
-        print(f"cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
+        ports = f"{args.port}" if args.ws_port is None else f"{args.port} (WebSocket {args.ws_port})"
+        print(f"cannot listen on {args.host}:{ports}: {error}", file=sys.stderr)
         return 1
     sources = EventSources() if args.no_event_sources else EventSources.start(local)
     print(banner(api, local, reload=not args.no_reload, sources=sources), flush=True)
@@ -66,6 +71,7 @@ def banner(api: LocalApi, local: Local, *, reload: bool, sources: EventSources |
         f"  Swagger UI   {url}/v1/docs",
         f"  OpenAPI      {url}/v1/openapi.json",
         f"  SOAP (POS)   {url}/v1/soap/pos  (WSDL: {url}/v1/soap/pos?wsdl, with the partner key)",
+        *websocket_lines(api),
         f"  moto         {local.moto.endpoint_url}  (tables: {', '.join(tables) or 'none'})",
     ]
     if sources is not None and sources.sources:
@@ -98,6 +104,9 @@ def banner(api: LocalApi, local: Local, *, reload: bool, sources: EventSources |
             "      | python3 -c 'import json,sys; print(json.load(sys.stdin)[\"idToken\"])')",
             f'  curl {url}/v1/me -H "Authorization: Bearer $TOKEN"',
         ]
+        if api.ws_url:
+            subscribe = '{"action":"subscribe","topic":"my-orders"}'
+            lines.append(f'  python -m websockets "{api.ws_url}/?token=$TOKEN"   # then send {subscribe}')
     if local.api_key:
         key = local.api_key.key
         lines.append(f"  curl {url}/v1/partner/orders -H 'X-Api-Key: {key}'")
@@ -108,6 +117,17 @@ def banner(api: LocalApi, local: Local, *, reload: bool, sources: EventSources |
         ]
     lines.append("Ctrl-C stops.")
     return "\n".join(lines)
+
+
+def websocket_lines(api: LocalApi) -> list[str]:
+    """The WebSocket API's line (and its Management API's), when the template has one."""
+    if api.websocket is None or api.ws_url is None:
+        return []
+    routes = len(api.websocket.api.routes)
+    lines = [f"  WebSocket    {api.ws_url}  ({routes} routes; connect with ?token=<idToken or partner key>)"]
+    if api.management_url:
+        lines.append(f"  @connections {api.management_url}  (its Management API, for the functions)")
+    return lines
 
 
 SOAP_NAMESPACE = "https://waiter.dev/soap/pos/v1"  # waiter.adapters.soap.pos.NAMESPACE

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import socket
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from types import MappingProxyType
 from typing import Any
 
 from local import template as tpl
+from local.gateway import management_api
 from local.gateway.functions import LambdaFunction, lambda_functions, shared_environment
 from local.gateway.resources import MotoServer, Stack, start_stack
 from local.gateway.runtime import Runtime
@@ -43,10 +45,13 @@ class Local:
     seeded: list[SeededRestaurant] = field(default_factory=list)
     accounts: list[SeededAccount] = field(default_factory=list)
     api_key: SeededApiKey | None = None
+    management_socket: socket.socket | None = None  # the Management API's, when the template has a WebSocket API
 
     def close(self) -> None:
         self.runtime.close()
         self.moto.stop()
+        if self.management_socket is not None:
+            self.management_socket.close()
 
 
 def start_local(
@@ -63,12 +68,17 @@ def start_local(
     declared = tpl.load_template(template_path).get("Parameters") or {}
     local_values = {name: value for name, value in LOCAL_PARAMETERS.items() if name in declared}
     moto, stack = start_stack(template_path, {**local_values, **(parameters or {})})
+    management = None
     try:
+        management = management_api.bind(stack)  # before the functions: their environments name its URL
         functions = lambda_functions(stack, template_path.parent, env_overrides)
     except BaseException:
+        if management is not None:
+            management.close()
         moto.stop()
         raise
     local = Local(template_path, moto, stack, functions, Runtime(functions, hot_reload=hot_reload))
+    local.management_socket = management
     try:
         if seed:
             _seed(local, env_overrides)

@@ -109,12 +109,21 @@ def _template_environment(
     stack: Stack, props: Mapping[str, Any], overrides: Mapping[str, Mapping[str, str]]
 ) -> dict[str, str]:
     variables = stack.resolver.resolve((props.get("Environment") or {}).get("Variables") or {})
+    resolved = {str(k): stack.localised(_env_text(v)) for k, v in variables.items()}
     return {
         **{k: v for k, v in LOCAL_DEFAULTS.items() if k not in os.environ},
         **stack.aws_environment,
-        **{str(k): _env_text(v) for k, v in variables.items()},
+        **_local_jwks(stack, resolved),
+        **resolved,
         **overrides.get("Parameters", {}),
     }
+
+
+def _local_jwks(stack: Stack, variables: Mapping[str, str]) -> dict[str, str]:
+    """``COGNITO_JWKS_URL`` for a function configured with a user pool's id: the layer's token verifier fetches the
+    pool's keys from Cognito's URL on AWS (``waiter.accounts.id_tokens``); locally moto serves them."""
+    urls = {url for value in variables.values() if (url := stack.jwks_url(value))}
+    return {"COGNITO_JWKS_URL": urls.pop()} if len(urls) == 1 else {}
 
 
 RUNTIME_VARIABLES = frozenset(

@@ -16,6 +16,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 READY = re.compile(r"listening on (http://\S+)")
+WEBSOCKET = re.compile(r"^\s*WebSocket\s+(ws://\S+)")
 BANNER_END = "Ctrl-C stops."
 
 
@@ -27,15 +28,28 @@ def spawn(
     env: dict[str, str] | None = None,
     banner: list[str] | None = None,
     log: list[str] | None = None,
+    ws_port: int | None = None,
+    module: str = "local.gateway",
 ) -> tuple[str, Callable[[], None]]:
     """Start ``python -m local.gateway`` on ``port`` (0: a free one); returns its base URL and a stop function.
+    The WebSocket API listens on ``ws_port`` (default: ``port + 1``, a free one when ``port`` is 0): its URL is in
+    the banner (``websocket_url(banner)``). ``module`` is what runs (one that wraps the gateway's ``main``, taking
+    its flags: the push-latency bench counts the functions' AWS calls that way).
 
     The subprocess's output is drained continuously (a full pipe would block it); its last lines are part of the
     error when it fails to start. ``banner``, when given, receives the banner's lines (demo accounts, the demo
     partner key); ``log`` every line the gateway prints, as it prints them (the password reset codes it logs).
     """
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [sys.executable, "-m", "local.gateway", "--port", str(port), *args],
+        [
+            sys.executable,
+            "-m",
+            module,
+            "--port",
+            str(port),
+            *(["--ws-port", str(ws_port)] if ws_port is not None else []),
+            *args,
+        ],
         cwd=ROOT,
         env={**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})},
         stdout=subprocess.PIPE,
@@ -71,6 +85,15 @@ def spawn(
         _stop(process)
         raise RuntimeError("the local gateway did not start:\n" + "\n".join(tail))
     return found[0], lambda: _stop(process)
+
+
+def websocket_url(banner: Sequence[str]) -> str | None:
+    """The WebSocket API's URL in a gateway's banner (None when its template has none).
+
+    >>> websocket_url(["listening on http://127.0.0.1:3000", "  WebSocket    ws://127.0.0.1:3001  (6 routes)"])
+    'ws://127.0.0.1:3001'
+    """
+    return next((m.group(1) for line in banner if (m := WEBSOCKET.match(line))), None)
 
 
 def _stop(process: subprocess.Popen[str]) -> None:

@@ -87,6 +87,9 @@ class Stack:
     parameters: dict[str, str]
     name: str = field(default_factory=_next_stack_name)
     provisioned: dict[str, Provisioned] = field(default_factory=dict)
+    # AWS endpoints served by the gateway itself, by URL prefix (a WebSocket API's Management API): a function
+    # configured with such a URL is given the local one, so its code path is the one it takes on AWS.
+    local_urls: dict[str, str] = field(default_factory=dict)
 
     @property
     def aws_environment(self) -> dict[str, str]:
@@ -97,6 +100,23 @@ class Stack:
 
     def client(self, service: str) -> Any:
         return _client(service, self.endpoint_url)
+
+    def localised(self, value: str) -> str:
+        """``value`` with an AWS endpoint the gateway serves itself replaced by the local one.
+
+        >>> stack = Stack({}, "http://127.0.0.1:5000", {}, local_urls={"https://a1.execute-api.x": "http://127.0.0.1:9"})
+        >>> stack.localised("https://a1.execute-api.x/dev"), stack.localised("https://elsewhere")
+        ('http://127.0.0.1:9/dev', 'https://elsewhere')
+        """
+        for prefix, local in self.local_urls.items():
+            if value == prefix or value.startswith(prefix + "/"):
+                return local + value[len(prefix) :]
+        return value
+
+    def jwks_url(self, pool_id: str) -> str | None:
+        """Where moto serves the signing keys of a provisioned user pool (Cognito's own URL cannot reach it)."""
+        pools = {p.ref for p in self.of_type("AWS::Cognito::UserPool").values()}
+        return f"{self.endpoint_url}/{pool_id}/.well-known/jwks.json" if pool_id in pools else None
 
     @cached_property
     def resolver(self) -> Resolver:
@@ -421,6 +441,22 @@ def provision_usage_plan(stack: Stack, logical_id: str, resource: dict[str, Any]
     return Provisioned(ref=str(plan["id"]), properties=props)
 
 
+def provision_api_v2(stack: Stack, logical_id: str, resource: dict[str, Any]) -> Provisioned:
+    """An API Gateway v2 API (the WebSocket API) in moto, for an id shaped like a real one (``a1b2c3d4e5``); the
+    gateway serves it (``local.gateway.websocket``)."""
+    props = stack.resolver.resolve(resource.get("Properties") or {})
+    protocol = str(props.get("ProtocolType", "WEBSOCKET"))
+    created = stack.client("apigatewayv2").create_api(
+        Name=str(props.get("Name") or stack.physical_name(logical_id)),
+        ProtocolType=protocol,
+        RouteSelectionExpression=str(props.get("RouteSelectionExpression", "$request.body.action")),
+    )
+    api_id = str(created["ApiId"])
+    scheme = "wss" if protocol == "WEBSOCKET" else "https"
+    endpoint = f"{scheme}://{api_id}.execute-api.{REGION}.amazonaws.com"
+    return Provisioned(ref=api_id, attributes={"ApiId": api_id, "ApiEndpoint": endpoint}, properties=props)
+
+
 def _lower_camel(values: Mapping[str, Any]) -> dict[str, Any]:
     """CloudFormation's ``RateLimit`` keys as API Gateway's ``rateLimit``.
 
@@ -496,6 +532,7 @@ PROVISIONERS: dict[str, Provisioner] = {
     "AWS::Cognito::UserPoolClient": provision_user_pool_client,
     "AWS::Cognito::UserPoolGroup": provision_user_pool_group,
     "AWS::ApiGateway::UsagePlan": provision_usage_plan,
+    "AWS::ApiGatewayV2::Api": provision_api_v2,
 }
 
 # The event sources' resources (queues, the bus and its rules, the mail sender) have their provisioners beside the

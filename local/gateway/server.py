@@ -6,13 +6,13 @@ Steps are where API Gateway's per-route features go: the route's authorizer (``l
 Cognito user pool authorizer, Lambda TOKEN/REQUEST authorizers) filling ``exchange.authorizer``, then API keys and
 usage plans (``local.gateway.usage_plans``) answering 403 and 429; ``local.gateway.security`` derives them from
 the template. Each is an async callable that either lets the request through (returns None) or answers it.
-WebSocket APIs will be another route type on the same app.
+The WebSocket API (``local.gateway.websocket``) and its Management API are served by the same app on ports of their
+own.
 """
 
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 import uuid
@@ -30,9 +30,12 @@ from local.gateway.events import GatewayError, HttpRequest, HttpResponse
 from local.gateway.functions import LambdaFunction
 from local.gateway.gateway_responses import ErrorContext, GatewayResponses
 from local.gateway.mail import MAIL_PATH, mail_response
+from local.gateway.management_api import ManagementApi
 from local.gateway.pipeline import STAGE, Answer, Exchange, Step
 from local.gateway.routing import Match, Route, RouteTable
 from local.gateway.runtime import Raised, Returned, Runtime, TimedOut
+from local.gateway.sockets import listening_socket, url_of
+from local.gateway.websocket import MAX_MESSAGE_BYTES, ApiGatewayFrames, Connections, WebSocketGateway
 
 log = logging.getLogger("local.gateway")
 
@@ -41,6 +44,7 @@ Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+AsgiApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 INTEGRATION_LIMIT_S = 29.0  # API Gateway gives up on any integration after 29 s
 
@@ -187,17 +191,26 @@ class ClientGoneError(Exception):
 
 class GatewayApp:
     """The ASGI application: every HTTP request, whatever its path and method, goes to the gateway, which answers
-    as API Gateway would. WebSocket APIs will plug in here.
+    as API Gateway would; on the WebSocket API's and the Management API's ports, their own applications answer.
 
     Plain ASGI (uvicorn parses and writes HTTP): the gateway needs the raw path, headers and body in and bytes out,
     and framework request/response objects around that were a tenth of what the gateway adds to a request."""
 
-    def __init__(self, gateway: RestGateway) -> None:
+    def __init__(self, gateway: RestGateway, by_port: Mapping[int, AsgiApp] | None = None) -> None:
         self.gateway = gateway
+        self._by_port = dict(by_port or {})  # the WebSocket API's and the Management API's ports
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        server = scope.get("server")
+        other = self._by_port.get(int(server[1] or 0)) if server and self._by_port else None
+        if other is not None:
+            await other(scope, receive, send)
+            return
+        if scope["type"] == "websocket":  # the REST API takes no WebSocket upgrades
+            await send({"type": "websocket.close", "code": 1008})
+            return
         if scope["type"] != "http":
-            raise RuntimeError(f"the local gateway does not serve {scope['type']} connections yet")
+            raise RuntimeError(f"the local gateway does not serve {scope['type']} connections")
         try:
             response = await self.respond(scope, receive)
         except ClientGoneError:
@@ -261,33 +274,61 @@ def _http_request(scope: Scope, headers: list[tuple[str, str]], body: bytes) -> 
 
 
 class LocalApi:
-    """The gateway of a started ``Local`` served over HTTP on ``host:port`` (0 picks a free port)."""
+    """The gateway of a started ``Local`` served on ``host:port`` (0 picks a free port); with a WebSocket API in
+    the template, that API on ``host:ws_port`` (default: ``port + 1``, or a free port when ``port`` is 0) and its
+    Management API on the loopback socket ``start_local`` bound. One uvicorn server, one event loop, all sockets:
+    the Management API writes straight to the sockets of the WebSocket connections."""
 
     def __init__(
-        self, local: Local, host: str = "127.0.0.1", port: int = 3000, steps: Sequence[Step] | None = None
+        self,
+        local: Local,
+        host: str = "127.0.0.1",
+        port: int = 3000,
+        steps: Sequence[Step] | None = None,
+        ws_port: int | None = None,
     ) -> None:
         self.local = local
         self.gateway = RestGateway.for_local(local, steps)
-        self._socket = _listening_socket(host, port)
-        bound_host, bound_port = self._socket.getsockname()[:2]
-        self.url = (
-            f"http://{bound_host}:{bound_port}" if ":" not in bound_host else f"http://[{bound_host}]:{bound_port}"
-        )
+        self.websocket = WebSocketGateway.for_local(local, Connections())
+        self._socket = listening_socket(host, port)
+        self._sockets = [self._socket]
+        self.url = url_of(self._socket, "http")
+        self.ws_url: str | None = None
+        by_port: dict[int, AsgiApp] = {}
+        try:
+            if self.websocket is not None:
+                chosen = ws_port if ws_port is not None else (port + 1 if port else 0)
+                ws_socket = listening_socket(host, chosen)
+                self._sockets.append(ws_socket)
+                self.ws_url = url_of(ws_socket, "ws")
+                by_port[ws_socket.getsockname()[1]] = self.websocket
+            if self.websocket is not None and local.management_socket is not None:
+                self._sockets.append(local.management_socket)
+                by_port[local.management_socket.getsockname()[1]] = ManagementApi(self.websocket.connections)
+        except OSError:
+            for sock in self._sockets:
+                sock.close()
+            raise
+        self.management_url = url_of(local.management_socket, "http") if local.management_socket else None
         config = uvicorn.Config(
-            GatewayApp(self.gateway),
+            GatewayApp(self.gateway, by_port),
             log_config=None,
             log_level="warning",
             access_log=False,  # one line per request comes from the gateway itself
             lifespan="off",
             server_header=False,
             timeout_graceful_shutdown=3,
+            ws=ApiGatewayFrames,  # uvicorn's websockets-sansio protocol with API Gateway's frame quota
+            ws_max_size=MAX_MESSAGE_BYTES,
+            ws_per_message_deflate=False,  # API Gateway offers no compression
+            ws_ping_interval=None,  # nor pings: idle connections are closed after 10 minutes instead
         )
         self._server = uvicorn.Server(config)
         self._thread: threading.Thread | None = None
 
     def run(self) -> None:
         """Serve until Ctrl-C (SIGINT) or SIGTERM; uvicorn handles the signals in the main thread."""
-        self._server.run(sockets=[self._socket])
+        self._server.run(sockets=self._sockets)
 
     def start(self) -> None:
         """Serve from a background thread; returns once the server accepts connections."""
@@ -304,19 +345,9 @@ class LocalApi:
         self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout=10)
-        self._socket.close()
+        for sock in self._sockets:
+            sock.close()
         self.local.close()
-
-
-def _listening_socket(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    # IPPROTO_TCP spelled out: asyncio sets TCP_NODELAY on accepted connections only for sockets that say so, and
-    # without it a response's header and body writes wait out the client's delayed ACK (~40 ms per request).
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)  # listening before uvicorn starts: early clients wait in the backlog instead of failing
-    return sock
 
 
 def serve_in_background(

@@ -24,7 +24,7 @@ import httpx
 import pytest
 
 from local import samples
-from local.gateway import spawn
+from local.gateway import spawn, websocket_url
 from local.seed import DEMO_ADMIN, DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_RESTAURANTS, DEMO_STAFF, SAMPLE_RESTAURANT_ID
 from local.seed import stable_id as seeded_id
 from tests.e2e.tokens import claims_of
@@ -60,6 +60,13 @@ class Gateway:
         assert endpoint is not None
         assert table is not None
         return endpoint.group(0), table.group(1)
+
+    @property
+    def ws_url(self) -> str:
+        """The local WebSocket API's URL (``ws://127.0.0.1:<port>``, a free port of this gateway's own)."""
+        url = websocket_url(self.banner)
+        assert url is not None, "the gateway's banner names no WebSocket API"
+        return url
 
     def demo_partner_key(self) -> str:
         """The demo partner key the banner shows (``X-Api-Key: wtr_...``)."""

@@ -18,6 +18,8 @@ MODULES = [
     "local.gateway.resources",
     "local.gateway.authorizers",
     "local.gateway.usage_plans",
+    "local.gateway.websocket",
+    "local.gateway.process",
 ]
 
 
