@@ -23,6 +23,7 @@ from typing import Any
 
 import uvicorn
 
+from local import graphiql
 from local import template as tpl
 from local.gateway import events
 from local.gateway.boot import Local
@@ -236,11 +237,32 @@ class GatewayApp:
         http = _http_request(scope, headers, await _body(receive))
         if http.method == "GET" and http.path == MAIL_PATH:  # local only: what the functions e-mailed
             response, target = mail_response(), "local mail"
+        elif (local_page := graphiql_response(http.method, http.path, headers)) is not None:
+            response, target = local_page, "GraphiQL"
         else:
             response, target = await self.gateway.handle(http)
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.info("%s %s -> %s %d %.1f ms", http.method, http.path, target, response.status, elapsed_ms)
         return response
+
+
+def graphiql_response(method: str, path: str, headers: list[tuple[str, str]]) -> HttpResponse | None:
+    """Local only: GraphiQL's page for a browser's ``GET /v1/graphql`` (Accept: text/html, no query) and its
+    vendored assets (local/graphiql.py); None for every other request."""
+    if method != "GET":
+        return None
+    if path.startswith(graphiql.PATH):
+        found = graphiql.asset(path.removeprefix(graphiql.PATH))
+        if found is None:
+            return HttpResponse(404, [("Content-Type", "text/plain")], b"no such GraphiQL file")
+        return HttpResponse(200, [("Content-Type", found[1]), ("Cache-Control", "max-age=3600")], found[0])
+    accept = next((v for k, v in headers if k.lower() == "accept"), "")
+    if path != "/v1/graphql" or "text/html" not in accept:
+        return None
+    if not graphiql.available():
+        body = b"GraphiQL is not vendored: run `python -m local.graphiql` (needs npm once)"
+        return HttpResponse(503, [("Content-Type", "text/plain")], body)
+    return HttpResponse(200, [("Content-Type", "text/html; charset=utf-8")], graphiql.page())
 
 
 async def _body(receive: Receive) -> bytes:

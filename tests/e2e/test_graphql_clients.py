@@ -5,17 +5,20 @@ views of the same order field for field, ownership, the negative-token matrix, a
 from __future__ import annotations
 
 import json
+import threading
+import time
 import uuid
 from typing import Any
 
 import httpx
 import pytest
 from gql import Client, gql
+from gql.transport.aiohttp_websockets import AIOHTTPWebsocketsTransport
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.requests import RequestsHTTPTransport
 
 from local import samples
-from tests.e2e.conftest import RESTAURANT_A, Caller, skip_when_deployed
+from tests.e2e.conftest import RESTAURANT_A, Caller, Gateway, skip_when_deployed
 from tests.e2e.tokens import forged_variants
 
 GRAPHQL = "/v1/graphql"
@@ -165,3 +168,48 @@ def test_introspection_and_suggestions_follow_the_environment(api: httpx.Client)
 
     assert introspection.status_code == 200
     assert "Did you mean" in typo.json()["errors"][0]["message"]
+
+
+# ---- subscriptions: gql's WebSocket transport (graphql-transport-ws) -----------------------------------------------
+
+PUSH_WITHIN_S = 45.0  # the local chain polls the stream and the queue: a push takes a few seconds
+
+
+def test_gqls_websocket_transport_receives_order_updated_as_staff_move_the_order(
+    api: httpx.Client, gateway: Gateway, customer: Caller, staff: Caller
+) -> None:
+    skip_when_deployed("drives the local gateway's WebSocket API")
+    from tests.e2e.conftest import place_order
+
+    order = place_order(api, customer, RESTAURANT_A)
+    transport = AIOHTTPWebsocketsTransport(
+        url=f"{gateway.ws_url}/?token={customer.token}",
+        subprotocols=[AIOHTTPWebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+        connect_timeout=30,
+        ack_timeout=30,
+    )
+    updates: list[dict[str, Any]] = []
+    subscribed = threading.Event()
+
+    def follow() -> None:
+        subscription = gql("subscription($id: ID!) { orderUpdated(orderId: $id) { id status version } }")
+        with Client(transport=transport, fetch_schema_from_transport=False) as session:
+            subscribed.set()
+            for result in session.subscribe(subscription, variable_values={"id": order["id"]}):
+                updates.append(result["orderUpdated"])
+                if result["orderUpdated"]["status"] == "ACCEPTED":
+                    return
+
+    follower = threading.Thread(target=follow, daemon=True)
+    follower.start()
+    assert subscribed.wait(30)
+    time.sleep(3)  # the subscribe message reaches $default after the ack; nothing answers it
+    moved = api.post(
+        f"/v1/restaurants/{RESTAURANT_A}/orders/{order['id']}/transitions", json={"to": "ACCEPTED"},
+        headers=staff.headers,
+    )  # fmt: skip
+    assert moved.status_code == 200, moved.text
+    follower.join(PUSH_WITHIN_S)
+
+    assert not follower.is_alive(), f"no ACCEPTED update within {PUSH_WITHIN_S} s: {updates}"
+    assert updates[-1] == {"id": order["id"], "status": "ACCEPTED", "version": moved.json()["version"]}

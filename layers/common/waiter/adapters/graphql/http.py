@@ -23,7 +23,7 @@ from aws_lambda_powertools.logging import correlation_paths
 from graphql import (
     GraphQLError,
     OperationType,
-    execute,
+    execute_sync,
     get_operation_ast,
     parse,
     specified_rules,
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
-HTML = "text/html"
 MAX_VALIDATION_ERRORS = 10  # graphql-core's max_errors: a hostile document does not buy a long answer
 # An anonymous query over GET may be kept by caches as long as the freshest REST catalog read is (the menu's).
 PUBLIC_CACHE = "public, max-age=30, stale-while-revalidate=60"
@@ -166,10 +165,6 @@ def serve(event: Mapping[str, Any], context: LambdaContext | None) -> dict[str, 
     limits = get_settings().graphql
     headers = _headers(event)
     method = event.get("httpMethod")
-    if method == "GET" and limits.introspection and _wants_html(headers, event):
-        from waiter.adapters.graphql.graphiql import graphiql_page  # noqa: PLC0415 - local only
-
-        return graphiql_page()
     media = media_type(headers.get("accept"))
     if media is None:
         return _respond(
@@ -193,7 +188,7 @@ def serve(event: Mapping[str, Any], context: LambdaContext | None) -> dict[str, 
     if errors:
         formatted = [format_error(e, request_code="GRAPHQL_VALIDATION_FAILED") for e in errors]
         return _respond(invalid, media, {"errors": formatted})
-    result = execute(
+    result = execute_sync(
         schema,
         document,
         context_value=Context(caller=caller, lambda_context=context),
@@ -231,11 +226,6 @@ def _prepare(event: Mapping[str, Any], headers: Mapping[str, str], method: Any) 
     if operation.operation is OperationType.SUBSCRIPTION:
         raise Refused(400, "subscriptions are served over the WebSocket API (graphql-transport-ws)", "BAD_REQUEST")
     return params, caller, document
-
-
-def _wants_html(headers: Mapping[str, str], event: Mapping[str, Any]) -> bool:
-    accept = headers.get("accept", "")
-    return HTML in accept and not (event.get("queryStringParameters") or {}).get("query")
 
 
 def entrypoint() -> LambdaHandler:

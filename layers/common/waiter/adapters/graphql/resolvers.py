@@ -74,7 +74,7 @@ def parse_input[M: BaseModel](model: type[M], value: Any, name: str = "input") -
     try:
         return model.model_validate(value if value is not None else {})
     except ValidationError as error:
-        fields = input_fields(list(error.errors()), name)
+        fields = input_fields([dict(e) for e in error.errors()], name)
         raise ValidationFailed(detail="; ".join(f"{f.field}: {f.message}" for f in fields[:5]), errors=fields) from None
 
 
@@ -84,7 +84,7 @@ def _expected(version: int | None) -> frozenset[int] | None:
 
 
 def _page(items: list[dict[str, Any]], next_cursor: str | None) -> dict[str, Any]:
-    edges = [{"node": item, "cursor": None} for item in items]
+    edges: list[dict[str, Any]] = [{"node": item, "cursor": None} for item in items]
     if edges:
         edges[-1]["cursor"] = next_cursor
     return {"edges": edges, "pageInfo": {"hasNextPage": next_cursor is not None, "endCursor": next_cursor}}

@@ -117,7 +117,15 @@ class Compiled:
 def compile_subscription(payload: Mapping[str, Any]) -> Compiled:
     """Parse and validate a ``subscribe`` payload against schema.graphql with the HTTP endpoint's limits; its one
     root field, arguments and selection. ``Refused`` with the errors otherwise."""
-    from graphql import GraphQLError, OperationType, get_operation_ast, parse, specified_rules, validate  # noqa: PLC0415
+    from graphql import (  # noqa: PLC0415 - graphql-core only where a document is validated
+        FragmentDefinitionNode,
+        GraphQLError,
+        OperationType,
+        get_operation_ast,
+        parse,
+        specified_rules,
+        validate,
+    )
     from graphql.execution.values import get_argument_values, get_variable_values  # noqa: PLC0415
 
     from waiter.adapters.graphql.binding import executable_schema  # noqa: PLC0415
@@ -144,7 +152,7 @@ def compile_subscription(payload: Mapping[str, Any]) -> Compiled:
     coerced = get_variable_values(schema, operation.variable_definitions or (), variables)
     if isinstance(coerced, list):
         raise Refused([format_error(e) for e in coerced])
-    fragments = {f.name.value: f for f in document.definitions if getattr(f, "kind", "") == "fragment_definition"}
+    fragments = {f.name.value: f for f in document.definitions if isinstance(f, FragmentDefinitionNode)}
     walk = _Walk(schema, fragments, coerced)
     [root] = walk.fields(operation.selection_set)  # validation's SingleFieldSubscriptionsRule: exactly one
     subscription = schema.subscription_type
@@ -169,8 +177,8 @@ class _Walk:
         from graphql import GraphQLIncludeDirective, GraphQLSkipDirective  # noqa: PLC0415
         from graphql.execution.values import get_directive_values  # noqa: PLC0415
 
-        skip = get_directive_values(GraphQLSkipDirective, node, self.variables)
-        include = get_directive_values(GraphQLIncludeDirective, node, self.variables)
+        skip = get_directive_values(GraphQLSkipDirective, node, dict(self.variables))
+        include = get_directive_values(GraphQLIncludeDirective, node, dict(self.variables))
         return not (skip and skip.get("if")) and not (include and not include.get("if"))
 
     def fields(self, selection_set: Any) -> list[Any]:
