@@ -193,17 +193,17 @@ def test_gqls_websocket_transport_receives_order_updated_as_staff_move_the_order
 
     def follow() -> None:
         subscription = gql("subscription($id: ID!) { orderUpdated(orderId: $id) { id status version } }")
-        with Client(transport=transport, fetch_schema_from_transport=False) as session:
-            subscribed.set()
-            for result in session.subscribe(subscription, variable_values={"id": order["id"]}):
-                updates.append(result["orderUpdated"])
-                if result["orderUpdated"]["status"] == "ACCEPTED":
-                    return
+        session = Client(transport=transport, fetch_schema_from_transport=False)  # gql runs its own event loop
+        subscribed.set()
+        for result in session.subscribe(subscription, variable_values={"id": order["id"]}):
+            updates.append(result["orderUpdated"])
+            if result["orderUpdated"]["status"] == "ACCEPTED":
+                return
 
     follower = threading.Thread(target=follow, daemon=True)
     follower.start()
     assert subscribed.wait(30)
-    time.sleep(3)  # the subscribe message reaches $default after the ack; nothing answers it
+    time.sleep(5)  # connect, init/ack, then subscribe reaches $default; nothing answers a subscribe
     moved = api.post(
         f"/v1/restaurants/{RESTAURANT_A}/orders/{order['id']}/transitions", json={"to": "ACCEPTED"},
         headers=staff.headers,
