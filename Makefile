@@ -45,6 +45,7 @@ $(CHECKOV_VENV)/.installed: | python313
 	@touch $@
 
 dev: $(STAMP) ## serve the API on http://127.0.0.1:$(PORT) (WebSocket: ws://127.0.0.1:PORT+1, web client: http://127.0.0.1:PORT+2/) over an embedded moto, with demo data
+	$(PY) -m local.graphiql
 	$(PY) -m local.gateway --port $(PORT)
 
 invoke: $(STAMP) ## run one function with an event, no Docker (stream, queue and schedule functions too): make invoke FN=<LogicalId> EVENT=events/<file>.json

@@ -19,6 +19,12 @@ from local import samples
 Invoke = Callable[[str, dict[str, Any], str | None], tuple[int | None, Any]]
 """``invoke(function_logical_id, event, route_or_None)``: runs the handler; ``route`` names a measured request."""
 
+# what GET /v1/restaurants/{id} and GET …/menu return together, over GraphQL (P2 compares the two)
+GRAPHQL_MENU = """query($restaurantId: ID!) { restaurant(id: $restaurantId) {
+  id name description cuisines currency deliveryFee minimumOrder openNow acceptingOrders timeZone
+  address { line1 city postcode country }
+  menu { restaurantId restaurantName currency categories { name items { id name description price currency
+    dietaryTags available optionGroups { id name minChoices maxChoices choices { id name priceDelta } } } } } } }"""
 PASSWORD = "Bench-Passw0rd!42"  # noqa: S105 - a bench user's, in moto only
 DISCOUNT_CODE = "BENCH10"
 
@@ -86,6 +92,9 @@ class Tour:
         self.measure("GetRestaurantFunction", api_event("GET", "/v1/restaurants/{restaurantId}", at_rid))
         self.measure("ListRestaurantsFunction", api_event("GET", "/v1/restaurants", query={"city": "Berlin"}))
         self.measure("GetMenuFunction", api_event("GET", "/v1/restaurants/{restaurantId}/menu", at_rid))
+        self.measure(
+            "GraphqlFunction", api_event("POST", "/v1/graphql", body={"query": GRAPHQL_MENU, "variables": at_rid})
+        )
         self.measure(
             "UpdateRestaurantFunction",
             api_event(

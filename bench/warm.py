@@ -28,7 +28,9 @@ from bench.probe import Fixture, ProbeFailed, probe_for, run
 from bench.results import Check, PartResult, fmt, median, percentile, table
 
 GATED = ("CreateRestaurantFunction", "AddCartItemFunction", "CheckoutFunction")
-ROUTES = (*GATED, "GetRestaurantFunction", "GetMenuFunction", "GetOrderFunction", "GetCartFunction")
+ROUTES = (*GATED, "GetRestaurantFunction", "GetMenuFunction", "GetOrderFunction", "GetCartFunction", "GraphqlFunction")
+# the GraphQL tour request asks for a restaurant with its menu: the data of these two REST calls (issue 15)
+GRAPHQL_TWINS = ("GetRestaurantFunction", "GetMenuFunction")
 PROFILE_CALLS = 300
 
 
@@ -76,6 +78,19 @@ def measure(size: RunSize, fixtures: dict[str, Fixture], progress: Callable[[str
                 note=f"p99 ratio {fmt(r['sdk_ratio_p99'], 2)}",
             ),
         ]
+    graphql, twins = routes.get("GraphqlFunction"), [routes.get(n) for n in GRAPHQL_TWINS]
+    if graphql and all(twins):
+        rest_us = sum(t["handler_only_p50_us"] for t in twins if t)
+        result.checks.append(
+            Check(
+                "P2",
+                "restaurant with menu: GraphQL handler only / the two REST calls' handler only, p50",
+                _ratio(graphql["handler_only_p50_us"], rest_us),
+                BUDGETS.graphql_warm_ratio,
+                "x",
+                note=f"GraphQL {fmt(graphql['handler_only_p50_us'], 0)} us, REST {fmt(rest_us, 0)} us",
+            )
+        )
     result.data = {"routes": routes, "gated": list(GATED)}
     result.markdown = _markdown(rows)
     return result

@@ -85,6 +85,7 @@ def banner(
         f"  Swagger UI   {url}/v1/docs",
         f"  OpenAPI      {url}/v1/openapi.json",
         f"  SOAP (POS)   {url}/v1/soap/pos  (WSDL: {url}/v1/soap/pos?wsdl, with the partner key)",
+        f"  GraphQL      {url}/v1/graphql  (GraphiQL: open it in a browser)",
         *websocket_lines(api),
         *([f"  Web client   {web.url}  (its own origin: it calls the API across origins, with CORS)"] if web else []),
         f"  moto         {local.moto.endpoint_url}  (tables: {', '.join(tables) or 'none'})",

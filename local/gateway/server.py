@@ -23,6 +23,7 @@ from typing import Any
 
 import uvicorn
 
+from local import graphiql
 from local import template as tpl
 from local.gateway import events
 from local.gateway.boot import Local
@@ -250,6 +251,8 @@ class GatewayApp:
             response, target = HttpResponse(status, headers, body), "local payments"
         elif http.method == "OPTIONS" and self.payments is not None and confirm_path_id("POST", http.path):
             response, target = HttpResponse(204, list(_CONFIRM_CORS), b""), "local payments preflight"
+        elif (local_page := graphiql_response(http.method, http.path, headers)) is not None:
+            response, target = local_page, "GraphiQL"
         else:
             response, target = await self.gateway.handle(http)
         elapsed_ms = (time.perf_counter() - started) * 1000
@@ -265,6 +268,23 @@ _CONFIRM_CORS = (
     ("Access-Control-Allow-Headers", "Content-Type"),
     ("Access-Control-Max-Age", "600"),
 )
+def graphiql_response(method: str, path: str, headers: list[tuple[str, str]]) -> HttpResponse | None:
+    """Local only: GraphiQL's page for a browser's ``GET /v1/graphql`` (Accept: text/html, no query) and its
+    vendored assets (local/graphiql.py); None for every other request."""
+    if method != "GET":
+        return None
+    if path.startswith(graphiql.PATH):
+        found = graphiql.asset(path.removeprefix(graphiql.PATH))
+        if found is None:
+            return HttpResponse(404, [("Content-Type", "text/plain")], b"no such GraphiQL file")
+        return HttpResponse(200, [("Content-Type", found[1]), ("Cache-Control", "max-age=3600")], found[0])
+    accept = next((v for k, v in headers if k.lower() == "accept"), "")
+    if path != "/v1/graphql" or "text/html" not in accept:
+        return None
+    if not graphiql.available():
+        body = b"GraphiQL is not vendored: run `python -m local.graphiql` (needs npm once)"
+        return HttpResponse(503, [("Content-Type", "text/plain")], body)
+    return HttpResponse(200, [("Content-Type", "text/html; charset=utf-8")], graphiql.page())
 
 
 async def _body(receive: Receive) -> bytes:

@@ -25,13 +25,22 @@ PUBLIC_OPERATIONS: frozenset[Route] = frozenset(
         ("POST", "/v1/auth/forgot-password"),
         ("POST", "/v1/auth/reset-password"),
         ("POST", "/v1/webhooks/payments"),  # the payment provider's signature is the authentication
+        # GraphQL: anonymous callers query the catalog; the function verifies an ID token when one is sent
+        # (IN_FUNCTION_TOKEN_VERIFICATION), and the services authorize every field as over REST
+        ("POST", "/v1/graphql"),
+        ("GET", "/v1/graphql"),
     }
 )
+
+# Public routes whose function verifies an optional Cognito ID token itself (waiter.accounts.id_tokens, the checks
+# the Cognito authorizer makes): a bad token is their 401, no token is an anonymous caller.
+IN_FUNCTION_TOKEN_VERIFICATION: frozenset[str] = frozenset({"GraphqlFunction"})
 
 DEFAULT_AUTHORIZER = "CognitoAuthorizer"
 PARTNER_AUTHORIZER = "PartnerKeyAuthorizer"
 PARTNER_PATH_PREFIX = "/v1/partner/"
 SOAP_PATH = "/v1/soap/pos"  # POST (the envelopes) and GET ?wsdl: a POS system's other door, with the same key
+GRAPHQL_PATH = "/v1/graphql"  # POST and GET: GraphQL documents (schema.graphql), public at the gateway
 NONE = "NONE"  # SAM's name for "no authorizer" on a route
 
 

@@ -30,7 +30,7 @@ from local.gateway.payments import LocalPaymentProvider
 from local.gateway.payments import signature_header as provider_signature
 from local.template import table_definition
 from tests.contract import samples
-from tests.contract.access import DEFAULT_AUTHORIZER, NONE, PARTNER_AUTHORIZER
+from tests.contract.access import DEFAULT_AUTHORIZER, IN_FUNCTION_TOKEN_VERIFICATION, NONE, PARTNER_AUTHORIZER
 from tests.contract.aws_calls import Recorder, recording
 from tests.contract.moto_stack import MotoStack, stack_for
 from tests.contract.permissions import Grants, allowed, exercised, service_grants
@@ -48,6 +48,7 @@ from tests.contract.template_facts import (
 from tests.support import LambdaContext, call, load_function
 from waiter import compose
 from waiter.accounts.cognito import cognito_client
+from waiter.errors import Unauthorized
 from waiter.partners.usage_plans import apigateway_client
 from waiter.payments import secrets as payment_secrets
 from waiter.payments.queue import sqs_client
@@ -71,7 +72,13 @@ EXPECTED_STATUS = {
     "SoapPosFunction-availability.json": 200,  # SetItemAvailability: GetItem, conditional PutItem
     "SoapPosFunction-wsdl.json": 200,  # GET ?wsdl
     "SoapPosFunction-xxe.json": 500,  # a DTD declaring an external entity: a soap:Client fault (SOAP 1.1: HTTP 500)
-    "SetAvailabilityFunction-resume.json": 200,  # resuming a restaurant that takes orders changes nothing but is fine
+    "SetAvailabilityFunction-resume.json": 200,
+    # GraphQL, signed in (sample tokens, see _SampleTokens): the customer's reads (me, carts, orders, an order); a
+    # checkout then a line added and the cart emptied; the kitchen views (all: GSI2, by status: GSI3); a move
+    "GraphqlFunction-customer.json": 200,
+    "GraphqlFunction-checkout.json": 200,
+    "GraphqlFunction-kitchen.json": 200,
+    "GraphqlFunction-transition.json": 200,  # resuming a restaurant that takes orders changes nothing but is fine
     # main calls a static sample cannot make successfully
     # a sample cannot know the e-mailed code: "wrong or expired" on body.code (as for an unknown address)
     "AuthConfirmFunction.json": 400,
@@ -256,6 +263,8 @@ def _invoke(event_file: EventFile, stack: MotoStack, monkeypatch: pytest.MonkeyP
     for name, value in stack.environment(event_file.function).items():
         monkeypatch.setenv(name, value)
     _forget_process_state()
+    if event_file.function in IN_FUNCTION_TOKEN_VERIFICATION:
+        monkeypatch.setattr(compose, "id_token_verifier", _SampleTokens)
     module = load_function(function_dir(event_file.function))
     event = _freshly_signed(event_file.load())
     clients = (dynamodb_client(), cognito_client(), apigateway_client(), secretsmanager_client(), sqs_client())
@@ -280,6 +289,16 @@ def _freshly_signed(event: dict[str, Any]) -> dict[str, Any]:
     header = provider_signature(body, samples.PAYMENT_WEBHOOK_SECRET, int(time.time()))
     multi = {**(event.get("multiValueHeaders") or {}), "Stripe-Signature": [header]}
     return {**event, "headers": {**headers, "Stripe-Signature": header}, "multiValueHeaders": multi}
+class _SampleTokens:
+    """The ID-token verifier of a function that verifies tokens itself, for static sample events: a sample token
+    (``sample-id-token:<caller>``) stands for that sample caller's claims (a real token would have expired; the
+    verifier makes no AWS call, and tests/unit/test_id_tokens.py covers its checks)."""
+
+    def verify(self, token: str) -> dict[str, Any]:
+        caller = token.removeprefix("sample-id-token:")
+        if caller not in samples.CALLERS:
+            raise Unauthorized("a valid ID token is required")
+        return dict(samples.CALLERS[caller])
 
 
 def _wrong_outcome(event_file: EventFile, result: Any) -> str | None:

@@ -178,6 +178,17 @@ EXPECTED_GRANTS: dict[str, Grants] = {
     # the SOAP facade: its menu operations (Query; GetItem + PutItem), its order operations (GetItem + PutItem) and
     # the kitchen views (GSI2, GSI3), as their REST twins
     "SoapPosFunction": {TABLE: _dynamodb("Query", "GetItem", "PutItem"), GSI2: QUERY, GSI3: QUERY},
+    # ---- GraphQL: the grants of the REST functions whose services its resolvers call (catalog reads with a batch of
+    # restaurant details, carts, checkout, orders, the kitchen views, order moves, menu-item switches, `me`)
+    "GraphqlFunction": {
+        TABLE: _dynamodb(
+            "Query", "GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"
+        ),
+        GSI1: QUERY,
+        GSI2: QUERY,
+        GSI3: QUERY,
+        POOL: _cognito("ListUsers", "AdminGetUser", "AdminListGroupsForUser"),
+    },
     # ---- events (the event sources' own read permissions come from SAM: see test_event_sources.py)
     "PublishEventsFunction": {BUS: {"events:PutEvents"}},  # the stream's events, ten to a call
     # claim the event id (conditional PutItem; DeleteItem releases it when sending fails), the customer's address
@@ -207,7 +218,8 @@ EXPECTED_GRANTS: dict[str, Grants] = {
     "WsSubscribeFunction": {TABLE: _dynamodb("GetItem", "PutItem", "UpdateItem"), GSI1: QUERY, GSI3: QUERY},
     "WsUnsubscribeFunction": {TABLE: _dynamodb("DeleteItem", "UpdateItem")},  # the subscription and the count
     "WsPingFunction": {},
-    "WsDefaultFunction": {},
+    # graphql-transport-ws: the connection's protocol (GetItem), subscribe and complete as the two routes above
+    "WsDefaultFunction": {TABLE: _dynamodb("GetItem", "PutItem", "UpdateItem", "DeleteItem"), GSI1: QUERY, GSI3: QUERY},
     # the order (GetItem), each feed's subscribers (GSI1), gone connections' partitions (Query + BatchWriteItem),
     # the posts (this API's connections only)
     "LiveNotifierFunction": {

@@ -3,14 +3,16 @@ resolver and each handler's own OpenAPI schema must name the same (METHOD, path)
 template must reach the function whose app.py declares it. A function without Api events is allowed only as a
 Lambda authorizer the API names (it serves no route and declares none).
 
-The SOAP facade is the one exception: its routes carry XML envelopes, not JSON, so wsdl/pos.wsdl documents them
-instead of openapi.json (tests/contract/test_wsdl_sync.py holds it to the code) and its handler has no resolver."""
+The SOAP facade and the GraphQL endpoint are the exceptions: the SOAP routes carry XML envelopes, documented by
+wsdl/pos.wsdl (tests/contract/test_wsdl_sync.py holds it to the code), and the GraphQL route carries GraphQL
+documents, described by schema.graphql (tests/handlers/test_graphql.py holds the resolvers to it); neither is in
+openapi.json and neither handler has a resolver."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.contract.access import SOAP_PATH
+from tests.contract.access import GRAPHQL_PATH, SOAP_PATH
 from tests.contract.template_facts import (
     api_functions,
     authorizer_functions,
@@ -25,7 +27,10 @@ from tests.contract.template_facts import (
 )
 from tests.support import load_function
 
-SOAP_FUNCTIONS = {"SoapPosFunction": {("POST", SOAP_PATH), ("GET", SOAP_PATH)}}
+SOAP_FUNCTIONS = {
+    "SoapPosFunction": {("POST", SOAP_PATH), ("GET", SOAP_PATH)},
+    "GraphqlFunction": {("POST", GRAPHQL_PATH), ("GET", GRAPHQL_PATH)},
+}
 API_FUNCTIONS = sorted(api_functions() - set(SOAP_FUNCTIONS))
 SOAP_ROUTES = {route for routes in SOAP_FUNCTIONS.values() for route in routes}
 
@@ -96,7 +101,7 @@ def test_authorizer_functions_declare_no_routes(logical_id: str) -> None:
 def test_the_soap_function_serves_exactly_its_routes_and_openapi_leaves_them_to_the_wsdl(logical_id: str) -> None:
     served = {route for route, function in template_routes().items() if function == logical_id}
     assert served == SOAP_FUNCTIONS[logical_id]
-    assert openapi_routes() & served == set(), "documented by wsdl/pos.wsdl, not openapi.json"
+    assert openapi_routes() & served == set(), "documented by wsdl/pos.wsdl or schema.graphql, not openapi.json"
     module = load_function(function_dir(logical_id))
-    assert not hasattr(module, "app"), "a SOAP function dispatches envelopes, not REST routes"
+    assert not hasattr(module, "app"), "a SOAP or GraphQL function dispatches documents, not REST routes"
     assert callable(module.lambda_handler)

@@ -39,7 +39,13 @@ DEFERRED = {
 # The SOAP function parses XML with defusedxml (over the stdlib's ElementTree): the only function that may.
 # The WebSocket API's $connect authorizer verifies ID tokens with PyJWT (waiter.accounts.id_tokens imports it on
 # first use, so importing the handler still loads none of it): the only function that may.
-ALLOWED: dict[str, set[str]] = {"SoapPosFunction": {"defusedxml", "xml.etree"}, "WsAuthorizerFunction": {"jwt"}}
+# The GraphQL function is the only one that may import graphql-core (it builds its schema at init); PyJWT it loads
+# with the first token, like the authorizer.
+ALLOWED: dict[str, set[str]] = {
+    "SoapPosFunction": {"defusedxml", "xml.etree"},
+    "WsAuthorizerFunction": {"jwt"},
+    "GraphqlFunction": {"graphql"},
+}
 
 _PROBE = (
     "import importlib, json, sys\n"

@@ -4,6 +4,8 @@ entries live under the same keys (``waiter.repository.keys``) and pages carry re
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from waiter.catalog.models import ListingEntry, MenuItem, Restaurant
 from waiter.repository import keys
 from waiter.repository.catalog import StaleVersion
@@ -28,6 +30,9 @@ class FakeCatalogStore:
     def get_restaurant(self, restaurant_id: str) -> Restaurant | None:
         found = self.restaurants.get(restaurant_id)
         return found.model_copy(deep=True) if found else None
+
+    def get_restaurants(self, restaurant_ids: Collection[str]) -> dict[str, Restaurant]:
+        return {i: r for i in set(restaurant_ids) if (r := self.get_restaurant(i)) is not None}
 
     def create_restaurant(self, restaurant: Restaurant, listing: ListingEntry | None) -> None:
         if restaurant.id in self.restaurants:  # attribute_not_exists(PK)

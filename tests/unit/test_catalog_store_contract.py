@@ -48,6 +48,16 @@ def test_a_created_restaurant_reads_back_equal(any_store: CatalogStore) -> None:
     assert any_store.get_restaurant("r2") is None
 
 
+def test_restaurants_read_together_are_the_stored_ones_by_id_and_leave_out_the_unknown(any_store: CatalogStore) -> None:
+    stored = [_restaurant(f"r{n}", f"Place {n}") for n in range(150)]  # past one BatchGetItem's 100 keys
+    for restaurant in stored:
+        any_store.create_restaurant(restaurant, None)
+
+    found = any_store.get_restaurants([r.id for r in stored] + ["nowhere", "r0"])
+
+    assert found == {r.id: r for r in stored}
+
+
 def test_creating_a_restaurant_twice_is_stale(any_store: CatalogStore) -> None:
     first = _restaurant("r1")
     any_store.create_restaurant(first, public_listing(first))

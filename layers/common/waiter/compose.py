@@ -152,6 +152,7 @@ def subscription_service() -> SubscriptionService:
 
 @cache
 def live_notifier() -> LiveNotifier:
+    from waiter.adapters.graphql.transport_ws import next_frame  # noqa: PLC0415 - graphql-core-free
     from waiter.adapters.websocket import order_frame  # noqa: PLC0415
     from waiter.live_push import ConnectionPoster  # noqa: PLC0415
     from waiter.realtime.notifier import LiveNotifier  # noqa: PLC0415
@@ -161,7 +162,12 @@ def live_notifier() -> LiveNotifier:
         subscriptions=subscription_service(),
         load_order=ordering.store.get_order,
         poster=ConnectionPoster(get_settings().websocket_endpoint),
-        frame=lambda delivery: order_frame(delivery.subscription.topic, delivery.order),
+        # a graphql-transport-ws subscription gets `next` shaped by its stored projection, the JSON protocol the view
+        frame=lambda delivery: (
+            next_frame(delivery)
+            if delivery.subscription.projection is not None
+            else order_frame(delivery.subscription.topic, delivery.order)
+        ),
     )
 
 

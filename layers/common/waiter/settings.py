@@ -8,6 +8,46 @@ from functools import cache
 
 
 @dataclass(frozen=True, slots=True)
+class GraphqlLimits:
+    """What one GraphQL document may ask for (``waiter.adapters.graphql.limits`` enforces them). The defaults admit
+    every query the README and the web client send (the deepest, restaurants with their menus down to option
+    choices, is depth 9) and refuse the known abuses. Each is a ``GRAPHQL_*`` environment variable.
+
+    Introspection is on where ``GRAPHQL_INTROSPECTION`` says ``true``, or else in the environments
+    ``GRAPHQL_INTROSPECTION_IN`` lists (template.yaml: ``dev``); off when neither is set.
+
+    >>> GraphqlLimits.from_env({"GRAPHQL_MAX_DEPTH": "6"}).max_depth
+    6
+    >>> on_in_dev = {"GRAPHQL_INTROSPECTION_IN": "dev"}
+    >>> [GraphqlLimits.from_env({"ENVIRONMENT": e, **on_in_dev}).introspection for e in ("dev", "prod")]
+    [True, False]
+    """
+
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_directives: int = 10
+    max_cost: int = 1000
+    max_tokens: int = 2000
+    max_source_length: int = 10_000
+    introspection: bool = False  # on locally (template.yaml: off when Environment is prod); suggestions follow it
+    default_page_size: int = 20  # the weight of a list field whose `first` is left out (the schema's default)
+
+    @classmethod
+    def from_env(cls, env: dict[str, str]) -> GraphqlLimits:
+        default = cls()
+        numbers = {
+            name: int(env.get(f"GRAPHQL_{name.upper()}", str(getattr(default, name))))
+            for name in ("max_depth", "max_aliases", "max_directives", "max_cost", "max_tokens", "max_source_length")
+        }
+        explicit = env.get("GRAPHQL_INTROSPECTION")
+        if explicit is not None:
+            introspection = explicit.lower() == "true"
+        else:
+            introspection = env.get("ENVIRONMENT", "dev") in env.get("GRAPHQL_INTROSPECTION_IN", "").split()
+        return cls(**numbers, introspection=introspection)
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     """What a function needs to know about where it runs.
 
@@ -43,6 +83,8 @@ class Settings:
     payments_api_base: str = ""
     payment_events_queue_url: str = ""
     payment_expiry_minutes: float = 15.0
+    # the GraphQL function's abuse limits and whether it answers introspection (and serves GraphiQL)
+    graphql: GraphqlLimits = GraphqlLimits()
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -69,6 +111,7 @@ class Settings:
             payments_api_base=env.get("PAYMENTS_API_BASE", ""),
             payment_events_queue_url=env.get("PAYMENT_EVENTS_QUEUE_URL", ""),
             payment_expiry_minutes=float(env.get("PAYMENT_EXPIRY_MINUTES", "15")),
+            graphql=GraphqlLimits.from_env(env),
         )
 
 

@@ -55,11 +55,19 @@ class IdTokenVerifier:
 
     @classmethod
     def from_env(cls, pool_id: str, client_id: str, env: dict[str, str] | None = None) -> IdTokenVerifier:
-        """The verifier for the function's pool. ``COGNITO_JWKS_URL`` points it elsewhere (the local gateway
-        serves moto's JWKS); the region is the function's own."""
+        """The verifier for the function's pool. ``COGNITO_JWKS_URL`` points it elsewhere; with an
+        ``AWS_ENDPOINT_URL`` (the local stack's moto) the JWKS is the one that endpoint serves for the pool. The
+        region is the function's own.
+
+        >>> IdTokenVerifier.from_env("p1", "c1", {"AWS_ENDPOINT_URL": "http://127.0.0.1:5000"}).jwks_url
+        'http://127.0.0.1:5000/p1/.well-known/jwks.json'
+        """
         env = dict(os.environ) if env is None else env
         region = env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1"
-        return cls(pool_id=pool_id, client_ids=(client_id,), region=region, jwks_url=env.get("COGNITO_JWKS_URL", ""))
+        endpoint = env.get("AWS_ENDPOINT_URL", "").rstrip("/")
+        local = f"{endpoint}/{pool_id}/.well-known/jwks.json" if endpoint else ""
+        jwks_url = env.get("COGNITO_JWKS_URL") or local
+        return cls(pool_id=pool_id, client_ids=(client_id,), region=region, jwks_url=jwks_url)
 
     @property
     def issuer(self) -> str:

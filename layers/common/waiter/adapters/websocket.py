@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast
 
 from waiter.errors import BadRequest, FieldError, PayloadTooLarge, ValidationFailed, WaiterError, problem_document
@@ -49,6 +49,7 @@ class Message:
     body: dict[str, Any]
     request_id: str | None
     query: Mapping[str, str]
+    headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names (the handshake's, at $connect)
 
 
 def caller(event: Mapping[str, Any]) -> Principal:
@@ -102,9 +103,15 @@ def subscribed_frame(topic: str, snapshot: list[OrderView]) -> str:
         orders.pop()
 
 
-def reply(text: str | None = None, status: int = 200) -> dict[str, Any]:
-    """The integration's answer: its body is the frame the route response sends back (none when ``text`` is None)."""
-    return {"statusCode": status} if text is None else {"statusCode": status, "body": text}
+def reply(text: str | None = None, status: int = 200, headers: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The integration's answer: its body is the frame the route response sends back (none when ``text`` is None);
+    at ``$connect``, ``headers`` are the handshake's (the negotiated ``Sec-WebSocket-Protocol``)."""
+    answer: dict[str, Any] = {"statusCode": status}
+    if text is not None:
+        answer["body"] = text
+    if headers:
+        answer["headers"] = dict(headers)
+    return answer
 
 
 def _body(event: Mapping[str, Any]) -> dict[str, Any]:
@@ -130,8 +137,9 @@ def _body(event: Mapping[str, Any]) -> dict[str, Any]:
     return parsed
 
 
-def entrypoint(route: Callable[[Message], str | None]) -> LambdaHandler:
-    """The Lambda handler of a WebSocket route: ``route(message)`` returns the frame to answer with (or None).
+def entrypoint(route: Callable[[Message], str | dict[str, Any] | None]) -> LambdaHandler:
+    """The Lambda handler of a WebSocket route: ``route(message)`` returns the frame to answer with (or None, or a
+    whole ``reply`` when it sets headers).
 
     A ``waiter.errors`` failure becomes an ``error`` frame (a 4xx/5xx handshake status at ``$connect``); anything
     else is logged and answered with a 500 error frame, never a traceback.
@@ -152,8 +160,10 @@ def entrypoint(route: Callable[[Message], str | None]) -> LambdaHandler:
                 body=_body(event) if event_type == "MESSAGE" else {},
                 request_id=request_id,
                 query=event.get("queryStringParameters") or {},
+                headers={str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()},
             )
-            return reply(route(message))
+            answer = route(message)
+            return answer if isinstance(answer, dict) else reply(answer)
         except WaiterError as error:
             if event_type != "MESSAGE":
                 return reply(status=error.status)

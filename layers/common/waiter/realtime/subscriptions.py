@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from waiter.errors import Forbidden, Unauthorized, ValidationFailed
 from waiter.identity import Principal
@@ -29,13 +29,18 @@ _TOPIC_KINDS = ("order", "kitchen")
 _MAX_TOPIC = 200
 
 
+JSON_PROTOCOL = "json"  # docs/realtime.md's actions and frames; the other is graphql-transport-ws
+GRAPHQL_TRANSPORT_WS = "graphql-transport-ws"
+
+
 @dataclass(frozen=True, slots=True)
 class Connection:
-    """An open connection and the caller its ``$connect`` authorized."""
+    """An open connection, the caller its ``$connect`` authorized and the subprotocol it negotiated."""
 
     id: str
     caller: Principal
     connected_at: datetime
+    protocol: str = JSON_PROTOCOL
 
     @property
     def expires_at(self) -> int:
@@ -44,12 +49,17 @@ class Connection:
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
-    """One topic of one connection, with the caller it is pushed for (each subscriber sees its own view)."""
+    """One topic of one connection, with the caller it is pushed for (each subscriber sees its own view).
+
+    A graphql-transport-ws subscription is keyed by its operation id (``topic`` is ``gql:<id>``) and carries the
+    selection of its document as a ``projection`` (``waiter.adapters.graphql.transport_ws``), which shapes what
+    is pushed to it."""
 
     connection_id: str
     topic: str
     feed: str
     caller: Principal
+    projection: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +82,11 @@ class ConnectionStore(Protocol):
     """Where connections and subscriptions live (``waiter.repository.connections``; a fake in unit tests)."""
 
     def save_connection(self, connection: Connection) -> None: ...
+    def protocol_of(self, connection_id: str) -> str | None: ...
     def delete_connection(self, connection_id: str) -> None: ...
-    def subscribe(self, connection: Connection, topic: str, feed: str, *, cap: int) -> None: ...
+    def subscribe(
+        self, connection: Connection, topic: str, feed: str, *, cap: int, projection: dict[str, Any] | None = None
+    ) -> None: ...
     def unsubscribe(self, connection_id: str, topic: str) -> None: ...
     def subscribers(self, feed: str) -> list[Subscription]: ...
 
@@ -114,11 +127,12 @@ class SubscriptionService:
     ordering: OrderingService
     now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
-    def connect(self, caller: Principal, connection_id: str) -> Connection:
-        """Remember an authorized connection (``$connect``); anonymous callers never get this far."""
+    def connect(self, caller: Principal, connection_id: str, protocol: str = JSON_PROTOCOL) -> Connection:
+        """Remember an authorized connection (``$connect``) and its subprotocol; anonymous callers never get this
+        far."""
         if not caller.is_authenticated:
             raise Unauthorized("connect with a token (an ID token or a partner key)")
-        connection = Connection(id=connection_id, caller=caller, connected_at=self.now())
+        connection = Connection(id=connection_id, caller=caller, connected_at=self.now(), protocol=protocol)
         self.store.save_connection(connection)
         return connection
 
@@ -126,8 +140,22 @@ class SubscriptionService:
         """Forget a connection and its subscriptions (``$disconnect``, or a post that found it gone)."""
         self.store.delete_connection(connection_id)
 
-    def subscribe(self, caller: Principal, connection_id: str, topic: str) -> Subscribed:
-        """Subscribe, if ``caller`` may see what ``topic`` covers, and return its snapshot."""
+    def protocol_of(self, connection_id: str) -> str | None:
+        """The subprotocol the connection negotiated at ``$connect`` (None: the connection is gone)."""
+        return self.store.protocol_of(connection_id)
+
+    def subscribe(
+        self,
+        caller: Principal,
+        connection_id: str,
+        topic: str,
+        *,
+        key: str | None = None,
+        projection: dict[str, Any] | None = None,
+    ) -> Subscribed:
+        """Subscribe, if ``caller`` may see what ``topic`` covers, and return its snapshot. ``key`` names the
+        subscription on the connection when it is not the topic (a graphql-transport-ws operation id), and
+        ``projection`` is kept beside it for the notifier."""
         kind, ident = parse_topic(topic)
         if kind == MY_ORDERS:
             if caller.user_id is None or caller.is_partner:
@@ -142,7 +170,7 @@ class SubscriptionService:
             feed = f"kitchen:{ident}"
             snapshot = self._kitchen_snapshot(caller, ident)  # 403 unless the caller works for it
         connection = Connection(id=connection_id, caller=caller, connected_at=self.now())
-        self.store.subscribe(connection, topic, feed, cap=MAX_SUBSCRIPTIONS)
+        self.store.subscribe(connection, key or topic, feed, cap=MAX_SUBSCRIPTIONS, projection=projection)
         snapshot.sort(key=lambda v: (v.created_at, v.id), reverse=True)
         return Subscribed(topic=topic, snapshot=snapshot[:SNAPSHOT_LIMIT])
 
@@ -150,6 +178,11 @@ class SubscriptionService:
         """Stop pushing ``topic`` to the connection; unsubscribing from a topic not subscribed to is a no-op."""
         parse_topic(topic)
         self.store.unsubscribe(connection_id, topic)
+
+    def forget(self, connection_id: str, key: str) -> None:
+        """Stop the subscription named ``key`` on the connection (a graphql-transport-ws ``complete``); a no-op
+        when there is none."""
+        self.store.unsubscribe(connection_id, key)
 
     def audience(self, order: Order) -> list[Delivery]:
         """Every subscription ``order`` must be pushed to, each with the view its caller may see: one Query per

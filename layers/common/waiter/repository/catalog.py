@@ -6,6 +6,7 @@ domain or the API.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from waiter.catalog.models import ListingEntry, MenuItem, Restaurant
@@ -39,6 +40,12 @@ class CatalogRepository(PagedRepository):
         raw = self.client.get_item(TableName=self._table, Key=serialize(keys.restaurant(restaurant_id)))
         item = raw.get("Item")
         return restaurant_from_item(deserialize(item)) if item else None
+
+    def get_restaurants(self, restaurant_ids: Collection[str]) -> dict[str, Restaurant]:
+        """The restaurants of ``restaurant_ids`` that exist, by id: one BatchGetItem per 100 (a page of the listing
+        whose details a GraphQL query asks for)."""
+        found = self.batch_get([keys.restaurant(i) for i in sorted(set(restaurant_ids))])
+        return {r.id: r for r in (restaurant_from_item(item) for item in found)}
 
     def create_restaurant(self, restaurant: Restaurant, listing: ListingEntry | None) -> None:
         """Store a new restaurant and, when it is listed, its listing entries, atomically."""

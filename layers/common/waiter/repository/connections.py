@@ -14,7 +14,7 @@ from typing import Any
 
 from waiter.errors import Conflict, NotFound
 from waiter.identity import Principal, Role
-from waiter.realtime.subscriptions import Connection, Subscription
+from waiter.realtime.subscriptions import JSON_PROTOCOL, Connection, Subscription
 from waiter.repository import keys
 from waiter.repository.dynamo import TableRepository, deserialize, is_condition_failure, serialize
 
@@ -45,10 +45,22 @@ class ConnectionRepository(TableRepository):
             "entity": "connection",
             "connectedAt": connection.connected_at.isoformat(),
             "subscriptions": 0,
+            "protocol": connection.protocol,
             "caller": _caller_item(connection.caller),
             "expiresAt": connection.expires_at,
         }
         self.client.put_item(TableName=self._table, Item=serialize(item))
+
+    def protocol_of(self, connection_id: str) -> str | None:
+        """The connection's subprotocol (connections stored before it was recorded speak JSON); None when gone."""
+        answer = self.client.get_item(
+            TableName=self._table,
+            Key=serialize(keys.live_connection(connection_id)),
+            ProjectionExpression="#p, PK",
+            ExpressionAttributeNames={"#p": "protocol"},
+        )
+        item = answer.get("Item")
+        return None if item is None else str(deserialize(item).get("protocol", JSON_PROTOCOL))
 
     def delete_connection(self, connection_id: str) -> None:
         """Remove the connection and every subscription of it (idempotent: a second call finds nothing)."""
@@ -71,7 +83,9 @@ class ConnectionRepository(TableRepository):
                 answer = self.client.batch_write_item(RequestItems=requests)
                 requests = answer.get("UnprocessedItems") or None
 
-    def subscribe(self, connection: Connection, topic: str, feed: str, *, cap: int) -> None:
+    def subscribe(
+        self, connection: Connection, topic: str, feed: str, *, cap: int, projection: dict[str, Any] | None = None
+    ) -> None:
         """Add a subscription, counted against ``cap``; subscribing again to the same topic changes nothing.
         ``NotFound`` when the connection is gone, ``Conflict`` when it already holds ``cap`` subscriptions."""
         item = {
@@ -83,6 +97,7 @@ class ConnectionRepository(TableRepository):
             "connectionId": connection.id,
             "caller": _caller_item(connection.caller),
             "expiresAt": connection.expires_at,
+            **({"projection": projection} if projection is not None else {}),
         }
         try:
             self.client.transact_write_items(
@@ -163,6 +178,7 @@ class ConnectionRepository(TableRepository):
                         topic=str(item["topic"]),
                         feed=feed,
                         caller=_caller(item.get("caller", {})),
+                        projection=item.get("projection"),
                     )
                 )
             if not page.get("LastEvaluatedKey"):

@@ -3,7 +3,8 @@ attribute-value (de)serialisation and translation of DynamoDB failures into doma
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import time
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
@@ -128,6 +129,10 @@ def is_condition_failure(error: Exception) -> bool:
     return False
 
 
+BATCH_GET_LIMIT = 100  # keys per BatchGetItem (DynamoDB's limit)
+_BATCH_RETRIES = 5
+
+
 class TableRepository:
     """Base of every repository: the table's name and the client to reach it (the shared one unless given)."""
 
@@ -138,6 +143,24 @@ class TableRepository:
     @property
     def client(self) -> DynamoDBClient:
         return self._client or dynamodb_client()
+
+    def batch_get(self, wanted: Sequence[Mapping[str, str]]) -> list[Item]:
+        """The items of ``wanted`` that exist, in any order: one BatchGetItem per 100 keys, unprocessed keys
+        retried with backoff (as DynamoDB asks)."""
+        found: list[Item] = []
+        for start in range(0, len(wanted), BATCH_GET_LIMIT):
+            chunk = wanted[start : start + BATCH_GET_LIMIT]
+            request: dict[str, Any] = {self._table: {"Keys": [serialize(k) for k in chunk]}}
+            for attempt in range(_BATCH_RETRIES):
+                result = self.client.batch_get_item(RequestItems=request)
+                found += [deserialize(raw) for raw in result.get("Responses", {}).get(self._table, [])]
+                request = dict(result.get("UnprocessedKeys") or {})
+                if not request:
+                    break
+                time.sleep(0.02 * 2**attempt)
+            else:
+                raise RuntimeError("DynamoDB left keys unprocessed after retries")
+        return found
 
 
 class PagedRepository(TableRepository):

@@ -8,7 +8,6 @@ discount code is marked used. Either all of it happens or none of it.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -33,7 +32,6 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 _INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI3PK", "GSI4PK", "entity")
-_BATCH_RETRIES = 5
 
 
 @dataclass
@@ -124,16 +122,7 @@ class OrderingRepository(PagedRepository):
         return inputs
 
     def _batch_get(self, wanted: list[dict[str, str]]) -> list[Item]:
-        found: list[Item] = []
-        request: dict[str, Any] = {self._table: {"Keys": [serialize(k) for k in wanted]}}
-        for attempt in range(_BATCH_RETRIES):
-            result = self.client.batch_get_item(RequestItems=request)
-            found += [deserialize(raw) for raw in result.get("Responses", {}).get(self._table, [])]
-            request = dict(result.get("UnprocessedKeys") or {})
-            if not request:
-                return found
-            time.sleep(0.02 * 2**attempt)  # DynamoDB asks to back off before retrying unprocessed keys
-        raise RuntimeError("DynamoDB left keys unprocessed after retries")
+        return self.batch_get(wanted)
 
     # ---- discount codes -------------------------------------------------------------------------------------
 
