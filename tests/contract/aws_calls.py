@@ -90,6 +90,18 @@ def _connections(region: str, endpoint_url: str, model: Any, params: dict[str, A
     return [Call("execute-api:ManageConnections", resource)]
 
 
+def _secretsmanager(region: str, operation: str, params: dict[str, Any]) -> list[Call]:
+    # a secret is named by its ARN in every function's environment (!Ref of the secret)
+    secret = str(params["SecretId"])
+    resource = secret if secret.startswith("arn:") else f"arn:aws:secretsmanager:{region}:{ACCOUNT}:secret:{secret}"
+    return [Call(f"secretsmanager:{operation}", resource)]
+
+
+def _sqs(region: str, operation: str, params: dict[str, Any]) -> list[Call]:
+    name = str(params["QueueUrl"]).rstrip("/").rsplit("/", 1)[-1]
+    return [Call(f"sqs:{operation}", f"arn:aws:sqs:{region}:{ACCOUNT}:{name}")]
+
+
 @dataclass
 class Recorder:
     """The IAM-authorized calls made while recording, and the operations IAM does not authorize (``noAuth``)."""
@@ -130,6 +142,10 @@ def recording(*clients: Any) -> Iterator[Recorder]:
                 recorder.calls.update(_events(region, model.name, params))
             elif service == "ses":
                 recorder.calls.update(_ses(region, model.name, params))
+            elif service == "secretsmanager":
+                recorder.calls.update(_secretsmanager(region, model.name, params))
+            elif service == "sqs":
+                recorder.calls.update(_sqs(region, model.name, params))
             elif service == "apigatewaymanagementapi":
                 recorder.calls.update(_connections(region, endpoint_url, model, params))
             else:

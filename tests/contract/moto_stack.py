@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from local.gateway.payments import API_KEY as LOCAL_API_KEY
+from local.gateway.payments import WEBHOOK_SECRET as LOCAL_WEBHOOK_SECRET
 from tests.contract.template_facts import (
     PLACEHOLDER,
     PSEUDO_PARAMETERS,
@@ -21,6 +23,8 @@ from tests.contract.template_facts import (
 )
 from waiter.accounts.cognito import cognito_client
 from waiter.partners.usage_plans import apigateway_client
+from waiter.payments.queue import sqs_client
+from waiter.payments.secrets import secretsmanager_client
 from waiter.repository.dynamo import dynamodb_client
 
 # The parameters the sample events run with: the local stack's (`make dev`), which confirms sign-ups at once.
@@ -97,11 +101,32 @@ def build(table_name: str, *, users: bool, usage_plan: bool, overrides: dict[str
     return MotoStack(parameters, conditions, refs)
 
 
-def stack_for(logical_id: str, table_name: str) -> MotoStack:
-    """The stack a function needs: the user pool and the usage plan only if its environment names them."""
+def stack_for(logical_id: str, table_name: str, overrides: dict[str, str] | None = None) -> MotoStack:
+    """The stack a function needs: the user pool, the usage plan, the payment secrets and the payment events' queue
+    only if its environment names them."""
     names = references(logical_id)
     pool_resources = {n for n, r in template()["Resources"].items() if r["Type"] in USER_POOL_RESOURCES}
-    return build(table_name, users=bool(names & pool_resources), usage_plan=USAGE_PLAN in names)
+    stack = build(table_name, users=bool(names & pool_resources), usage_plan=USAGE_PLAN in names, overrides=overrides)
+    stack.refs.update(_payment_resources(names))
+    return stack
+
+
+# The local payment provider's credentials (local/gateway/payments.py), as the local stack seeds them.
+PAYMENT_SECRETS = {"PaymentsApiKeySecret": LOCAL_API_KEY, "PaymentsWebhookSecret": LOCAL_WEBHOOK_SECRET}
+
+
+def _payment_resources(names: set[str]) -> dict[str, str]:
+    """The payment secrets (holding the local provider's credentials) and queue the function's environment names."""
+    created: dict[str, str] = {}
+    for name, value in PAYMENT_SECRETS.items():
+        if name in names:
+            secret = secretsmanager_client().create_secret(Name=f"waiter-test-{name}", SecretString=value)
+            created[name] = str(secret["ARN"])
+    if "PaymentEventsQueue" in names:
+        url = sqs_client().create_queue(QueueName="waiter-test-payment-events")["QueueUrl"]
+        arn = sqs_client().get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        created |= {"PaymentEventsQueue": str(url), "PaymentEventsQueue.Arn": str(arn)}
+    return created
 
 
 def _user_pool(refs: dict[str, str], conditions: dict[str, bool]) -> dict[str, str]:

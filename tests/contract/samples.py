@@ -46,6 +46,8 @@ RESTAURANT_ID = "3f2c9a7e5b1d4c8e9a6f0b2d4e6a8c1f"
 ITEM_ID = "9b8a7c6d5e4f40318f2e1d0c9b8a7f6e"
 LINE_ID = "a41c7e9b2d05"  # the one line of the customer's cart: 2 x Pizza Margherita, large
 ORDER_ID = "e7b14c2a9f3d4a6b8c0d1e2f3a4b5c6d"  # the customer's order, PLACED
+PAYMENT_WEBHOOK_SECRET = "whsec_local_waiter"  # the local provider's (tests/contract/moto_stack.PAYMENT_SECRETS)
+CARD_ORDER_ID = "c4d2b7a9e1f3405b8a6c0d9e2f1b3a5c"  # the customer's card order, AWAITING_PAYMENT
 DISCOUNT_CODE = "WELCOME10"  # 10 % from a subtotal of 15.00 EUR, once per customer
 
 API_KEY_ID = "5f0c2b9e8a7d6c41"
@@ -166,6 +168,18 @@ def seed(stack: MotoStack, table: str, cursor_secret: bytes, *, orders: bool) ->
             principal_from_claims(CUSTOMER.claims),
             Checkout.model_validate(event_body("CheckoutFunction.json")),
             idempotency_key="sample-order",
+        )
+        _seed_cart(store)
+        # a card order, awaiting payment (CreatePaymentFunction-card.json pays it)
+        OrderingService(
+            store=store,
+            limiter=RateLimiter(CounterRepository(table)),
+            idempotency=_RunOnce(),
+            ids=lambda: CARD_ORDER_ID,
+        ).checkout(
+            principal_from_claims(CUSTOMER.claims),
+            Checkout.model_validate({**event_body("CheckoutFunction.json"), "paymentMethod": "card"}),
+            idempotency_key="sample-card-order",
         )
         _seed_cart(store)
     _seed_api_key(stack, table)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -25,6 +26,8 @@ import pytest
 from aws_lambda_powertools.utilities.parser.models import ApiGatewayAuthorizerRequest, APIGatewayProxyEventModel
 from moto import mock_aws
 
+from local.gateway.payments import LocalPaymentProvider
+from local.gateway.payments import signature_header as provider_signature
 from local.template import table_definition
 from tests.contract import samples
 from tests.contract.access import DEFAULT_AUTHORIZER, NONE, PARTNER_AUTHORIZER
@@ -46,6 +49,9 @@ from tests.support import LambdaContext, call, load_function
 from waiter import compose
 from waiter.accounts.cognito import cognito_client
 from waiter.partners.usage_plans import apigateway_client
+from waiter.payments import secrets as payment_secrets
+from waiter.payments.queue import sqs_client
+from waiter.payments.secrets import secretsmanager_client
 from waiter.repository.dynamo import dynamodb_client
 from waiter.settings import get_settings
 
@@ -70,9 +76,9 @@ EXPECTED_STATUS = {
     # a sample cannot know the e-mailed code: "wrong or expired" on body.code (as for an unknown address)
     "AuthConfirmFunction.json": 400,
     "AuthRefreshFunction.json": 401,  # refresh tokens come from a sign-in; a sample's is expired or revoked
-    # a static sample's signature is older than the webhook's 300 s tolerance (and not made with the stack's secret)
-    "PaymentWebhookFunction.json": 400,
     "CreatePaymentFunction.json": 409,  # the sample order is paid in cash
+    "CreatePaymentFunction-card.json": 200,  # the sample card order: its intent at the local payment provider
+    "PaymentWebhookFunction-unsigned.json": 400,  # no Stripe-Signature: nothing queued
 }
 # What an authorizer answers: "Allow" / "Deny" (a policy), or "Unauthorized" (it raises, API Gateway answers 401).
 AUTHORIZER_OUTCOME = {
@@ -205,6 +211,7 @@ def _forget_process_state() -> None:
     The AWS clients stay: moto intercepts every client made after it was imported, whichever mock is active, and
     making a client costs about as much as a whole invocation (`_clients_made_under_moto`)."""
     get_settings.cache_clear()
+    payment_secrets._secrets.cache_clear()  # Powertools' provider keeps values (and its client) per process
     for name in dir(compose):
         cached = getattr(compose, name)
         if callable(getattr(cached, "cache_clear", None)):
@@ -214,10 +221,11 @@ def _forget_process_state() -> None:
 @pytest.fixture(scope="module", autouse=True)
 def _clients_made_under_moto() -> Iterator[None]:
     """The functions' AWS clients, made anew once moto is imported (this module imports it) and dropped after."""
-    for client in (dynamodb_client, cognito_client, apigateway_client):
+    clients = (dynamodb_client, cognito_client, apigateway_client, secretsmanager_client, sqs_client)
+    for client in clients:
         client.cache_clear()
     yield
-    for client in (dynamodb_client, cognito_client, apigateway_client):
+    for client in clients:
         client.cache_clear()
 
 
@@ -227,17 +235,19 @@ def _stack(event_file: EventFile) -> Iterator[MotoStack]:
     everything the sample events address (tests/contract/samples.py); the sample order for functions of order
     routes."""
     table = os.environ["TABLE_NAME"]
+    provider = LocalPaymentProvider()  # the payment functions' stripe client calls it (local/gateway/payments.py)
     with mock_aws():
         _forget_process_state()
         try:
             dynamodb_client().create_table(TableName=table, **table_definition())
-            stack = stack_for(event_file.function, table)
+            stack = stack_for(event_file.function, table, {"PaymentsApiBase": provider.serve()})
             orders = event_file.function in _ALL_OF_A_CUSTOMER or any(
                 "/orders" in path for (_, path), f in template_routes().items() if f == event_file.function
             )
             samples.seed(stack, table, os.environ["CURSOR_SECRET"].encode(), orders=orders)
             yield stack
         finally:
+            provider.stop()
             _forget_process_state()
 
 
@@ -247,15 +257,29 @@ def _invoke(event_file: EventFile, stack: MotoStack, monkeypatch: pytest.MonkeyP
         monkeypatch.setenv(name, value)
     _forget_process_state()
     module = load_function(function_dir(event_file.function))
-    with recording(dynamodb_client(), cognito_client(), apigateway_client()) as recorder:
+    event = _freshly_signed(event_file.load())
+    clients = (dynamodb_client(), cognito_client(), apigateway_client(), secretsmanager_client(), sqs_client())
+    with recording(*clients) as recorder:
         if _is_authorizer(event_file):
             try:
-                result: Any = module.lambda_handler(event_file.load(), LambdaContext())
+                result: Any = module.lambda_handler(event, LambdaContext())
             except Exception as error:  # API Gateway's contract: raising "Unauthorized" means 401
                 result = str(error)
         else:
-            result = call(function_dir(event_file.function), event_file.load())
+            result = call(function_dir(event_file.function), event)
     return result, recorder
+
+
+def _freshly_signed(event: dict[str, Any]) -> dict[str, Any]:
+    """A webhook sample signed now with the stack's webhook secret, as the provider would send it: a static sample's
+    own timestamp is always outside the 300 s tolerance."""
+    headers = event.get("headers") or {}
+    if "Stripe-Signature" not in headers:
+        return event
+    body = str(event.get("body") or "").encode()
+    header = provider_signature(body, samples.PAYMENT_WEBHOOK_SECRET, int(time.time()))
+    multi = {**(event.get("multiValueHeaders") or {}), "Stripe-Signature": [header]}
+    return {**event, "headers": {**headers, "Stripe-Signature": header}, "multiValueHeaders": multi}
 
 
 def _wrong_outcome(event_file: EventFile, result: Any) -> str | None:

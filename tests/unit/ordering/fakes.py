@@ -69,6 +69,14 @@ class FakeOrderingStore:
         due = [o for o in self.orders.values() if o.status is OrderStatus.PLACED and o.created_at.isoformat() < cutoff]
         return sorted(due, key=lambda o: o.created_at)[:limit]
 
+    def unpaid_before(self, cutoff: str, *, limit: int) -> list[Order]:
+        due = [
+            o
+            for o in self.orders.values()
+            if o.status is OrderStatus.AWAITING_PAYMENT and o.created_at.isoformat() < cutoff
+        ]
+        return sorted(due, key=lambda o: o.created_at)[:limit]
+
     def create_discount(self, code: DiscountCode) -> None:
         self.codes[code.restaurant_id, code.code] = code
 

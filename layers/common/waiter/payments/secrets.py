@@ -6,15 +6,35 @@ Powertools' parameters module imports boto3: it is imported here on first use, b
 
 from __future__ import annotations
 
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
 MAX_AGE_S = 300
 
 
-def secret_value(name: str) -> str:
-    """The ``SecretString`` of the secret ``name`` (an ARN or a name)."""
-    from aws_lambda_powertools.utilities import parameters  # noqa: PLC0415 - imports boto3: the payment functions only
+@cache
+def secretsmanager_client() -> Any:
+    """The process's Secrets Manager client (botocore's, as every Waiter client: ``waiter.aws``)."""
+    from waiter.aws import client  # noqa: PLC0415
 
-    value = parameters.get_secret(name, max_age=MAX_AGE_S)
-    return value if isinstance(value, str) else bytes(value).decode()
+    return client("secretsmanager")
+
+
+@cache
+def _secrets() -> SecretsProvider:
+    # imports boto3: the payment functions only, on first use
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider  # noqa: PLC0415
+
+    return SecretsProvider(boto3_client=secretsmanager_client())
+
+
+def secret_value(name: str) -> str:
+    """The ``SecretString`` of the secret ``name`` (an ARN or a name), cached for ``MAX_AGE_S``."""
+    value = _secrets().get(name, max_age=MAX_AGE_S)
+    return value if isinstance(value, str) else bytes(value or b"").decode()
 
 
 def webhook_secrets(name: str) -> list[str]:
