@@ -289,6 +289,8 @@ def _freshly_signed(event: dict[str, Any]) -> dict[str, Any]:
     header = provider_signature(body, samples.PAYMENT_WEBHOOK_SECRET, int(time.time()))
     multi = {**(event.get("multiValueHeaders") or {}), "Stripe-Signature": [header]}
     return {**event, "headers": {**headers, "Stripe-Signature": header}, "multiValueHeaders": multi}
+
+
 class _SampleTokens:
     """The ID-token verifier of a function that verifies tokens itself, for static sample events: a sample token
     (``sample-id-token:<caller>``) stands for that sample caller's claims (a real token would have expired; the
