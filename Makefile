@@ -105,6 +105,7 @@ deploy: build ## sam build + sam deploy + publish web/: make deploy ENV=dev|prod
 
 # loadgroup: the browser tests (tests/web, one xdist group) share one worker, one gateway and one Chromium
 unit: $(STAMP) ## the test suite only (unit, handler, contract, local-gateway end-to-end and browser tests)
+	$(PY) -m local.graphiql
 	$(PY) -m pytest -n 2 --dist loadgroup -q
 
 test: lint typecheck openapi-check wsdl-check asyncapi-check validate checkov build unit fuzz ## everything CI runs
