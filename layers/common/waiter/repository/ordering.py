@@ -2,19 +2,19 @@
 
 Checkout is one ``TransactWriteItems``: the order is created if absent, the cart is deleted under its version,
 the restaurant and every ordered menu item are checked to be active/available at the versions that were priced,
-and a once-per-customer
-discount code is marked used. Either all of it happens or none of it.
+a once-per-customer discount code is marked used, and the idempotency key's record is created
+(``waiter.repository.idempotency``). Either all of it happens or none of it.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from waiter.catalog.models import MenuItem, Restaurant
-from waiter.errors import Conflict
+from waiter.errors import Conflict, StillProcessing
 from waiter.ordering.models import Cart, DiscountCode, Order, OrderStatus
 from waiter.repository import keys
 from waiter.repository.catalog import StaleVersion, menu_item_from_item, restaurant_from_item
@@ -157,9 +157,11 @@ class OrderingRepository(PagedRepository):
         restaurant_version: int,
         priced_items: dict[str, int],
         use_code: bool,
+        claim: Mapping[str, Any] | None = None,
     ) -> None:
         """The checkout transaction (see the module docstring). ``priced_items`` maps item ids to priced versions;
-        the restaurant must still be active at the version whose tax rate, fees and minimum were priced."""
+        the restaurant must still be active at the version whose tax rate, fees and minimum were priced; ``claim``
+        is the idempotency record's write (``CheckoutIdempotency.record_put``)."""
         writes: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
@@ -207,9 +209,14 @@ class OrderingRepository(PagedRepository):
                     }
                 }
             )
+        if claim is not None:
+            writes.append(cast("TransactWriteItemTypeDef", claim))
         try:
             self.client.transact_write_items(TransactItems=writes)
         except Exception as error:
+            if claim is not None and _conflicted_on_last(error):
+                # another transaction was writing this key's record right then: the same key, still in flight
+                raise StillProcessing from None
             if is_condition_failure(error):
                 raise CheckoutConflict("the cart, its items or the discount changed; review the cart") from None
             raise
@@ -270,6 +277,12 @@ class OrderingRepository(PagedRepository):
         orders = [Order.model_validate(_strip(deserialize(raw))) for raw in page.get("Items", [])]
         last = page.get("LastEvaluatedKey")
         return orders, (encode_cursor(dict(last), scope, self._secret) if last else None)
+
+
+def _conflicted_on_last(error: Exception) -> bool:
+    """A cancelled transaction whose last item (the idempotency record) met another transaction in progress."""
+    reasons = getattr(error, "response", {}).get("CancellationReasons") or []
+    return bool(reasons) and reasons[-1].get("Code") == "TransactionConflict"
 
 
 def _dump(model: Cart | DiscountCode | Order) -> Item:
