@@ -130,10 +130,11 @@ def test_a_transaction_conflict_on_the_record_is_409_still_processing(
 
     def conflicting(**params: Any) -> None:
         reasons = [{"Code": "None"}] * (len(params["TransactItems"]) - 1) + [{"Code": "TransactionConflict"}]
-        raise ClientError(
-            {"Error": {"Code": "TransactionCanceledException", "Message": "conflict"}, "CancellationReasons": reasons},
-            "TransactWriteItems",
-        )
+        response: Any = {
+            "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
+            "CancellationReasons": reasons,
+        }
+        raise ClientError(response, "TransactWriteItems")
 
     monkeypatch.setattr(client, "transact_write_items", conflicting)
 
