@@ -10,8 +10,9 @@ Rules applied (DynamoDB developer guide, "Read/write capacity mode" and "Managin
   a GetItem of a missing item still costs the minimum; a Query is charged for the total size of the items it
   read, rounded up to 4 KB; BatchGetItem is a GetItem per key;
 - write request units: 1 per KB of the larger of the old and the new item, 2 per KB in a transaction; every
-  global secondary index the item is in (before or after) costs a write of the projected item (ALL projection
-  here), two when the write moves the item to another index key; a ConditionCheck in a transaction is a
+  global secondary index the item is in (before or after) costs a write of the projected item (ALL: the whole item;
+  KEYS_ONLY: the table's and the index's keys; INCLUDE: those and the attributes named), two when the write moves
+  the item to another index key, none when nothing the index keeps changed; a ConditionCheck in a transaction is a
   transactional read.
 """
 
@@ -31,6 +32,16 @@ class Index:
     name: str
     hash_key: str
     range_key: str | None
+    projection: str = "ALL"  # ALL | KEYS_ONLY | INCLUDE
+    included: frozenset[str] = frozenset()  # INCLUDE's NonKeyAttributes
+    table_keys: tuple[str, ...] = ("PK", "SK")
+
+    def projected(self, item: RawItem | None) -> RawItem | None:
+        """What this index stores of ``item`` (its size is what an index write costs)."""
+        if item is None or self.projection == "ALL":
+            return item
+        keep = {*self.table_keys, self.hash_key, *([self.range_key] if self.range_key else []), *self.included}
+        return {name: value for name, value in item.items() if name in keep}
 
     def key_of(self, item: RawItem | None) -> tuple[Any, ...] | None:
         """The item's key in this index, or None when the item is not in it (a sparse index)."""
@@ -46,10 +57,21 @@ class Index:
 
 
 def indexes_of(table_definition: Mapping[str, Any]) -> list[Index]:
+    table_keys = tuple(str(k["AttributeName"]) for k in table_definition.get("KeySchema") or []) or ("PK", "SK")
     found = []
     for gsi in table_definition.get("GlobalSecondaryIndexes") or []:
         schema = {k["KeyType"]: k["AttributeName"] for k in gsi["KeySchema"]}
-        found.append(Index(str(gsi["IndexName"]), schema["HASH"], schema.get("RANGE")))
+        projection = gsi.get("Projection") or {}
+        found.append(
+            Index(
+                str(gsi["IndexName"]),
+                schema["HASH"],
+                schema.get("RANGE"),
+                projection=str(projection.get("ProjectionType", "ALL")),
+                included=frozenset(projection.get("NonKeyAttributes") or ()),
+                table_keys=table_keys,
+            )
+        )
     return found
 
 
@@ -118,13 +140,16 @@ def write_parts(
     ]
     for index in indexes:
         before, after = index.key_of(old), index.key_of(new)
+        old_entry, new_entry = item_size(index.projected(old)), item_size(index.projected(new))
         if before is not None and after is not None and before == after:
-            parts.append((index.partition(new), float(write_units(max(item_size(old), item_size(new))))))
+            if index.projection != "ALL" and index.projected(old) == index.projected(new):
+                continue  # nothing the index keeps changed: DynamoDB writes nothing to it
+            parts.append((index.partition(new), float(write_units(max(old_entry, new_entry)))))
         else:
             if before is not None:
-                parts.append((index.partition(old), float(write_units(item_size(old)))))
+                parts.append((index.partition(old), float(write_units(old_entry))))
             if after is not None:
-                parts.append((index.partition(new), float(write_units(item_size(new)))))
+                parts.append((index.partition(new), float(write_units(new_entry))))
     return parts
 
 

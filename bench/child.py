@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
     _mark(marks, "init-end")
 
     result: dict[str, object] = {"init_s": init_ns * _NS, "rss_init_kb": _peak_rss_kb()}
-    if handler is not None and sinks is not None:
+    if handler is not None and sinks is not None and fixture:  # no fixture: nothing recorded, init only
         profile = mode == "profile"
         result.update(
             _invoke(
@@ -384,5 +384,20 @@ def _problem(answer: object, recording: dict[str, Any], stubbers: dict[str, Any]
     return None
 
 
+def _run(argv: list[str]) -> int:
+    """``main``, with any exception's traceback written to the real stderr: the child replaces ``sys.stderr`` with a
+    counting sink that writes to /dev/null, so an uncaught error would otherwise leave the parent an exit status and
+    no reason (``bench.probe`` shows this stderr's tail in the failure)."""
+    try:
+        return main(argv)
+    except BaseException:
+        import traceback  # noqa: PLC0415 - only on failure
+
+        if sys.__stderr__ is not None:
+            traceback.print_exc(file=sys.__stderr__)
+            sys.__stderr__.flush()
+        return 1
+
+
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    raise SystemExit(_run(sys.argv[1:]))

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.params import Body, Header
 
 from waiter.adapters import rest
-from waiter.compose import checkout_idempotency, ordering_service
+from waiter.compose import ordering_service
 from waiter.ordering.models import Checkout, OrderView
 
 app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
@@ -29,7 +29,6 @@ def checkout(
     data: Annotated[Checkout, Body()],
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=255)] = None,
 ) -> Response[OrderView]:
-    checkout_idempotency().register_context(app.lambda_context)
     order = ordering_service().checkout(rest.caller(app), data, idempotency_key=idempotency_key)
     return rest.ok(order, status=201, version=order.version, location=f"/v1/orders/{order.id}")
 

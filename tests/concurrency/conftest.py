@@ -51,10 +51,5 @@ def atomic_requests(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def unlimited_checkouts(services: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Lift the checkout rate limit (10 a minute per customer) so that every racer reaches the checkout itself,
-    and give the idempotency store the invocation's remaining time, as the checkout handler does."""
-    from tests.support import LambdaContext
-    from waiter.compose import checkout_idempotency
-
-    checkout_idempotency().register_context(LambdaContext())  # type: ignore[arg-type]
+    """Lift the checkout rate limit (10 a minute per customer) so that every racer reaches the checkout itself."""
     monkeypatch.setattr("waiter.ordering.service.CHECKOUT_PER_CUSTOMER", RateLimit("checkout-customer", 1000, 60))

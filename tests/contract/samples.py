@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -121,10 +120,14 @@ def event_body(name: str) -> dict[str, Any]:
 
 
 class _RunOnce:
-    """Idempotency for seeding: just run the checkout (the sample Checkout event brings its own key)."""
+    """Idempotency for seeding: every key is free and no record is kept (the sample Checkout event brings its own
+    key, which must still be free when the event is sent)."""
 
-    def run(self, *, key: str, payload: dict[str, Any], operation: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        return operation()
+    def placed(self, key: str, payload: dict[str, Any]) -> str | None:
+        return None
+
+    def record_put(self, key: str, payload: dict[str, Any], order_id: str) -> dict[str, Any]:
+        return {}
 
 
 def seed(stack: MotoStack, table: str, cursor_secret: bytes, *, orders: bool) -> None:

@@ -248,7 +248,8 @@ def _stack(event_file: EventFile) -> Iterator[MotoStack]:
         try:
             dynamodb_client().create_table(TableName=table, **table_definition())
             stack = stack_for(event_file.function, table, {"PaymentsApiBase": provider.serve()})
-            orders = event_file.function in _ALL_OF_A_CUSTOMER or any(
+            # the SOAP facade's ListOrders reads the kitchen indexes as the REST order routes do
+            orders = event_file.function in _ALL_OF_A_CUSTOMER | {SOAP_FUNCTION} or any(
                 "/orders" in path for (_, path), f in template_routes().items() if f == event_file.function
             )
             samples.seed(stack, table, os.environ["CURSOR_SECRET"].encode(), orders=orders)

@@ -160,24 +160,24 @@ EXPECTED_GRANTS: dict[str, Grants] = {
     "RemoveDiscountFunction": {TABLE: CART_CHANGE},
     "EmptyCartFunction": {TABLE: _dynamodb("DeleteItem")},
     "CreateDiscountFunction": {TABLE: _dynamodb("BatchGetItem", "PutItem")},  # the restaurant (batch), the code
-    # the rate limit (UpdateItem); the idempotency record (PutItem, then UpdateItem, DeleteItem on failure,
-    # GetItem); the cart (GetItem) and what pricing reads (BatchGetItem); the transaction: Put order, Delete cart,
-    # ConditionCheck each item, Put the once-per-customer discount use
+    # the idempotency record (GetItem); the rate limit (UpdateItem); the cart (GetItem) and what pricing reads
+    # (BatchGetItem); the transaction: Put order, Delete cart, ConditionCheck each item, Put the once-per-customer
+    # discount use, Put the idempotency record
     "CheckoutFunction": {
         TABLE: _dynamodb("GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem")
     },
     "ListMyOrdersFunction": {GSI1: QUERY},
     "GetOrderFunction": {TABLE: _dynamodb("GetItem")},
     "CancelOrderFunction": {TABLE: _dynamodb("GetItem", "PutItem")},  # conditional PutItem on version
-    "ListRestaurantOrdersFunction": {GSI2: QUERY, GSI3: QUERY},  # every order (GSI2) or one status (GSI3)
+    # every order (GSI2) or one status (GSI3), keys only: the orders read back (BatchGetItem)
+    "ListRestaurantOrdersFunction": {TABLE: _dynamodb("BatchGetItem"), GSI2: QUERY, GSI3: QUERY},
     "TransitionOrderFunction": {TABLE: _dynamodb("GetItem", "PutItem")},
-    "PartnerListOrdersFunction": {GSI2: QUERY, GSI3: QUERY},
+    "PartnerListOrdersFunction": {TABLE: _dynamodb("BatchGetItem"), GSI2: QUERY, GSI3: QUERY},
     "PartnerTransitionOrderFunction": {TABLE: _dynamodb("GetItem", "PutItem")},
     "PartnerGetMenuFunction": {TABLE: QUERY},  # the restaurant's partition: restaurant and items
     "PartnerSetItemAvailabilityFunction": {TABLE: _dynamodb("GetItem", "PutItem")},  # conditional PutItem on version
     # the SOAP facade: its menu operations (Query; GetItem + PutItem), its order operations (GetItem + PutItem) and
     # the kitchen views (GSI2, GSI3), as their REST twins
-    "SoapPosFunction": {TABLE: _dynamodb("Query", "GetItem", "PutItem"), GSI2: QUERY, GSI3: QUERY},
     # ---- GraphQL: the grants of the REST functions whose services its resolvers call (catalog reads with a batch of
     # restaurant details, carts, checkout, orders, the kitchen views, order moves, menu-item switches, `me`)
     "GraphqlFunction": {
@@ -189,6 +189,7 @@ EXPECTED_GRANTS: dict[str, Grants] = {
         GSI3: QUERY,
         POOL: _cognito("ListUsers", "AdminGetUser", "AdminListGroupsForUser"),
     },
+    "SoapPosFunction": {TABLE: _dynamodb("Query", "GetItem", "PutItem", "BatchGetItem"), GSI2: QUERY, GSI3: QUERY},
     # ---- events (the event sources' own read permissions come from SAM: see test_event_sources.py)
     "PublishEventsFunction": {BUS: {"events:PutEvents"}},  # the stream's events, ten to a call
     # claim the event id (conditional PutItem; DeleteItem releases it when sending fails), the customer's address
@@ -198,7 +199,6 @@ EXPECTED_GRANTS: dict[str, Grants] = {
         POOL: _cognito("ListUsers"),
         SENDER: {"ses:SendEmail"},
     },
-    "KitchenTimeoutFunction": {GSI4: QUERY, TABLE: _dynamodb("PutItem")},  # due orders (GSI4), each rejected
     # ---- payments
     # the order (GetItem), its intent id stored (conditional PutItem), the provider's key
     "CreatePaymentFunction": {TABLE: _dynamodb("GetItem", "PutItem"), API_KEY_SECRET: SECRET},
@@ -208,7 +208,10 @@ EXPECTED_GRANTS: dict[str, Grants] = {
     # the provider's key (a late success is refunded)
     "PaymentEventsFunction": {TABLE: _dynamodb("GetItem", "PutItem", "DeleteItem"), API_KEY_SECRET: SECRET},
     "SettlePaymentsFunction": {TABLE: _dynamodb("GetItem"), API_KEY_SECRET: SECRET},  # the order; refund/cancel
-    "ExpirePaymentsFunction": {GSI4: QUERY, TABLE: _dynamodb("PutItem")},  # unpaid orders (GSI4), each expired
+    # unpaid orders (GSI4, keys only), read back (BatchGetItem), each expired (PutItem)
+    "ExpirePaymentsFunction": {GSI4: QUERY, TABLE: _dynamodb("PutItem", "BatchGetItem")},
+    # due orders (GSI4, keys only), read back (BatchGetItem), each rejected (PutItem)
+    "KitchenTimeoutFunction": {GSI4: QUERY, TABLE: _dynamodb("PutItem", "BatchGetItem")},
     # ---- real time (the WebSocket API)
     "WsAuthorizerFunction": {TABLE: _dynamodb("GetItem")},  # a partner key's record; ID tokens need no AWS call
     "WsConnectFunction": {TABLE: _dynamodb("PutItem")},  # the connection

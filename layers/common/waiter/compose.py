@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from waiter.payments.service import PaymentService, WebhookReceiver
     from waiter.realtime.notifier import LiveNotifier
     from waiter.realtime.subscriptions import SubscriptionService
-    from waiter.repository.idempotency import PowertoolsIdempotency
+    from waiter.repository.idempotency import CheckoutIdempotency
 
 
 @cache
@@ -90,10 +90,10 @@ def api_key_service() -> ApiKeyService:
 
 
 @cache
-def checkout_idempotency() -> PowertoolsIdempotency:
-    from waiter.repository.idempotency import PowertoolsIdempotency  # noqa: PLC0415
+def checkout_idempotency() -> CheckoutIdempotency:
+    from waiter.repository.idempotency import CheckoutIdempotency  # noqa: PLC0415
 
-    return PowertoolsIdempotency(get_settings().table_name)
+    return CheckoutIdempotency(get_settings().table_name)
 
 
 @cache

@@ -69,6 +69,15 @@ class Conflict(WaiterError):
     status, title, slug = 409, "Conflict", "conflict"
 
 
+class StillProcessing(Conflict):
+    """A request with the same idempotency key is still being processed: retry shortly (409, ``Retry-After``)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "a request with this Idempotency-Key is still being processed; retry shortly", headers={"Retry-After": "1"}
+        )
+
+
 class PreconditionFailed(WaiterError):
     status, title, slug = 412, "Precondition Failed", "precondition-failed"
 

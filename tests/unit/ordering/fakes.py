@@ -4,7 +4,7 @@ idempotency guard that runs each operation, so ``OrderingService`` is tested wit
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,7 +81,14 @@ class FakeOrderingStore:
         self.codes[code.restaurant_id, code.code] = code
 
     def place_order(
-        self, order: Order, *, cart_version: int, restaurant_version: int, priced_items: dict[str, int], use_code: bool
+        self,
+        order: Order,
+        *,
+        cart_version: int,
+        restaurant_version: int,
+        priced_items: dict[str, int],
+        use_code: bool,
+        claim: Mapping[str, Any] | None = None,
     ) -> None:
         cart = self.carts.get((order.customer_id, order.restaurant_id))
         restaurant = self.restaurants.get(order.restaurant_id)
@@ -120,7 +127,10 @@ class FakeOrderingStore:
 
 
 class RunEachTime:
-    """An idempotency guard that runs every operation (the guard itself is tested against DynamoDB)."""
+    """An idempotency guard for which every key is free (the guard itself is tested against DynamoDB)."""
 
-    def run(self, *, key: str, payload: dict[str, Any], operation: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        return operation()
+    def placed(self, key: str, payload: dict[str, Any]) -> str | None:
+        return None
+
+    def record_put(self, key: str, payload: dict[str, Any], order_id: str) -> dict[str, Any]:
+        return {}

@@ -4,7 +4,7 @@ transitions. Every protocol (REST now; GraphQL, WebSocket, SOAP later) calls the
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol
@@ -12,7 +12,15 @@ from typing import Any, Protocol
 from waiter.catalog import availability
 from waiter.catalog.models import MenuItem, Restaurant
 from waiter.catalog.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, check_precondition, utc_now
-from waiter.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed
+from waiter.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    PreconditionFailed,
+    StillProcessing,
+    Unauthorized,
+    ValidationFailed,
+)
 from waiter.identity import Principal
 from waiter.money import format_money
 from waiter.ordering import lifecycle, pricing
@@ -62,7 +70,14 @@ class OrderingStore(Protocol):
     ) -> PricingInputsLike: ...
     def create_discount(self, code: DiscountCode) -> None: ...
     def place_order(
-        self, order: Order, *, cart_version: int, restaurant_version: int, priced_items: dict[str, int], use_code: bool
+        self,
+        order: Order,
+        *,
+        cart_version: int,
+        restaurant_version: int,
+        priced_items: dict[str, int],
+        use_code: bool,
+        claim: Mapping[str, Any] | None = None,
     ) -> None: ...
     def get_order(self, order_id: str) -> Order | None: ...
     def save_order(self, order: Order, *, expected_version: int) -> None: ...
@@ -77,10 +92,16 @@ class OrderingStore(Protocol):
 
 
 class IdempotencyGuard(Protocol):
-    """Runs ``operation`` at most once per (``key``, payload): a repeat gets the first result, a different payload
-    under the same key is refused (422), and a repeat while the first still runs is refused (409)."""
+    """At most one order per idempotency key and payload, kept 24 hours
+    (``waiter.repository.idempotency.CheckoutIdempotency``).
 
-    def run(self, *, key: str, payload: dict[str, Any], operation: Callable[[], dict[str, Any]]) -> dict[str, Any]: ...
+    ``placed`` answers the order a key already placed (a replay) or None when the key is free; a different payload
+    under the same key is refused (422), a key whose first request is still running too (409). ``record_put`` is the
+    storage's write that takes the key for an order: the checkout transaction makes it with the order
+    (``OrderingStore.place_order(claim=...)``), so a key is used if and only if its order is placed."""
+
+    def placed(self, key: str, payload: dict[str, Any]) -> str | None: ...
+    def record_put(self, key: str, payload: dict[str, Any], order_id: str) -> Mapping[str, Any]: ...
 
 
 def new_order_id() -> str:
@@ -205,27 +226,29 @@ class OrderingService:
             raise ValidationFailed.on("header.Idempotency-Key", "is required to check out")
         if len(idempotency_key) > 255:
             raise ValidationFailed.on("header.Idempotency-Key", "must be at most 255 characters")
-        placed: list[Order] = []
+        key, payload = f"{customer}:{idempotency_key}", data.model_dump(mode="json", by_alias=True)
+        # read before anything counts or is read: a replay neither counts against the rate limit nor needs the cart
+        order_id = self.idempotency.placed(key, payload)
+        if order_id is None:
 
-        def place() -> dict[str, Any]:
-            placed.append(self._place(customer, data))
-            # the record keeps only the order's id: a whole order would make it over 1 KB, doubling its write units
-            return {"orderId": placed[0].id}
+            def claim(new_order_id: str) -> Mapping[str, Any]:
+                return self.idempotency.record_put(key, payload, new_order_id)
 
-        result = self.idempotency.run(
-            key=f"{customer}:{idempotency_key}",
-            payload=data.model_dump(mode="json", by_alias=True),
-            operation=place,
-        )
-        if placed:
-            return _view(caller, placed[0])
+            try:
+                return _view(caller, self._place(customer, data, claim=claim))
+            except Conflict:
+                # A duplicate of this request that ran alongside it may have placed the order first (its record then
+                # refused this transaction, or its transaction emptied the cart this one read): replay that order.
+                order_id = self.idempotency.placed(key, payload)
+                if order_id is None:
+                    raise
         # a replay: the first request with this key placed the order; answer with it as it is now
-        order = self.store.get_order(str(result["orderId"]))
+        order = self.store.get_order(order_id)
         if order is None:
             raise NotFound("the order this Idempotency-Key placed no longer exists")
         return _view(caller, order)
 
-    def _place(self, customer: str, data: Checkout) -> Order:
+    def _place(self, customer: str, data: Checkout, *, claim: Callable[[str], Mapping[str, Any]]) -> Order:
         self.limiter.hit(CHECKOUT_PER_CUSTOMER, customer)
         cart = self.store.get_cart(customer, data.restaurant_id)
         if cart is None or not cart.lines:
@@ -271,7 +294,10 @@ class OrderingService:
                 restaurant_version=restaurant.version,
                 priced_items=versions,
                 use_code=use_code,
+                claim=claim(order.id),
             )
+        except StillProcessing:
+            raise
         except Conflict:
             fresh = self.store.get_cart(customer, data.restaurant_id)
             repriced = self._price(fresh, fulfilment=data.fulfilment, tip=data.tip)[0] if fresh else None

@@ -1,37 +1,58 @@
-"""Idempotency records for checkout, kept in the single table by Powertools' idempotency utility.
+"""Checkout's idempotency records in the single table, written by the checkout transaction itself.
 
-Powertools does the hard parts (an atomic in-progress marker, payload validation by hash, replaying the stored
-result, expiry); this module only points it at Waiter's table (``PK``/``SK``, TTL attribute ``expiresAt``) and
-turns its exceptions into domain errors. Each key holds the Lambda function's name, so keys are scoped per function
-as well as per customer: a protocol adapter that checks out from another function keeps its own records.
+A record says "this Idempotency-Key placed this order": ``PK = IDEMPOTENCY#checkout#<function>#<hash>``,
+``SK = RECORD``, the order's id, the hash of the request body and ``expiresAt`` (24 hours; also the table's TTL
+attribute). Checkout reads the record first (strongly consistent GetItem): a live record with the same body hash
+is a replay (the order is read back and answered as it is now), another hash is a 422. When there is none, the
+order is placed and the record is one more ``Put`` of the same ``TransactWriteItems``, conditioned on the key being
+free (absent or expired): the key is taken if and only if its order is placed, with no separate in-progress and
+completed writes.
 
-Every record is its own partition (``PK = IDEMPOTENCY#<function>#<hash>``, ``SK = RECORD``). Powertools' DynamoDB
-store, given a table with a sort key, puts every record under one partition key (its ``static_pk_value``) and the
-hash in the sort key: every checkout's two writes (in progress, completed) would land in that one partition, whose
-limit of 1,000 write units a second is reached at 500 checkouts a second - the first thing that breaks at the
-modelled peak (docs/capacity.md). The store's key layout is one method, ``_get_key``, overridden below; nothing
-else of the utility changes (the same conditional writes, hashes, expiry and replay).
+Why not Powertools' idempotency utility (which kept these records before): it brackets the operation with writes
+of its own (an in-progress PutItem before, a completing UpdateItem after) and can not add its record to a
+transaction the operation runs; it cannot join the order's ``TransactWriteItems``. Those two writes and round
+trips were a fifth of checkout's DynamoDB bill and its slowest part (docs/performance.md). What it guaranteed is
+kept:
+
+- a replay (same key, same body) answers the order the first request placed, and does not count against the rate
+  limit (the record is read before it);
+- the same key with a different body is a 422;
+- a key whose first request is still running is a 409 with ``Retry-After: 1`` when it can be seen: DynamoDB
+  cancelling the transaction for a conflict on the record (another transaction writing it right then), or a
+  Powertools in-progress record left by the previous code during a deploy. Without an in-progress marker, a
+  duplicate that arrives while the first is running otherwise runs alongside it; the record's condition (and the
+  cart's version) lets one transaction win, and the other then finds the winner's record and replays its order -
+  never a second order, and the answer the 409's retry would have got;
+- a record is kept 24 hours: after that the key is free again (TTL deletes it within days; the condition and the
+  read treat an expired record as absent).
+
+The key layout and the hashes are Powertools' own (MD5 of the JSON of the key and of the body, sorted keys;
+attribute names ``expiresAt``, ``idempotencyStatus``, ``payloadHash``, ``response``), so records written by either
+version are understood by the other across a deploy. Each key holds the Lambda function's name, so a protocol
+adapter that checks out from another function keeps its own records; each record is its own partition
+(docs/capacity.md: one shared partition key was the first thing to break at the modelled peak).
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
+import time
 from collections.abc import Callable
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from waiter.errors import Conflict, UnprocessableContent
-
-if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer, IdempotencyConfig
-    from aws_lambda_powertools.utilities.typing import LambdaContext
+from waiter.errors import StillProcessing, UnprocessableContent
+from waiter.repository.dynamo import TableRepository, deserialize, serialize
 
 KEPT_SECONDS = 24 * 3600
 RECORD_SK = "RECORD"
+COMPLETED = "COMPLETED"
+_IN_PROGRESS = "INPROGRESS"  # only ever written by the previous code (Powertools' utility)
 
 
 def record_key(idempotency_key: str) -> dict[str, str]:
-    """The table key of the record Powertools keeps for ``idempotency_key`` (its ``<prefix>#<hash>`` string).
+    """The table key of the record kept for ``idempotency_key`` (its ``<prefix>#<hash>`` string).
 
     >>> record_key("IDEMPOTENCY#fn#0a1b")
     {'PK': 'IDEMPOTENCY#fn#0a1b', 'SK': 'RECORD'}
@@ -39,81 +60,75 @@ def record_key(idempotency_key: str) -> dict[str, str]:
     return {"PK": idempotency_key, "SK": RECORD_SK}
 
 
-class PowertoolsIdempotency:
-    def __init__(self, table_name: str, scope: str = "IDEMPOTENCY#checkout") -> None:
-        self._table = table_name
+def _digest(data: Any) -> str:
+    """Powertools' hash of a key or body: MD5 of its JSON with sorted keys (not a security measure: a name)."""
+    return hashlib.md5(json.dumps(data, sort_keys=True).encode(), usedforsecurity=False).hexdigest()
+
+
+class CheckoutIdempotency(TableRepository):
+    def __init__(
+        self, table_name: str, scope: str = "IDEMPOTENCY#checkout", clock: Callable[[], float] = time.time
+    ) -> None:
+        super().__init__(table_name)
         self._scope = scope
+        self._clock = clock
 
     @property
     def key_prefix(self) -> str:
-        """What Powertools puts before each key's hash: the scope and the Lambda function's name."""
+        """What comes before each key's hash: the scope and the Lambda function's name."""
         return f"{self._scope}#{os.environ.get('AWS_LAMBDA_FUNCTION_NAME', '')}"
 
-    @cached_property
-    def _store(self) -> DynamoDBPersistenceLayer:
-        from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer  # noqa: PLC0415
+    def _record_id(self, key: str) -> str:
+        return f"{self.key_prefix}#{_digest(key)}"
 
-        from waiter.repository.dynamo import dynamodb_client  # noqa: PLC0415
+    def placed(self, key: str, payload: dict[str, Any]) -> str | None:
+        """The id of the order ``key`` placed (a replay), or None when the key is free. A different ``payload`` under
+        the key is a 422; a key still held by an in-progress record (written before this code) is a 409."""
+        raw = self.client.get_item(
+            TableName=self._table, Key=serialize(record_key(self._record_id(key))), ConsistentRead=True
+        ).get("Item")
+        if not raw:
+            return None
+        record = deserialize(raw)
+        now = self._clock()
+        if float(record.get("expiresAt", 0)) <= now:
+            return None  # expired: TTL has not deleted it yet
+        if record.get("idempotencyStatus") == _IN_PROGRESS:
+            # Powertools' marker from a request still running when this code was deployed (or one that crashed:
+            # it stops counting with that invocation's time)
+            if float(record.get("inProgressExpiresAt", 0)) / 1000 > now:
+                raise StillProcessing
+            return None
+        if record.get("payloadHash") != _digest(payload):
+            raise UnprocessableContent("this Idempotency-Key was already used with a different request; use a new key")
+        if "orderId" in record:
+            return str(record["orderId"])
+        return str(json.loads(str(record.get("response", "{}")))["orderId"])  # a record Powertools wrote
 
-        class PartitionPerRecord(DynamoDBPersistenceLayer):
-            """Powertools' store with each record in a partition of its own (see the module docstring)."""
-
-            def _get_key(self, idempotency_key: str) -> dict[str, Any]:
-                return {name: {"S": value} for name, value in record_key(idempotency_key).items()}
-
-        return PartitionPerRecord(
-            table_name=self._table,
-            key_attr="PK",
-            sort_key_attr="SK",
-            expiry_attr="expiresAt",
-            in_progress_expiry_attr="inProgressExpiresAt",
-            status_attr="idempotencyStatus",
-            data_attr="response",
-            validation_key_attr="payloadHash",
-            boto3_client=dynamodb_client(),
-        )
-
-    @cached_property
-    def _config(self) -> IdempotencyConfig:
-        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig  # noqa: PLC0415
-
-        return IdempotencyConfig(
-            event_key_jmespath="key",
-            payload_validation_jmespath="payload",
-            raise_on_no_idempotency_key=True,
-            expires_after_seconds=KEPT_SECONDS,
-            use_local_cache=False,  # another instance may have finished the first call: always ask the table
-        )
-
-    def register_context(self, context: LambdaContext) -> None:
-        """Lets an in-progress record expire with the invocation, so a crashed call does not block its key."""
-        self._config.register_lambda_context(context)
-
-    def run(self, *, key: str, payload: dict[str, Any], operation: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-        from aws_lambda_powertools.utilities.idempotency import idempotent_function  # noqa: PLC0415
-        from aws_lambda_powertools.utilities.idempotency.exceptions import (  # noqa: PLC0415
-            IdempotencyAlreadyInProgressError,
-            IdempotencyValidationError,
-        )
-
-        def once(request: dict[str, Any]) -> dict[str, Any]:  # noqa: ARG001 - Powertools hashes it
-            return operation()
-
-        guarded = idempotent_function(
-            data_keyword_argument="request",
-            persistence_store=self._store,
-            config=self._config,
-            key_prefix=self.key_prefix,
-        )(once)
-        try:
-            result: dict[str, Any] = guarded(request={"key": key, "payload": payload})
-        except IdempotencyValidationError:
-            raise UnprocessableContent(
-                "this Idempotency-Key was already used with a different request; use a new key"
-            ) from None
-        except IdempotencyAlreadyInProgressError:
-            raise Conflict(
-                "a request with this Idempotency-Key is still being processed; retry shortly",
-                headers={"Retry-After": "1"},
-            ) from None
-        return result
+    def record_put(self, key: str, payload: dict[str, Any], order_id: str) -> dict[str, Any]:
+        """The transaction's write taking ``key`` for ``order_id``: refused (a ConditionCheckFailed on this item) when
+        a live record holds the key."""
+        now = self._clock()
+        item = {
+            **record_key(self._record_id(key)),
+            "entity": "idempotency",
+            "idempotencyStatus": COMPLETED,
+            "payloadHash": _digest(payload),
+            "orderId": order_id,
+            "response": json.dumps({"orderId": order_id}, sort_keys=True),  # what Powertools' replay reads
+            "expiresAt": int(now) + KEPT_SECONDS,
+        }
+        return {
+            "Put": {
+                "TableName": self._table,
+                "Item": serialize(item),
+                # free: no record, an expired one, or an in-progress marker of the previous code past its time
+                "ConditionExpression": (
+                    "attribute_not_exists(PK) OR expiresAt <= :now"
+                    " OR (idempotencyStatus = :running AND inProgressExpiresAt < :now_ms)"
+                ),
+                "ExpressionAttributeValues": serialize(
+                    {":now": int(now), ":running": _IN_PROGRESS, ":now_ms": int(now * 1000)}
+                ),
+            }
+        }

@@ -2,18 +2,18 @@
 
 Checkout is one ``TransactWriteItems``: the order is created if absent, the cart is deleted under its version,
 the restaurant and every ordered menu item are checked to be active/available at the versions that were priced,
-and a once-per-customer
-discount code is marked used. Either all of it happens or none of it.
+a once-per-customer discount code is marked used, and the idempotency key's record is created
+(``waiter.repository.idempotency``). Either all of it happens or none of it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from waiter.catalog.models import MenuItem, Restaurant
-from waiter.errors import Conflict
+from waiter.errors import Conflict, StillProcessing
 from waiter.ordering.lifecycle import kitchen_sees
 from waiter.ordering.models import Cart, DiscountCode, Order, OrderStatus
 from waiter.repository import keys
@@ -32,6 +32,8 @@ if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 _INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI3PK", "GSI4PK", "entity")
+_BATCH_RETRIES = 5
+_BATCH_GET_MAX = 100  # keys per BatchGetItem
 
 
 @dataclass
@@ -147,9 +149,11 @@ class OrderingRepository(PagedRepository):
         restaurant_version: int,
         priced_items: dict[str, int],
         use_code: bool,
+        claim: Mapping[str, Any] | None = None,
     ) -> None:
         """The checkout transaction (see the module docstring). ``priced_items`` maps item ids to priced versions;
-        the restaurant must still be active at the version whose tax rate, fees and minimum were priced."""
+        the restaurant must still be active at the version whose tax rate, fees and minimum were priced; ``claim``
+        is the idempotency record's write (``CheckoutIdempotency.record_put``)."""
         writes: list[TransactWriteItemTypeDef] = [
             {
                 "Put": {
@@ -197,9 +201,14 @@ class OrderingRepository(PagedRepository):
                     }
                 }
             )
+        if claim:
+            writes.append(cast("TransactWriteItemTypeDef", claim))
         try:
             self.client.transact_write_items(TransactItems=writes)
         except Exception as error:
+            if claim and _conflicted_on_last(error):
+                # another transaction was writing this key's record right then: the same key, still in flight
+                raise StillProcessing from None
             if is_condition_failure(error):
                 raise CheckoutConflict("the cart, its items or the discount changed; review the cart") from None
             raise
@@ -247,8 +256,18 @@ class OrderingRepository(PagedRepository):
                 ExpressionAttributeValues=serialize({":pk": partition, ":cutoff": cutoff}),
                 Limit=limit,
             )
-            due += [Order.model_validate(_strip(deserialize(raw))) for raw in page.get("Items", [])]
+            due += self._orders_named(page.get("Items", []))
         return sorted(due, key=lambda order: order.created_at)[:limit]
+
+    def _orders_named(self, entries: list[Any]) -> list[Order]:
+        """The orders a keys-only index's entries name, read back by BatchGetItem, in the entries' order (an order
+        deleted meanwhile is left out)."""
+        wanted = [{"PK": str(deserialize(e)["PK"]), "SK": str(deserialize(e)["SK"])} for e in entries]
+        found: dict[str, Order] = {}
+        for start in range(0, len(wanted), _BATCH_GET_MAX):
+            for item in self._batch_get(wanted[start : start + _BATCH_GET_MAX]):
+                found[str(item["PK"])] = Order.model_validate(_strip(item))
+        return [found[k["PK"]] for k in wanted if k["PK"] in found]
 
     def _order_page(
         self, index: str, key_attr: str, partition: str, limit: int, cursor: str | None, *, newest_first: bool = False
@@ -265,9 +284,28 @@ class OrderingRepository(PagedRepository):
         if cursor:
             params["ExclusiveStartKey"] = decode_cursor(cursor, scope, self._secret)
         page = self.client.query(**params)
-        orders = [Order.model_validate(_strip(deserialize(raw))) for raw in page.get("Items", [])]
+        items = page.get("Items", [])
+        orders = (
+            [Order.model_validate(_strip(deserialize(raw))) for raw in items]
+            if index in _WHOLE_ORDER_INDEXES
+            else self._orders_named(items)
+        )
         last = page.get("LastEvaluatedKey")
         return orders, (encode_cursor(dict(last), scope, self._secret) if last else None)
+
+
+# GSI1 (a customer's orders) projects whole orders; the kitchen indexes GSI2 and GSI3 and the kitchen timeout's GSI4
+# project keys only (template.yaml): an order is written to the table and four indexes when placed and to three
+# or four at every transition, and over 1 KB each index entry of the whole order costs two write units. Their
+# readers read the orders back (0.5 read unit each, a tenth of a write unit's price): the kitchen views are loaded
+# when a screen opens, and then follow the WebSocket pushes instead of polling (docs/performance.md, P5).
+_WHOLE_ORDER_INDEXES = frozenset({"GSI1"})
+
+
+def _conflicted_on_last(error: Exception) -> bool:
+    """A cancelled transaction whose last item (the idempotency record) met another transaction in progress."""
+    reasons = getattr(error, "response", {}).get("CancellationReasons") or []
+    return bool(reasons) and reasons[-1].get("Code") == "TransactionConflict"
 
 
 def _dump(model: Cart | DiscountCode | Order) -> Item:
