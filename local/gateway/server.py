@@ -268,6 +268,8 @@ _CONFIRM_CORS = (
     ("Access-Control-Allow-Headers", "Content-Type"),
     ("Access-Control-Max-Age", "600"),
 )
+
+
 def graphiql_response(method: str, path: str, headers: list[tuple[str, str]]) -> HttpResponse | None:
     """Local only: GraphiQL's page for a browser's ``GET /v1/graphql`` (Accept: text/html, no query) and its
     vendored assets (local/graphiql.py); None for every other request."""
