@@ -136,8 +136,7 @@ class WebClient:
         handler = partial(_Handler, directory=str(root), config_body=json.dumps(self.config).encode(), headers=headers)
         self._server = ThreadingHTTPServer((host, port), handler)
         self._server.daemon_threads = True
-        bound_host, bound_port = self._server.server_address[:2]
-        self.url = f"http://{bound_host}:{bound_port}/"
+        self.url = f"http://{host}:{self._server.server_port}/"
         self._thread: threading.Thread | None = None
 
     def start(self) -> WebClient:

@@ -70,6 +70,8 @@ def code_of(error: WaiterError) -> str:
 
     >>> code_of(NotFound("no such order")), code_of(PreconditionFailed("stale")), code_of(WaiterError("boom"))
     ('NOT_FOUND', 'CONFLICT', 'INTERNAL_SERVER_ERROR')
+    >>> code_of(ServiceUnavailable("the payment provider is unavailable"))
+    'SERVICE_UNAVAILABLE'
     """
     return next((code for kind, code in _CODES if isinstance(error, kind)), INTERNAL)
 
