@@ -79,6 +79,7 @@ EXPECTED_STATUS = {
     "GraphqlFunction-checkout.json": 200,
     "GraphqlFunction-kitchen.json": 200,
     "GraphqlFunction-transition.json": 200,  # resuming a restaurant that takes orders changes nothing but is fine
+    "GraphqlFunction-payment.json": 200,  # startPayment: the sample card order's intent at the local provider
     # main calls a static sample cannot make successfully
     # a sample cannot know the e-mailed code: "wrong or expired" on body.code (as for an unknown address)
     "AuthConfirmFunction.json": 400,
@@ -94,6 +95,8 @@ AUTHORIZER_OUTCOME = {
 
 # functions that read or erase everything of a customer, orders included
 _ALL_OF_A_CUSTOMER = {"ExportMeFunction", "DeleteMeFunction"}
+# functions whose one route serves order operations too (the GraphQL documents address the sample orders)
+_ORDERS_BEHIND_ONE_ROUTE = {"GraphqlFunction"}
 SOAP_FUNCTION = "SoapPosFunction"
 # API Gateway's REST events (proxy and authorizer); the event-source functions' samples:
 # tests/contract/test_event_sources.py; the WebSocket API's: tests/contract/test_websocket.py
@@ -249,7 +252,7 @@ def _stack(event_file: EventFile) -> Iterator[MotoStack]:
             dynamodb_client().create_table(TableName=table, **table_definition())
             stack = stack_for(event_file.function, table, {"PaymentsApiBase": provider.serve()})
             # the SOAP facade's ListOrders reads the kitchen indexes as the REST order routes do
-            orders = event_file.function in _ALL_OF_A_CUSTOMER | {SOAP_FUNCTION} or any(
+            orders = event_file.function in _ALL_OF_A_CUSTOMER | _ORDERS_BEHIND_ONE_ROUTE | {SOAP_FUNCTION} or any(
                 "/orders" in path for (_, path), f in template_routes().items() if f == event_file.function
             )
             samples.seed(stack, table, os.environ["CURSOR_SECRET"].encode(), orders=orders)

@@ -179,7 +179,8 @@ EXPECTED_GRANTS: dict[str, Grants] = {
     # the SOAP facade: its menu operations (Query; GetItem + PutItem), its order operations (GetItem + PutItem) and
     # the kitchen views (GSI2, GSI3), as their REST twins
     # ---- GraphQL: the grants of the REST functions whose services its resolvers call (catalog reads with a batch of
-    # restaurant details, carts, checkout, orders, the kitchen views, order moves, menu-item switches, `me`)
+    # restaurant details, carts, checkout, orders, the kitchen views, order moves, menu-item switches, `me`; and
+    # startPayment's, CreatePaymentFunction's: the order, its intent id stored, the provider's key)
     "GraphqlFunction": {
         TABLE: _dynamodb(
             "Query", "GetItem", "BatchGetItem", "PutItem", "UpdateItem", "DeleteItem", "ConditionCheckItem"
@@ -188,6 +189,7 @@ EXPECTED_GRANTS: dict[str, Grants] = {
         GSI2: QUERY,
         GSI3: QUERY,
         POOL: _cognito("ListUsers", "AdminGetUser", "AdminListGroupsForUser"),
+        API_KEY_SECRET: SECRET,
     },
     "SoapPosFunction": {TABLE: _dynamodb("Query", "GetItem", "PutItem", "BatchGetItem"), GSI2: QUERY, GSI3: QUERY},
     # ---- events (the event sources' own read permissions come from SAM: see test_event_sources.py)

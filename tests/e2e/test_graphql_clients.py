@@ -1,5 +1,6 @@
 """The GraphQL API with a real client (gql's HTTP transport) against the gateway: the journey (browse with the
-nested menu, fill a cart, check out with an idempotency key, replay it, follow the order), the REST and GraphQL
+nested menu, fill a cart, check out with an idempotency key, replay it, follow the order), a card order paid with
+the local provider's test card after startPayment, the REST and GraphQL
 views of the same order field for field, ownership, the negative-token matrix, and graphql-cop's probes."""
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from gql.transport.exceptions import TransportQueryError
 from gql.transport.requests import RequestsHTTPTransport
 
 from local import samples
+from local.gateway.payments import CARD_SUCCEEDS
 from tests.e2e.conftest import RESTAURANT_A, Caller, Gateway, skip_when_deployed
 from tests.e2e.tokens import forged_variants
 
 GRAPHQL = "/v1/graphql"
-ORDER_FIELDS = """id customerId restaurantId status paymentStatus fulfilment subtotal discount deliveryFee tax tip
-  total currency discountCode version prepMinutes deliveryMinutes estimatedReadyAt estimatedDeliveredAt
-  customerErased statusReason allowedTransitions createdAt updatedAt
+ORDER_FIELDS = """id customerId restaurantId status paymentStatus paymentMethod paymentId fulfilment subtotal discount
+  deliveryFee tax tip total currency discountCode version prepMinutes deliveryMinutes estimatedReadyAt
+  estimatedDeliveredAt customerErased statusReason allowedTransitions createdAt updatedAt
   deliveryAddress { line1 line2 city postcode country instructions }
   lines { lineId menuItemId name quantity unitPrice lineTotal
     options { groupId groupName choiceId choiceName priceDelta } }
@@ -85,6 +87,49 @@ def test_the_journey_over_graphql(base_url: str, customer: Caller) -> None:
     assert replayed["id"] == placed["id"]
     assert followed == placed
     assert placed["id"] in {e["node"]["id"] for e in mine}
+
+
+def test_a_card_order_checked_out_and_paid_over_graphql_is_paid_and_placed(
+    api: httpx.Client, base_url: str, customer: Caller
+) -> None:
+    skip_when_deployed("pays with the local provider's test card")
+    restaurant_id = RESTAURANT_A
+    me = client(base_url, customer)
+    me.execute(gql("mutation($r: ID!) { emptyCart(restaurantId: $r) }"), variable_values={"r": restaurant_id})
+    menu = me.execute(
+        gql("query($id: ID!) { restaurant(id: $id) { id minimumOrder menu { restaurantId categories { items {"
+            " id price available optionGroups { id minChoices choices { id priceDelta } } } } } } }"),
+        variable_values={"id": restaurant_id},
+    )["restaurant"]  # fmt: skip
+    add = gql("mutation($r: ID!, $i: CartItemAddInput!) { addCartItem(restaurantId: $r, input: $i) { total } }")
+    me.execute(add, variable_values={"r": restaurant_id, "i": _line(menu["menu"], menu)})
+    total = me.execute(gql("query($r: ID!) { cart(restaurantId: $r, fulfilment: pickup) { total } }"),
+                       variable_values={"r": restaurant_id})["cart"]["total"]  # fmt: skip
+    checkout = gql("mutation($in: CheckoutInput!, $k: String!) { checkout(input: $in, idempotencyKey: $k) {"
+                   " id status paymentStatus paymentMethod total currency } }")  # fmt: skip
+    order = me.execute(checkout, variable_values={
+        "in": {"restaurantId": restaurant_id, "fulfilment": "pickup", "expectedTotal": total, "paymentMethod": "card"},
+        "k": str(uuid.uuid4()),
+    })["checkout"]  # fmt: skip
+    assert (order["status"], order["paymentStatus"], order["paymentMethod"]) == ("AWAITING_PAYMENT", "UNPAID", "card")
+
+    start = gql("mutation($id: ID!) { startPayment(orderId: $id) { paymentId clientSecret amount currency status } }")
+    payment = me.execute(start, variable_values={"id": order["id"]})["startPayment"]
+    assert (payment["amount"], payment["currency"]) == (order["total"], order["currency"])
+    assert me.execute(start, variable_values={"id": order["id"]})["startPayment"] == payment  # the same intent
+    confirmed = api.post(f"/_local/payments/{payment['paymentId']}/confirm", json={"card": CARD_SUCCEEDS})
+    assert confirmed.status_code == 200, confirmed.text
+
+    follow = gql("query($id: ID!) { order(id: $id) { status paymentStatus paymentId history { to actor { id } } } }")
+    deadline = time.monotonic() + 30  # the provider's webhook, the queue and its consumer come in between
+    while (now := me.execute(follow, variable_values={"id": order["id"]})["order"])["status"] != "PLACED":
+        assert time.monotonic() < deadline, f"the order stayed {now['status']}"
+        time.sleep(0.2)
+    assert (now["paymentStatus"], now["paymentId"]) == ("PAID", payment["paymentId"])
+    assert now["history"][-1] == {"to": "PLACED", "actor": {"id": "payments"}}
+    with pytest.raises(TransportQueryError) as paid_already:
+        me.execute(start, variable_values={"id": order["id"]})
+    assert [e["extensions"]["code"] for e in paid_already.value.errors or []] == ["CONFLICT"]
 
 
 def test_the_rest_and_graphql_views_of_an_order_are_equal_field_for_field(

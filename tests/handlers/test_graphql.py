@@ -37,7 +37,8 @@ CART_FIELDS = "restaurantId currency fulfilment subtotal discount deliveryFee ta
     "lines { lineId menuItemId name quantity unitPrice lineTotal options { groupId choiceId priceDelta } } " \
     "warnings { code message amount currency }"  # fmt: skip
 ORDER_FIELDS = (
-    "id customerId restaurantId status paymentStatus fulfilment subtotal discount deliveryFee tax tip total currency "
+    "id customerId restaurantId status paymentStatus paymentMethod paymentId fulfilment subtotal discount deliveryFee "
+    "tax tip total currency "
     "discountCode version prepMinutes deliveryMinutes estimatedReadyAt estimatedDeliveredAt customerErased "
     "statusReason allowedTransitions createdAt updatedAt "
     "deliveryAddress { line1 line2 city postcode country instructions } "

@@ -29,16 +29,15 @@ from waiter.repository.dynamo import dynamodb_client, serialize
 from waiter.repository.ordering import OrderingRepository, _order_item
 from waiter.settings import get_settings
 
-CUSTOMER = {"sub": "c1", "email": "c1@example.com", "cognito:groups": "[customers]"}  # as the authorizer passes them
+CUSTOMER = {"sub": "c1", "email": "c1@example.com", "cognito:groups": "customers"}  # as the authorizer passes them
 PAYMENT = "/v1/orders/{orderId}/payment"
 
 
 def _forget() -> None:
-    for service in (compose.payment_service, compose.webhook_receiver, compose.ordering_service, get_settings):
-        service.cache_clear()
-    payment_secrets._secrets.cache_clear()
-    for client in (secretsmanager_client, sqs_client):
-        client.cache_clear()
+    for cached in (compose.payment_service, compose.webhook_receiver, compose.ordering_service, get_settings):
+        cached.cache_clear()
+    for client_cache in (payment_secrets._secrets, secretsmanager_client, sqs_client):
+        client_cache.cache_clear()
 
 
 @pytest.fixture

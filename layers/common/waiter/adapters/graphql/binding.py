@@ -46,12 +46,14 @@ from waiter.ordering.models import (
     OrderHistoryEntry,
     OrderStatus,
     OrderView,
+    PaymentMethod,
     PaymentStatus,
     PricedCart,
     PricedLine,
     PricedOption,
     TransitionRequest,
 )
+from waiter.payments.models import PaymentView
 
 SCHEMA_PATH = Path(__file__).with_name("schema.graphql")
 
@@ -62,7 +64,7 @@ WIRE_MODELS: dict[str, type[BaseModel]] = {
     "MenuItem": MenuItemView, "OptionGroup": OptionGroup, "OptionChoice": OptionChoice, "Profile": Profile,
     "CartSummary": CartSummary, "Cart": PricedCart, "PricedLine": PricedLine, "PricedOption": PricedOption,
     "CartWarning": CartWarning, "Order": OrderView, "DeliveryAddress": DeliveryAddress,
-    "OrderHistoryEntry": OrderHistoryEntry, "Actor": Actor,
+    "OrderHistoryEntry": OrderHistoryEntry, "Actor": Actor, "Payment": PaymentView,
 }  # fmt: skip
 CONNECTION_SHAPES: dict[str, frozenset[str]] = {
     "RestaurantConnection": frozenset({"edges", "pageInfo"}),
@@ -79,7 +81,7 @@ INPUT_MODELS: dict[str, type[BaseModel]] = {
 }  # fmt: skip
 ENUMS = {
     "Fulfilment": Fulfilment, "OrderStatus": OrderStatus, "PaymentStatus": PaymentStatus, "ActorType": ActorType,
-    "CartWarningCode": CartWarningCode,
+    "CartWarningCode": CartWarningCode, "PaymentMethod": PaymentMethod,
 }  # fmt: skip
 ROOTS = ("Query", "Mutation", "Subscription")
 

@@ -2,7 +2,8 @@
 
 Every error carries ``extensions.code``: UNAUTHENTICATED, FORBIDDEN, NOT_FOUND, BAD_USER_INPUT (with the fields,
 named as this API names them: ``input.quantity``, ``first``, ``idempotencyKey``), CONFLICT, RATE_LIMITED (with
-``retryAfter`` in seconds), and for what is not the caller's fault INTERNAL_SERVER_ERROR with a message that
+``retryAfter`` in seconds), SERVICE_UNAVAILABLE (an outside service such as the payment provider is down; with
+``retryAfter``), and for what is not the caller's fault INTERNAL_SERVER_ERROR with a message that
 names nothing inside (the error itself is logged). Request errors (a document that does not parse or validate)
 are GRAPHQL_PARSE_FAILED / GRAPHQL_VALIDATION_FAILED, and a limit refused is one of those too.
 """
@@ -19,6 +20,7 @@ from waiter.errors import (
     NotFound,
     PayloadTooLarge,
     PreconditionFailed,
+    ServiceUnavailable,
     TooManyRequests,
     Unauthorized,
     UnprocessableContent,
@@ -32,6 +34,7 @@ _CODES: tuple[tuple[type[WaiterError], str], ...] = (
     (Forbidden, "FORBIDDEN"),
     (NotFound, "NOT_FOUND"),
     (TooManyRequests, "RATE_LIMITED"),
+    (ServiceUnavailable, "SERVICE_UNAVAILABLE"),  # an outside service (the payment provider) is down: retry later
     (Conflict, "CONFLICT"),
     (PreconditionFailed, "CONFLICT"),  # a stale expectedVersion: the order moved since the caller read it
     (BadRequest, "BAD_USER_INPUT"),
@@ -39,6 +42,7 @@ _CODES: tuple[tuple[type[WaiterError], str], ...] = (
     (PayloadTooLarge, "BAD_USER_INPUT"),
     (UnsupportedMediaType, "BAD_USER_INPUT"),
 )
+_RETRY_LATER = frozenset({"RATE_LIMITED", "SERVICE_UNAVAILABLE"})  # with retryAfter, REST's Retry-After
 INTERNAL = "INTERNAL_SERVER_ERROR"
 INTERNAL_MESSAGE = "something went wrong on our side; it has been logged"
 
@@ -66,6 +70,8 @@ def code_of(error: WaiterError) -> str:
 
     >>> code_of(NotFound("no such order")), code_of(PreconditionFailed("stale")), code_of(WaiterError("boom"))
     ('NOT_FOUND', 'CONFLICT', 'INTERNAL_SERVER_ERROR')
+    >>> code_of(ServiceUnavailable("the payment provider is unavailable"))
+    'SERVICE_UNAVAILABLE'
     """
     return next((code for kind, code in _CODES if isinstance(error, kind)), INTERNAL)
 
@@ -81,7 +87,7 @@ def domain_error(error: WaiterError) -> tuple[str, dict[str, Any]]:
     extensions: dict[str, Any] = {"code": code, "status": error.status, "type": error.type_uri}
     if error.errors:
         extensions["fields"] = [{"field": field_name(e.field), "message": e.message} for e in error.errors]
-    if code == "RATE_LIMITED" and "Retry-After" in error.headers:
+    if code in _RETRY_LATER and "Retry-After" in error.headers:
         extensions["retryAfter"] = int(error.headers["Retry-After"])
     extensions.update(error.extra)
     detail = error.detail

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from waiter.adapters.graphql.errors import input_fields
 from waiter.adapters.graphql.loaders import CatalogLoader
 from waiter.catalog.models import MenuItemPatch
-from waiter.compose import account_service, catalog_service, checkout_idempotency, ordering_service
+from waiter.compose import account_service, catalog_service, checkout_idempotency, ordering_service, payment_service
 from waiter.errors import ValidationFailed
 from waiter.identity import Principal
 from waiter.ordering.models import (
@@ -218,6 +218,11 @@ def checkout(_: None, info: GraphQLResolveInfo, data: Any, idempotency_key: str)
     return _json(ordering_service().checkout(context.caller, order, idempotency_key=idempotency_key))
 
 
+def start_payment(_: None, info: GraphQLResolveInfo, order_id: str) -> dict[str, Any]:  # POST …/{orderId}/payment
+    # the payment service builds its provider client (and imports the provider's SDK) on this first call only
+    return _json(payment_service().start_payment(_ctx(info).caller, ident(order_id, "orderId")))
+
+
 def cancel_order(  # POST /v1/orders/{orderId}/cancel
     _: None,
     info: GraphQLResolveInfo,
@@ -307,6 +312,7 @@ RESOLVERS: dict[str, Resolver] = {
     "Mutation.removeDiscount": remove_discount,
     "Mutation.emptyCart": empty_cart,
     "Mutation.checkout": checkout,
+    "Mutation.startPayment": start_payment,
     "Mutation.cancelOrder": cancel_order,
     "Mutation.transitionOrder": transition_order,
     "Mutation.setMenuItemAvailability": set_menu_item_availability,
