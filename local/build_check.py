@@ -1,7 +1,8 @@
 """Checks `sam build`'s output before anything is deployed from it (run by `make build`):
 
-- the layer holds the waiter package and its dependencies, built for arm64;
-- every module in the layer ships its bytecode for CPython 3.13, hash-based and unchecked, so Lambda (which mounts
+- the common layer holds the waiter package and its dependencies, built for arm64;
+- every module in every layer of the template (the common layer and the functions' own, such as the payment
+  provider's SDK) ships its bytecode for CPython 3.13, hash-based and unchecked, so Lambda (which mounts
   the layer read-only) never compiles it at a cold start and never discards it over a timestamp;
 - each function's artifact is its handler only (plus the API docs function's OpenAPI document).
 
@@ -13,6 +14,8 @@ from __future__ import annotations
 import importlib.util
 import sys
 from pathlib import Path
+
+from local.template import resources_of_type
 
 LAYER = "CommonLayer"
 REQUIRED_PACKAGES = ("waiter", "aws_lambda_powertools", "pydantic", "pydantic_core")
@@ -53,9 +56,17 @@ def layer_problems(layer: Path) -> list[str]:
     return problems + bytecode_problems(site)
 
 
-def function_problems(build: Path) -> list[str]:
+def other_layer_problems(layer: Path) -> list[str]:
+    """A function's own layer (its ``requirements.txt`` installed by its Makefile): present, and compiled."""
+    site = layer / "python"
+    if not site.is_dir():
+        return [f"{layer.name} lacks python/"]
+    return [f"{layer.name}: {problem}" for problem in bytecode_problems(site)]
+
+
+def function_problems(build: Path, layers: frozenset[str] = frozenset({LAYER})) -> list[str]:
     problems = []
-    for artifact in sorted(p for p in build.iterdir() if p.is_dir() and p.name != LAYER):
+    for artifact in sorted(p for p in build.iterdir() if p.is_dir() and p.name not in layers):
         allowed = {"app.py"} | FUNCTION_EXTRAS.get(artifact.name, set())
         extra = {str(f.relative_to(artifact)) for f in artifact.rglob("*") if f.is_file()} - allowed
         problems += [f"{artifact.name} should hold only its handler, not {name}" for name in sorted(extra)]
@@ -64,7 +75,10 @@ def function_problems(build: Path) -> list[str]:
 
 def main(argv: list[str]) -> int:
     build = Path(argv[0] if argv else ".aws-sam/build")
-    problems = layer_problems(build / LAYER) + function_problems(build)
+    layers = frozenset(resources_of_type("AWS::Serverless::LayerVersion"))
+    problems = layer_problems(build / LAYER) + function_problems(build, layers | {LAYER})
+    for other in sorted(layers - {LAYER}):
+        problems += other_layer_problems(build / other)
     for problem in problems[:50]:
         print(f"error: {problem}", file=sys.stderr)
     if len(problems) > 50:
