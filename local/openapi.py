@@ -152,11 +152,90 @@ def _responses(spec: dict[str, Any]) -> None:
                 raise ValueError(f"{method.upper()} {path} documents no success response: add rest.success(...)")
 
 
+def _operations(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(path, operation) for path, path_item in spec["paths"].items() for operation in path_item.values()]
+
+
+def _path_parameters(operation: dict[str, Any]) -> list[str]:
+    return [p["name"] for p in operation.get("parameters", []) if p.get("in") == "path"]
+
+
+def _properties(spec: dict[str, Any], holder: dict[str, Any] | None) -> set[str]:
+    """The top-level properties of the JSON body ``holder`` (a request body or a response) declares."""
+    schema = ((holder or {}).get("content") or {}).get("application/json", {}).get("schema", {})
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return set(schema.get("properties", {}))
+
+
+def _links(spec: dict[str, Any], extension: str) -> None:
+    """OpenAPI links from every success response that names the ids it gives out (``rest.success(ids=...)``, the
+    ``extension`` on the response) to every operation that takes one of them, so a client (or Schemathesis'
+    stateful phase) can go from what one operation made to what uses it.
+
+    An id is named as its consumers take it: a path parameter (``orderId``: every operation with ``{orderId}`` in
+    its path takes it) or a body field (``body.code``: the operations taking a ``code`` in their body under one
+    of the producer's own path parameters, so a discount code links to the cart of that restaurant and not to
+    sign-up confirmation). Each of the consumer's other path parameters comes from the producer's request path
+    or from its response body, by name; a consumer that cannot be given all of them gets no link.
+    """
+    operations = [operation for _, operation in _operations(spec)]
+    for producer in operations:
+        for response in producer["responses"].values():
+            ids: dict[str, str] = response.pop(extension, None) or {}
+            links = {
+                consumer["operationId"]: link
+                for consumer in operations
+                if ids
+                and consumer is not producer
+                and (link := _link(spec, producer, response, consumer, ids)) is not None
+            }
+            if links:
+                response["links"] = dict(sorted(links.items()))
+
+
+def _link(
+    spec: dict[str, Any],
+    producer: dict[str, Any],
+    response: dict[str, Any],
+    consumer: dict[str, Any],
+    ids: dict[str, str],
+) -> dict[str, Any] | None:
+    """The link from ``producer``'s ``response`` (giving out ``ids``) to ``consumer``; None when it takes none of
+    them, or when one of its path parameters has no source (see ``_links``)."""
+    own_path = _path_parameters(producer)
+    consumer_path = _path_parameters(consumer)
+    body_fields = _properties(spec, consumer.get("requestBody")) if set(own_path) & set(consumer_path) else set()
+    taken_body = [name for name in ids if name.startswith("body.") and name.removeprefix("body.") in body_fields]
+    if not taken_body and not set(ids) & set(consumer_path):
+        return None
+    response_fields = _properties(spec, response)
+    parameters: dict[str, str] = {}
+    for name in consumer_path:
+        if name in ids:
+            parameters[f"path.{name}"] = f"$response.body#{ids[name]}"
+        elif name in own_path:
+            parameters[f"path.{name}"] = f"$request.path.{name}"
+        elif name in response_fields:
+            parameters[f"path.{name}"] = f"$response.body#/{name}"
+        else:
+            return None
+    link: dict[str, Any] = {"operationId": consumer["operationId"]}
+    if parameters:
+        link["parameters"] = parameters
+    if taken_body:
+        link["requestBody"] = {name.removeprefix("body."): f"$response.body#{ids[name]}" for name in taken_body}
+    return link
+
+
 def _finish(
     spec: dict[str, Any], problem_schema: dict[str, Any], authorizers: dict[tuple[str, str], str], path_id: str
 ) -> dict[str, Any]:
+    from waiter.adapters.rest import IDS_EXTENSION
+
     _path_ids(spec, path_id)
     _responses(spec)
+    _links(spec, IDS_EXTENSION)
     schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(unused, None)

@@ -25,6 +25,11 @@ BasisPoints = Annotated[int, Field(ge=1, le=10_000, strict=True)]
 PositiveMinorUnits = Annotated[int, Field(ge=1, le=10_000_000, strict=True)]
 DiscountCodeText = Annotated[str, StringConstraints(min_length=3, max_length=32, pattern=r"^[A-Z0-9-]+$")]
 
+# A checkout's Idempotency-Key: 1 to 255 visible ASCII characters (a UUID is the usual choice), as Stripe takes them.
+# The service checks it (every protocol checks out through it); the REST handler declares it, so the contract says so.
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+IDEMPOTENCY_KEY_PATTERN = rf"^[!-~]{{1,{IDEMPOTENCY_KEY_MAX_LENGTH}}}$"
+
 
 class Fulfilment(StrEnum):
     DELIVERY = "delivery"

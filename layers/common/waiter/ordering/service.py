@@ -3,6 +3,7 @@ transitions. Every protocol (REST now; GraphQL, WebSocket, SOAP later) calls the
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -15,6 +16,8 @@ from waiter.errors import Conflict, Forbidden, NotFound, Unauthorized, Validatio
 from waiter.identity import Principal
 from waiter.ordering import lifecycle, pricing
 from waiter.ordering.models import (
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    IDEMPOTENCY_KEY_PATTERN,
     MAX_CART_LINES,
     Cart,
     CartItemAdd,
@@ -185,8 +188,11 @@ class OrderingService:
         customer = _customer(caller)
         if not idempotency_key:
             raise ValidationFailed.on("header.Idempotency-Key", "is required to check out")
-        if len(idempotency_key) > 255:
-            raise ValidationFailed.on("header.Idempotency-Key", "must be at most 255 characters")
+        if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, idempotency_key):
+            raise ValidationFailed.on(
+                "header.Idempotency-Key",
+                f"must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters (no spaces), such as a UUID",
+            )
         placed: list[Order] = []
 
         def place() -> dict[str, Any]:
