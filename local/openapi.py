@@ -118,12 +118,19 @@ def _secure(spec: dict[str, Any], authorizers: dict[tuple[str, str], str]) -> No
 
 
 def _path_ids(spec: dict[str, Any], pattern: str) -> None:
-    """Every path parameter is an id of ``pattern`` (``waiter.adapters.rest.PATH_ID_PATTERN``)."""
+    """Every path parameter is an id of ``pattern`` (``waiter.adapters.rest.PATH_ID_PATTERN``); the ids every
+    local stack has (the demo restaurant and menu item ``local.seed`` makes, the ones events/ address) are their
+    parameters' examples, so Swagger UI's "Try it out" and a fuzzer's first requests find something."""
+    from local.seed import SAMPLE_MENU_ITEM_ID, SAMPLE_RESTAURANT_ID
+
+    examples = {"restaurantId": SAMPLE_RESTAURANT_ID, "itemId": SAMPLE_MENU_ITEM_ID}
     for path_item in spec.get("paths", {}).values():
         for operation in path_item.values():
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "path":
                     parameter["schema"]["pattern"] = pattern
+                    if parameter["name"] in examples:
+                        parameter["example"] = examples[parameter["name"]]
 
 
 def _responses(spec: dict[str, Any]) -> None:

@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import StringConstraints
+from pydantic import Field, StringConstraints
 
 from waiter.model_base import InputModel, WireModel
 
@@ -42,9 +42,17 @@ def password_problems(password: str) -> list[str]:
     return problems
 
 
+# The policy as JSON Schema, so the OpenAPI document says what sign-up refuses (the service checks it, with a
+# message per rule broken: ``password_problems``).
+PASSWORD_POLICY_SCHEMA: dict[str, object] = {
+    "minLength": PASSWORD_MIN_LENGTH,
+    "allOf": [{"pattern": pattern} for pattern, _ in PASSWORD_RULES],
+}
+
+
 class SignUp(InputModel):
     email: Email
-    password: Password
+    password: Annotated[Password, Field(json_schema_extra=PASSWORD_POLICY_SCHEMA)]
     name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
 
@@ -107,9 +107,37 @@ class DeliveryAddress(Address):
     instructions: Annotated[str, StringConstraints(max_length=280)] = ""
 
 
+# ``_check_discount_shape`` as JSON Schema: a percent code has percentBps and no amount or currency, a fixed code
+# has amount and currency and no percentBps (null counts as absent).
+DISCOUNT_SHAPES: dict[str, Any] = {
+    "oneOf": [
+        {
+            "properties": {
+                "kind": {"const": DiscountKind.PERCENT.value},
+                "percentBps": {"type": "integer"},
+                "amount": {"type": "null"},
+                "currency": {"type": "null"},
+            },
+            "required": ["kind", "percentBps"],
+        },
+        {
+            "properties": {
+                "kind": {"const": DiscountKind.FIXED.value},
+                "percentBps": {"type": "null"},
+                "amount": {"type": "integer"},
+                "currency": {"type": "string"},
+            },
+            "required": ["kind", "amount", "currency"],
+        },
+    ]
+}
+
+
 class DiscountCodeCreate(InputModel):
     """A discount code staff create for their restaurant: ``percentBps`` for percent codes, ``amount`` and
     ``currency`` for fixed ones; valid in ``[validFrom, validUntil)``."""
+
+    schema_rules: ClassVar[dict[str, Any]] = DISCOUNT_SHAPES
 
     code: DiscountCodeText
     kind: DiscountKind
