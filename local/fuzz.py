@@ -334,7 +334,7 @@ def command(spec: Path, url: str, out: Path, operations: Sequence[str], examples
         "--generation-database",
         "none",  # the same requests every run, whatever ran before on this machine
         "--report",
-        "junit,har",
+        os.environ.get("WAITER_FUZZ_REPORT_FORMATS", "junit,har"),
         "--report-dir",
         str(out),
         "--no-color",

@@ -121,9 +121,7 @@ def _path_ids(spec: dict[str, Any], pattern: str) -> None:
     """Every path parameter is an id of ``pattern`` (``waiter.adapters.rest.PATH_ID_PATTERN``); the ids every
     local stack has (the demo restaurant and menu item ``local.seed`` makes, the ones events/ address) are their
     parameters' examples, so Swagger UI's "Try it out" and a fuzzer's first requests find something."""
-    from local.seed import SAMPLE_MENU_ITEM_ID, SAMPLE_RESTAURANT_ID
-
-    examples = {"restaurantId": SAMPLE_RESTAURANT_ID, "itemId": SAMPLE_MENU_ITEM_ID}
+    examples = _demo_ids()
     for path_item in spec.get("paths", {}).values():
         for operation in path_item.values():
             for parameter in operation.get("parameters", []):
@@ -131,6 +129,34 @@ def _path_ids(spec: dict[str, Any], pattern: str) -> None:
                     parameter["schema"]["pattern"] = pattern
                     if parameter["name"] in examples:
                         parameter["example"] = examples[parameter["name"]]
+
+
+def _demo_ids() -> dict[str, str]:
+    """Ids every local stack has, by the name parameters and body fields take them as: the first demo restaurant
+    and its first menu item (``local.seed``; the ones events/ address), and as ``menuItemId`` one of its items a
+    cart takes with no options (the first has a required size)."""
+    from local.seed import DEMO_RESTAURANTS, SAMPLE_MENU_ITEM_ID, SAMPLE_RESTAURANT_ID, stable_id
+
+    first = DEMO_RESTAURANTS[0]
+    plain = next(i for i in first["menu"][1:] if not any(g["minChoices"] for g in i.get("optionGroups", [])))
+    plain_id = stable_id(f"{first['restaurant']['name']}/{plain['name']}")
+    return {"restaurantId": SAMPLE_RESTAURANT_ID, "itemId": SAMPLE_MENU_ITEM_ID, "menuItemId": plain_id}
+
+
+def _body_examples(spec: dict[str, Any]) -> None:
+    """The demo ids (``_demo_ids``) as the examples of the request-body fields that take them (a checkout's
+    ``restaurantId``, a cart line's ``menuItemId``), so a request built from the examples finds them."""
+    examples = _demo_ids()
+    bodies = {
+        media["schema"]["$ref"].rsplit("/", 1)[1]
+        for _, operation in _operations(spec)
+        for media in (operation.get("requestBody") or {}).get("content", {}).values()
+        if "$ref" in media.get("schema", {})
+    }
+    for name in bodies:
+        for field, schema in spec["components"]["schemas"][name].get("properties", {}).items():
+            if field in examples:
+                schema["examples"] = [examples[field]]
 
 
 def _responses(spec: dict[str, Any]) -> None:
@@ -243,6 +269,7 @@ def _finish(
     _path_ids(spec, path_id)
     _responses(spec)
     _links(spec, IDS_EXTENSION)
+    _body_examples(spec)
     schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(unused, None)

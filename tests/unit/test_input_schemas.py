@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from waiter.accounts.models import Login, SignUp, password_problems
 from waiter.catalog.models import RestaurantPatch
-from waiter.ordering.models import DiscountCodeCreate
+from waiter.ordering.models import Checkout, DiscountCodeCreate
 from waiter.partners.models import ApiKeyCreate
 
 VALID_FROM, VALID_UNTIL = "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"
@@ -75,3 +75,21 @@ def test_the_sign_up_schema_states_the_password_policy_the_service_enforces(pass
     body = {"email": "a@b.co", "password": password, "name": "A"}
 
     assert schema.is_valid(body) == (password_problems(password) == [])
+
+
+ADDRESS = {"line1": "Holzmarktstrasse 25", "city": "Berlin", "postcode": "10243", "country": "DE"}
+
+
+@pytest.mark.parametrize(
+    ("fulfilment", "address", "placed"),
+    [("delivery", ADDRESS, True), ("delivery", None, False), ("pickup", ADDRESS, False), ("pickup", None, True)],
+)
+def test_the_checkout_schema_states_that_a_delivery_has_an_address_and_a_pickup_none(
+    fulfilment: str, address: dict[str, str] | None, placed: bool
+) -> None:
+    """What ``lifecycle.place_order`` refuses with a 400 on ``body.deliveryAddress``."""
+    body: dict[str, Any] = {"restaurantId": "r1", "fulfilment": fulfilment, "expectedTotal": 1000}
+    if address is not None:
+        body["deliveryAddress"] = address
+
+    assert jsonschema.Draft202012Validator(Checkout.model_json_schema()).is_valid(body) == placed

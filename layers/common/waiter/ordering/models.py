@@ -376,6 +376,23 @@ class Checkout(InputModel):
     """Place an order from the open cart at ``restaurantId``. ``expectedTotal`` is the total the customer saw:
     when the fresh price differs, nothing is ordered and the new priced cart comes back with a 409."""
 
+    # ``lifecycle.place_order``'s rule as JSON Schema: a delivery has a delivery address, a pickup none.
+    schema_rules: ClassVar[dict[str, Any]] = {
+        "oneOf": [
+            {
+                "properties": {
+                    "fulfilment": {"const": Fulfilment.DELIVERY.value},
+                    "deliveryAddress": {"type": "object"},
+                },
+                "required": ["fulfilment", "deliveryAddress"],
+            },
+            {
+                "properties": {"fulfilment": {"const": Fulfilment.PICKUP.value}, "deliveryAddress": {"type": "null"}},
+                "required": ["fulfilment"],
+            },
+        ]
+    }
+
     restaurant_id: Id
     fulfilment: Fulfilment
     delivery_address: DeliveryAddress | None = None
