@@ -49,6 +49,7 @@ def _verdicts(model: type[BaseModel], body: dict[str, Any]) -> tuple[bool, bool]
         (DiscountCodeCreate, _discount(kind="fixed", amount=500, currency="EUR"), True),
         (DiscountCodeCreate, _discount(kind="fixed", amount=500, currency="EUR", percentBps=None), True),
         (DiscountCodeCreate, _discount(kind="fixed", amount=500), False),
+        (DiscountCodeCreate, {**_discount(kind="percent", percentBps=1000), "validFrom": 0}, False),
         (DiscountCodeCreate, _discount(kind="fixed", amount=500, currency="EUR", percentBps=10), False),
     ],
 )

@@ -13,7 +13,12 @@ from waiter.model_base import InputModel, WireModel
 Email = Annotated[
     str,
     StringConstraints(
-        min_length=3, max_length=254, strip_whitespace=True, to_lower=True, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+        min_length=3,
+        max_length=254,
+        strip_whitespace=True,
+        to_lower=True,
+        # no control characters: the identity provider fails on them rather than refusing them
+        pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$",
     ),
 ]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=256, strip_whitespace=False)]

@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AwareDatetime, Field, StringConstraints, field_validator, model_validator
+from pydantic import AwareDatetime, BeforeValidator, Field, StringConstraints, field_validator, model_validator
 
 from waiter.catalog.models import Address, CurrencyCode, Id, MinorUnits
 from waiter.model_base import InputModel, WireModel
@@ -29,6 +29,18 @@ DiscountCodeText = Annotated[str, StringConstraints(min_length=3, max_length=32,
 # The service checks it (every protocol checks out through it); the REST handler declares it, so the contract says so.
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
 IDEMPOTENCY_KEY_PATTERN = rf"^[!-~]{{1,{IDEMPOTENCY_KEY_MAX_LENGTH}}}$"
+
+
+def _iso_text(value: Any) -> Any:
+    """Refuse what pydantic would read as a time but the document's ``format: date-time`` does not allow: a
+    number (seconds since 1970)."""
+    if not isinstance(value, str | datetime):  # a ValueError: pydantic reports it as the field's error
+        raise ValueError("must be an ISO 8601 time with its offset, such as 2026-01-01T00:00:00Z")
+    return value
+
+
+# A time with its offset (ISO 8601, as the document says: ``format: date-time``).
+Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 
 
 class Fulfilment(StrEnum):
@@ -145,8 +157,8 @@ class DiscountCodeCreate(InputModel):
     amount: PositiveMinorUnits | None = None
     currency: CurrencyCode | None = None
     min_subtotal: MinorUnits = 0
-    valid_from: AwareDatetime
-    valid_until: AwareDatetime
+    valid_from: Instant
+    valid_until: Instant
     once_per_customer: bool = True
 
     @model_validator(mode="after")
