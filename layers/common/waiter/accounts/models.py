@@ -17,8 +17,7 @@ Email = Annotated[
         max_length=254,
         strip_whitespace=True,
         to_lower=True,
-        # no control characters: the identity provider fails on them rather than refusing them
-        pattern=r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s\x00-\x1f\x7f]+$",
+        pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
     ),
 ]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=256, strip_whitespace=False)]
