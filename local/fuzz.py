@@ -261,7 +261,8 @@ def _place_order(api: httpx.Client, caller: dict[str, str], restaurant_id: str, 
 
 
 def _sign_up(api: httpx.Client) -> str:
-    """A new account's e-mail, not confirmed yet. (The local Cognito, moto, takes any code to confirm it.)"""
+    """A new account's e-mail, for sign-up confirmation to find. (The local stack confirms sign-ups at once, so
+    confirming it still answers 400: see docs/api-contract.md.)"""
     email = f"fuzz-{uuid.uuid4().hex[:12]}@example.com"
     body = {"email": email, "password": DEMO_PASSWORD, "name": "Fuzz"}
     api.post("/v1/auth/signup", json=body).raise_for_status()
