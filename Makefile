@@ -16,7 +16,7 @@ FN ?=
 EVENT ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: help dev test lint typecheck unit validate checkov fuzz build deploy invoke openapi openapi-check clean python313
+.PHONY: help dev test lint typecheck unit validate checkov fuzz build deploy invoke openapi openapi-check wsdl wsdl-check asyncapi asyncapi-check clean python313
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -44,7 +44,7 @@ $(CHECKOV_VENV)/.installed: | python313
 dev: $(STAMP) ## serve the API on http://127.0.0.1:$(PORT) over an embedded moto, with demo data
 	$(PY) -m local.gateway --port $(PORT)
 
-invoke: $(STAMP) ## run one function with an event, no Docker: make invoke FN=<LogicalId> EVENT=events/<file>.json
+invoke: $(STAMP) ## run one function with an event, no Docker (stream, queue and schedule functions too): make invoke FN=<LogicalId> EVENT=events/<file>.json
 	@test -n "$(FN)" -a -n "$(EVENT)" || { echo "usage: make invoke FN=<LogicalId> EVENT=events/<file>.json" >&2; exit 2; }
 	$(PY) -m local.invoke $(FN) $(EVENT)
 
@@ -53,6 +53,18 @@ openapi: $(STAMP) ## regenerate openapi.json from the handlers
 
 openapi-check: $(STAMP)
 	$(PY) -m local.openapi --check
+
+wsdl: $(STAMP) ## regenerate wsdl/pos.wsdl from the SOAP contract (waiter.adapters.soap.pos)
+	$(PY) -m local.wsdl
+
+wsdl-check: $(STAMP)
+	$(PY) -m local.wsdl --check
+
+asyncapi: $(STAMP) ## regenerate asyncapi.yaml from the domain event models
+	$(PY) -m local.asyncapi
+
+asyncapi-check: $(STAMP)
+	$(PY) -m local.asyncapi --check
 
 lint: $(STAMP) ## ruff (lint + format check)
 	$(VENV)/bin/ruff check .
@@ -87,7 +99,7 @@ deploy: build ## sam build + sam deploy: make deploy ENV=dev|prod
 unit: $(STAMP) ## the test suite only (unit, handler, contract and local-gateway end-to-end tests)
 	$(PY) -m pytest -n 2 -q
 
-test: lint typecheck openapi-check validate checkov build unit fuzz ## everything CI runs
+test: lint typecheck openapi-check wsdl-check asyncapi-check validate checkov build unit fuzz ## everything CI runs
 
 clean: ## remove build output and caches
 	rm -rf .aws-sam .pytest_cache .mypy_cache .ruff_cache

@@ -16,7 +16,7 @@ from bench import report
 from bench.config import REPORTS, RunSize
 from bench.results import PartResult
 
-PARTS = ("P1", "P2", "P3", "P4", "P5", "P6")
+PARTS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8")
 TITLES = {
     "P1": "Cold start",
     "P2": "Warm overhead per request",
@@ -24,6 +24,8 @@ TITLES = {
     "P4": "Footprint",
     "P5": "Cost",
     "P6": "Local gateway",
+    "P7": "SOAP facade",
+    "P8": "Local event latency",
 }
 
 
@@ -73,7 +75,7 @@ def _run(selected: list[str], size: RunSize, scratch: Path) -> list[PartResult]:
     from bench.probe import Fixture, write_fixtures  # noqa: PLC0415
 
     results: list[PartResult] = []
-    needs_recording = any(p in selected for p in ("P1", "P2", "P4", "P5"))
+    needs_recording = any(p in selected for p in ("P1", "P2", "P4", "P5", "P7"))
     fixtures: dict[str, Fixture] = {}
     if needs_recording:
         log("recording the route tour on moto (the responses children replay)")
@@ -106,6 +108,14 @@ def _run(selected: list[str], size: RunSize, scratch: Path) -> list[PartResult]:
         timed("P5", lambda: cost.measure(size, fixtures, dynamo_work.recording(), cold, log))
     if "P6" in selected:
         timed("P6", lambda: gateway.measure(size, log))
+    if "P7" in selected:
+        from bench import soap  # noqa: PLC0415
+
+        timed("P7", lambda: soap.measure(size, fixtures, log))
+    if "P8" in selected:
+        from bench import event_latency  # noqa: PLC0415
+
+        timed("P8", lambda: event_latency.measure(size, log))
     return results
 
 

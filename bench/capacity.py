@@ -40,6 +40,10 @@ class Index:
             return None
         return (repr(item[self.hash_key]), repr(item.get(self.range_key)) if self.range_key else None)
 
+    def partition(self, item: RawItem | None) -> str:
+        """The label of the index partition the item is in: ``<index> <hash key value>``."""
+        return f"{self.name} {_text((item or {}).get(self.hash_key))}"
+
 
 def indexes_of(table_definition: Mapping[str, Any]) -> list[Index]:
     found = []
@@ -97,15 +101,42 @@ def write_cost(
     old: RawItem | None, new: RawItem | None, indexes: Sequence[Index], *, transactional: bool = False
 ) -> float:
     """Write request units of replacing ``old`` by ``new`` (None: absent), the table's indexes included."""
-    units = float(write_units(max(item_size(old), item_size(new))) * (2 if transactional else 1))
+    return sum(units for _, units in write_parts(old, new, indexes, transactional=transactional))
+
+
+def write_parts(
+    old: RawItem | None, new: RawItem | None, indexes: Sequence[Index], *, transactional: bool = False
+) -> list[tuple[str, float]]:
+    """``write_cost`` split by the partition that pays it: ``("table <PK>", units)`` and ``("<index> <key>", units)``
+    (DynamoDB's per-partition limits apply to each index's partitions as to the table's)."""
+    item = new or old or {}
+    parts = [
+        (
+            table_partition(item),
+            float(write_units(max(item_size(old), item_size(new))) * (2 if transactional else 1)),
+        )
+    ]
     for index in indexes:
         before, after = index.key_of(old), index.key_of(new)
         if before is not None and after is not None and before == after:
-            units += write_units(max(item_size(old), item_size(new)))
+            parts.append((index.partition(new), float(write_units(max(item_size(old), item_size(new))))))
         else:
-            units += write_units(item_size(old)) if before is not None else 0
-            units += write_units(item_size(new)) if after is not None else 0
-    return units
+            if before is not None:
+                parts.append((index.partition(old), float(write_units(item_size(old)))))
+            if after is not None:
+                parts.append((index.partition(new), float(write_units(item_size(new)))))
+    return parts
+
+
+def table_partition(item_or_key: RawItem | None) -> str:
+    """The label of the table partition an item or key lives in: ``table <PK>``."""
+    return f"table {_text((item_or_key or {}).get('PK'))}"
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, Mapping) and len(value) == 1:
+        return str(next(iter(value.values())))
+    return str(value)
 
 
 def query_units(items: Sequence[RawItem], *, consistent: bool = False) -> float:

@@ -54,10 +54,12 @@ def main(argv: list[str]) -> int:
 
         boto3.client("dynamodb")
         handler: Handler | None = None
+        module = None
     else:
         import importlib  # noqa: PLC0415 - already loaded by the interpreter at start-up
 
-        handler = getattr(importlib.import_module(module_name), function_name)
+        module = importlib.import_module(module_name)
+        handler = getattr(module, function_name)
     init_ns = time.perf_counter_ns() - started
     _mark(marks, "init-end")
 
@@ -74,6 +76,7 @@ def main(argv: list[str]) -> int:
                 marks=marks,
                 sinks=sinks,
                 profile=profile,
+                app=getattr(module, "app", None),
             )
         )
     import json  # noqa: PLC0415
@@ -164,6 +167,7 @@ def _invoke(  # noqa: PLR0912, PLR0915 - the phases of one cold sandbox, in orde
     marks: bool,
     sinks: tuple[_Sink, _Sink],
     profile: bool = False,
+    app: Any = None,
 ) -> dict[str, object]:
     import importlib  # noqa: PLC0415
 
@@ -198,8 +202,9 @@ def _invoke(  # noqa: PLR0912, PLR0915 - the phases of one cold sandbox, in orde
     for stubber in stubbers.values():
         stubber.activate()
     in_aws = [0]  # ns spent inside the AWS clients (botocore's request pipeline, answered by the stub)
+    in_aws_calls = [0]  # and how many calls (round trips on AWS) that was
     for client in clients.values():
-        _time_calls(client, in_aws)
+        _time_calls(client, in_aws, in_aws_calls)
     queue()
     event = recording["event"]
     _mark(marks, "stub-end")
@@ -222,7 +227,16 @@ def _invoke(  # noqa: PLR0912, PLR0915 - the phases of one cold sandbox, in orde
 
     times: list[int] = []
     aws: list[int] = []
+    aws_calls: list[int] = []
     log_bytes: list[int] = []
+    reference_times: list[int] = []
+    reference = _reference(app, event) if app is not None and not profile and calls else None
+    floor_times: list[int] = []
+    floor = (
+        _sdk_floor(clients["dynamodb"], stubbers["dynamodb"])
+        if "dynamodb" in clients and not profile and calls
+        else None
+    )
     profiler = None
     if profile:
         import cProfile  # noqa: PLC0415
@@ -233,6 +247,7 @@ def _invoke(  # noqa: PLR0912, PLR0915 - the phases of one cold sandbox, in orde
         context = _Context(f"bench-{n}")
         before = sinks[0].bytes + sinks[1].bytes
         in_aws[0] = 0
+        in_aws_calls[0] = 0
         if profiler is not None and n >= warmup:
             profiler.enable()  # around the handler only: queueing the stubbed responses is not its cost
         started = time.perf_counter_ns()
@@ -243,11 +258,23 @@ def _invoke(  # noqa: PLR0912, PLR0915 - the phases of one cold sandbox, in orde
         if n >= warmup:
             times.append(elapsed)
             aws.append(in_aws[0])
+            aws_calls.append(in_aws_calls[0])
             log_bytes.append(sinks[0].bytes + sinks[1].bytes - before)
         problem = _problem(answer, recording, stubbers)
         if problem:
             result["error"] = f"call {n}: {problem}"
             break
+        if reference is not None:
+            # interleaved with the route's calls, so both see the same moments of a busy machine
+            started = time.perf_counter_ns()
+            reference(event, context)
+            if n >= warmup:
+                reference_times.append(time.perf_counter_ns() - started)
+        if floor is not None:
+            # likewise the SDK floor: one call after each route call, the caches as the route leaves them
+            elapsed = floor()
+            if n >= warmup:
+                floor_times.append(elapsed)
     if profiler is not None:
         result["profile"] = _by_package(profiler)
         _keep_profile(profiler)
@@ -255,22 +282,41 @@ def _invoke(  # noqa: PLR0912, PLR0915 - the phases of one cold sandbox, in orde
         result["warm_ns"] = times
         result["warm_aws_ns"] = aws
         result["warm_log_bytes"] = log_bytes
-        if "dynamodb" in clients and not profile:
-            result["sdk_floor_ns"] = _sdk_floor(clients["dynamodb"], stubbers["dynamodb"], calls)
+        result["warm_aws_calls"] = aws_calls
+        if reference_times:
+            result["reference_ns"] = reference_times
+        if floor_times:
+            result["sdk_floor_ns"] = floor_times
     return result
 
 
-def _sdk_floor(client: Any, stubber: Any, calls: int) -> list[int]:
+def _reference(app: Any, event: dict[str, Any]) -> Handler | None:
+    """P2's reference handler for this route's event and body model (``bench/reference_handler.py``), or None when
+    the route's module has no Powertools REST resolver (the authorizer)."""
+    try:
+        import reference_handler  # noqa: PLC0415 - bench/ is this script's folder, first on sys.path
+
+        model = reference_handler.body_model(app)
+    except (AttributeError, TypeError):
+        return None
+    if "httpMethod" not in event:
+        return None
+    return reference_handler.build(event, model)
+
+
+def _sdk_floor(client: Any, stubber: Any) -> Callable[[], int]:
     """The least a handler that writes to DynamoDB can cost here: one small stubbed PutItem through the same client
-    (its configuration, its hooks), nothing else. A yardstick for P2, measured in the same process."""
+    (its configuration, its hooks), nothing else. A yardstick for P2, measured in the same process: the returned
+    function makes one such call and answers its time in ns (queueing the stubbed answer is not timed)."""
     item = {"PK": {"S": "CUST#c1"}, "SK": {"S": "CART#r1"}, "version": {"N": "1"}, "currency": {"S": "EUR"}}
-    times = []
-    for _ in range(min(calls, 2000)):
+
+    def once() -> int:
         stubber.add_response("put_item", {})
         started = time.perf_counter_ns()
         client.put_item(TableName="bench", Item=item, ConditionExpression="attribute_not_exists(PK)")
-        times.append(time.perf_counter_ns() - started)
-    return times
+        return time.perf_counter_ns() - started
+
+    return once
 
 
 def _keep_profile(profiler: Any) -> None:
@@ -307,8 +353,9 @@ def _by_package(profiler: object) -> dict[str, float]:
     return totals
 
 
-def _time_calls(client: object, total: list[int]) -> None:
-    """Add the time each API call of ``client`` takes (its whole botocore pipeline) to ``total[0]``."""
+def _time_calls(client: object, total: list[int], count: list[int]) -> None:
+    """Add the time each API call of ``client`` takes (its whole botocore pipeline) to ``total[0]``, and count the
+    calls in ``count[0]``."""
     make_call = client._make_api_call  # type: ignore[attr-defined]
 
     def timed(operation: str, params: dict[str, object]) -> object:
@@ -317,6 +364,7 @@ def _time_calls(client: object, total: list[int]) -> None:
             return make_call(operation, params)
         finally:
             total[0] += time.perf_counter_ns() - started
+            count[0] += 1
 
     client._make_api_call = timed  # type: ignore[attr-defined]
 

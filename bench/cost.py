@@ -16,8 +16,11 @@ Model, per request of a route (every assumption is a named constant below and in
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
 
+from bench import peak
 from bench.config import BUDGETS, PRICES, RunSize
 from bench.harness import RouteRun, TourRun
 from bench.lambdas import functions
@@ -45,19 +48,9 @@ COLD_PLATFORM_LINES = (
     "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\nInit Duration: 345.67 ms\t"
 )
 
-# The request mix, per request: browse 50 %, cart 20 %, checkout 5 %, order status checks 25 %.
-MIX: dict[str, float] = {
-    "ListRestaurantsFunction": 0.15,
-    "GetRestaurantFunction": 0.10,
-    "GetMenuFunction": 0.25,
-    "AddCartItemFunction": 0.10,
-    "GetCartFunction": 0.06,
-    "UpdateCartItemFunction": 0.02,
-    "RemoveCartItemFunction": 0.02,
-    "CheckoutFunction": 0.05,
-    "GetOrderFunction": 0.20,
-    "ListMyOrdersFunction": 0.05,
-}
+# The request mix, per request: browse 50 %, cart 20 %, checkout 5 %, order status checks 25 % (one copy, shared
+# with the capacity model).
+MIX = peak.MIX
 
 
 def measure(
@@ -132,6 +125,8 @@ def measure(
     )
     app = lambda_m + dynamodb_m + logs_m
     variants = _what_if(runs, warm)
+    levers = _levers(runs, warm)
+    live = _live_updates(runs, warm, app)
     platform_logs_m = (
         (len(PLATFORM_LINES) / GB * PRICES.logs_per_gb_ingested * 1e6) if _platform_lines_logged() else 0.0
     )
@@ -171,12 +166,48 @@ def measure(
             "with_api_gateway": app + PRICES.rest_api_per_million,
         },
         "what_if": variants,
+        "levers": levers,
+        "live_updates": live,
         "log_bytes_per_function": {
             name: {"steady": v["log_bytes"], "first_request": v["first_log_bytes"]} for name, v in warm.items()
         },
     }
     result.markdown = _markdown(result, rows, warm)
     return result
+
+
+def _levers_markdown(levers: dict[str, Any]) -> str:
+    before = levers["before"]
+    rows: list[list[object]] = [["as built (before)", "-", f"{before['app_share']:.3f}", "-"]]
+    for name, lever in levers["levers"].items():
+        rows.append([name, lever["how"], f"{lever['after']['app_share']:.3f}", f"{lever['saving']:+.3f}"])
+    rows.append(
+        [
+            "all three",
+            "-",
+            f"{levers['all']['app_share']:.3f}",
+            f"{before['app_share'] - levers['all']['app_share']:+.3f}",
+        ]
+    )
+    return (
+        "Levers on the app share, each priced alone against this run's measurements (modelled on the recorded calls;"
+        " $ per million requests of the mix):\n\n" + table(["lever", "what changes", "app share", "saving"], rows)
+    )
+
+
+def _live_markdown(live: dict[str, Any]) -> str:
+    a = live["assumptions"]
+    return (
+        f"**Mix 2, with live updates**: the 25 % status polls replaced by WebSocket pushes ({a['pushes_per_order']} per"
+        f" order, {a['connections_per_topic']} connection per order topic, {a['connection_minutes_per_order']:.0f}"
+        " connection-minutes per order; per push one Lambda invocation billed"
+        f" {a['push_billed_ms']} ms, one Query for the topic's connections and one post per connection):"
+        f" {live['pushes_per_million_requests']:,.0f} pushes per million requests of the original mix. App share"
+        f" **${live['app_share']:.3f}** (pushes ${live['app_share_push_part']:.3f} of it; mix 1"
+        f" ${live['mix1_app_share']:.3f}), API Gateway **${live['api_gateway']:.3f}** (REST"
+        f" ${live['api_gateway_rest']:.3f} + WebSocket messages and connection-minutes"
+        f" ${live['api_gateway_websocket']:.3f}), total **${live['total']:.3f}**."
+    )
 
 
 def _platform_lines_logged() -> bool:
@@ -187,7 +218,7 @@ def _platform_lines_logged() -> bool:
 
 
 def _price(
-    recorded: RouteRun, measured: dict[str, float], memory_mb: int, *, platform_lines: bool = True
+    recorded: RouteRun | _Route, measured: dict[str, float], memory_mb: int, *, platform_lines: bool = True
 ) -> dict[str, float]:
     """One request of a route, priced: Lambda (requests, duration, amortised cold start), DynamoDB and logs."""
     memory_gb = memory_mb / 1024
@@ -220,6 +251,161 @@ def _price(
     }
 
 
+@dataclass(frozen=True)
+class _Route:
+    """A route's recorded work with a lever applied: what ``_price`` reads from a ``RouteRun``."""
+
+    calls: tuple[object, ...]
+    read_units: float
+    write_units: float
+
+
+def _adjusted(run: RouteRun | _Route, *, trips: int = 0, rru: float = 0.0, wru: float = 0.0) -> _Route:
+    calls = tuple(run.calls)
+    kept = calls[: max(0, len(calls) + trips)] if trips < 0 else calls + (None,) * trips
+    return _Route(kept, run.read_units + rru, run.write_units + wru)
+
+
+def _mix_cost(routes: Mapping[str, RouteRun | _Route], warm: dict[str, dict[str, float]]) -> dict[str, float]:
+    """The documented mix priced with ``routes`` (each route's work, levers applied): Lambda, DynamoDB, logs, app."""
+    priced = [name for name in MIX if name in routes and name in warm]
+    total_share = sum(MIX[name] for name in priced) or 1.0
+    parts = {"lambda": 0.0, "dynamodb": 0.0, "logs": 0.0}
+    for name in priced:
+        price = _price(routes[name], warm[name], functions()[name].memory_mb, platform_lines=_platform_lines_logged())
+        for key in parts:
+            parts[key] += MIX[name] * price[f"{key}_per_million"] / total_share
+    return {**parts, "app_share": sum(parts.values())}
+
+
+# Levers on the app share, each priced alone against the same measurements (before = the routes as recorded). The
+# changes are modelled on the recorded work, call by call, as each lever would change it:
+LEVERS: dict[str, str] = {
+    "checkout idempotency as one conditional write in its transaction": (
+        "the order id derived from customer + Idempotency-Key, the transaction's create-if-absent on the order as the"
+        " check: Powertools' in-progress PutItem and completing UpdateItem go (-2 round trips, -2 WRU), a strongly"
+        " consistent GetItem of the derived order comes before the rate limit (replays must not count: +1 round trip,"
+        " +1 RRU)"
+    ),
+    "KEYS_ONLY projections on GSI2/GSI3 (kitchen indexes)": (
+        "the order's GSI2/GSI3 entries shrink to its keys; an order under 1 KB already costs the minimum write per"
+        " index, so checkout does not change; the kitchen lists (not in the mix) would read each order back"
+    ),
+    "cheaper cart writes: the cart read joined to the pricing batch": (
+        "AddCartItem reads the cart, the restaurant and the item being added in one BatchGetItem (-1 round trip;"
+        " the same read units); the other cart routes must read the cart before they know which items to price"
+    ),
+}
+
+
+def _levers(runs: dict[str, RouteRun], warm: dict[str, dict[str, float]]) -> dict[str, Any]:
+    before = _mix_cost(runs, warm)
+    checkout = runs.get("CheckoutFunction")
+    add = runs.get("AddCartItemFunction")
+    changed: dict[str, dict[str, RouteRun | _Route]] = {}
+    if checkout is not None:
+        idempotency = [c for c in checkout.calls if c.operation in ("PutItem", "UpdateItem") and _is_idempotency(c)]
+        changed[next(iter(LEVERS))] = {
+            "CheckoutFunction": _adjusted(
+                checkout,
+                trips=-len(idempotency) + 1,
+                rru=1.0,
+                wru=-sum(c.write_units for c in idempotency),
+            )
+        }
+        changed[list(LEVERS)[1]] = {"CheckoutFunction": _adjusted(checkout, wru=-_kitchen_index_saving(checkout))}
+    if add is not None:
+        changed[list(LEVERS)[2]] = {"AddCartItemFunction": _adjusted(add, trips=-1)}
+    table: dict[str, Any] = {"before": before, "levers": {}}
+    combined: dict[str, RouteRun | _Route] = dict(runs)
+    for name, routes in changed.items():
+        after = _mix_cost({**runs, **routes}, warm)
+        saving = before["app_share"] - after["app_share"]
+        table["levers"][name] = {"how": LEVERS[name], "after": after, "saving": saving}
+        for function, route in routes.items():
+            base = combined[function]
+            original = runs[function]
+            combined[function] = _adjusted(
+                base,
+                trips=len(route.calls) - len(original.calls),
+                rru=route.read_units - original.read_units,
+                wru=route.write_units - original.write_units,
+            )
+    table["all"] = _mix_cost(combined, warm)
+    return table
+
+
+def _is_idempotency(call: Any) -> bool:
+    return any(label.startswith("table IDEMPOTENCY#") for label in getattr(call, "partitions", {}))
+
+
+def _kitchen_index_saving(checkout: RouteRun) -> float:
+    """Write units GSI2/GSI3 would save on checkout with KEYS_ONLY projections: each entry's write becomes the
+    minimum (keys are far under 1 KB), so the saving is what they cost above one unit each."""
+    saving = 0.0
+    for call in checkout.calls:
+        for label, (_, writes) in getattr(call, "partitions", {}).items():
+            if label.startswith(("GSI2 ", "GSI3 ")):
+                saving += max(0.0, writes - 1.0)
+    return saving
+
+
+# The mix with live updates: the 25 % status polls (GetOrder, ListMyOrders) are replaced by WebSocket pushes, one
+# per status change of each order, to the customer's open connection. Per push, the AWS work is modelled as the
+# event-driven design does it: one Lambda invocation (from the order's stream record), one Query for the topic's
+# connections (0.5 RRU) and one post per connection (a WebSocket message). Assumed: every order is followed live.
+POLL_ROUTES = ("GetOrderFunction", "ListMyOrdersFunction")
+PUSHES_PER_ORDER = 5  # ACCEPTED, PREPARING, READY, PICKED_UP, DELIVERED
+CONNECTIONS_PER_TOPIC = 1  # the customer's one open app
+CONNECTION_MINUTES_PER_ORDER = 45.0  # assumed: from checkout to delivery
+PUSH_CPU_MS = 1.0  # the pusher's own work per invocation here, before CPU scaling (assumed, like the routes')
+
+
+def _live_updates(runs: dict[str, RouteRun], warm: dict[str, dict[str, float]], app_mix1: float) -> dict[str, Any]:
+    kept = {name: share for name, share in MIX.items() if name not in POLL_ROUTES}
+    kept_share = sum(kept.values())
+    priced = [name for name in kept if name in runs and name in warm]
+    app_requests = 0.0
+    for name in priced:
+        price = _price(runs[name], warm[name], functions()[name].memory_mb, platform_lines=_platform_lines_logged())
+        app_requests += MIX[name] * (
+            price["lambda_per_million"] + price["dynamodb_per_million"] + price["logs_per_million"]
+        )
+    orders = MIX.get("CheckoutFunction", 0.0) * 1e6  # per million requests of the original mix
+    pushes = orders * PUSHES_PER_ORDER
+    posts = pushes * CONNECTIONS_PER_TOPIC
+    memory_gb = 512 / 1024
+    billed_ms = math.ceil(PUSH_CPU_MS * CPU_SCALE + (1 + CONNECTIONS_PER_TOPIC) * ROUND_TRIP_MS)
+    push_lambda = pushes * (
+        PRICES.lambda_per_million_requests / 1e6 + memory_gb * billed_ms / 1000 * PRICES.lambda_per_gb_second_arm64
+    )
+    push_dynamodb = pushes * 0.5 * PRICES.dynamodb_per_million_rru / 1e6
+    push_logs = pushes * len(PLATFORM_LINES) / GB * PRICES.logs_per_gb_ingested if _platform_lines_logged() else 0.0
+    websocket = (
+        posts * PRICES.websocket_per_million_messages / 1e6
+        + orders * CONNECTION_MINUTES_PER_ORDER * PRICES.websocket_per_million_connection_minutes / 1e6
+    )
+    rest = kept_share * PRICES.rest_api_per_million
+    app = app_requests + push_lambda + push_dynamodb + push_logs
+    return {
+        "assumptions": {
+            "pushes_per_order": PUSHES_PER_ORDER,
+            "connections_per_topic": CONNECTIONS_PER_TOPIC,
+            "connection_minutes_per_order": CONNECTION_MINUTES_PER_ORDER,
+            "push_billed_ms": billed_ms,
+        },
+        "requests_kept_share": kept_share,
+        "pushes_per_million_requests": pushes,
+        "app_share": app,
+        "app_share_push_part": push_lambda + push_dynamodb + push_logs,
+        "api_gateway_rest": rest,
+        "api_gateway_websocket": websocket,
+        "api_gateway": rest + websocket,
+        "total": app + rest + websocket,
+        "mix1_app_share": app_mix1,
+    }
+
+
 def _what_if(runs: dict[str, RouteRun], warm: dict[str, dict[str, float]]) -> dict[str, float]:
     """The mix's app share under other settings the template controls: MemorySize, and Lambda's platform log
     lines switched off (``LoggingConfig: {LogFormat: JSON, SystemLogLevel: WARN}``)."""
@@ -245,6 +431,10 @@ def _markdown(result: PartResult, rows: list[list[object]], warm: dict[str, dict
     logs = ", ".join(f"{k.removesuffix('Function')} {v['log_bytes']:.0f}" for k, v in loud if v["log_bytes"] > 0)
     return "\n".join(
         [
+            f"Three figures, per million requests of the documented mix: app share **${money['app_share']:.3f}**"
+            f" (budget ${BUDGETS.app_cost_per_million:.2f}), API Gateway **${money['api_gateway']:.3f}**, total"
+            f" **${money['with_api_gateway']:.3f}**.",
+            "",
             f"Per million requests of the mix: Lambda **${money['lambda']:.3f}**,"
             f" DynamoDB **${money['dynamodb']:.3f}**,"
             f" logs **${money['logs']:.3f}** (of which Lambda's own START/END/REPORT lines"
@@ -274,6 +464,10 @@ def _markdown(result: PartResult, rows: list[list[object]], warm: dict[str, dict
             ),
             "",
             f"Log bytes per successful request at INFO, steady state (routes that log anything): {logs or 'none'}.",
+            "",
+            _levers_markdown(result.data["levers"]),
+            "",
+            _live_markdown(result.data["live_updates"]),
             "",
             "The same mix under settings the template controls (app share, $ per million requests): "
             + "; ".join(f"{label}: ${value:.3f}" for label, value in result.data["what_if"].items())

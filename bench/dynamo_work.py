@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from bench import peak
 from bench.config import RunSize
 from bench.harness import RouteRun, TourRun, mocked_cloud, run_tour
 from bench.results import Check, PartResult, fmt, table, verdict
@@ -91,14 +92,69 @@ def measure(size: RunSize) -> PartResult:
             note=", ".join(growing),
         ),
     ]
+    loads = peak.partition_loads(runs[large])
+    hottest = loads[0] if loads else None
+    if hottest is not None:
+        result.checks.append(
+            Check(
+                "P3",
+                f"hottest partition at the modelled peak ({peak.PEAK_RPS:,} requests/s), share of its limit",
+                hottest.utilisation,
+                peak.HEADROOM,
+                "of limit",
+                note=hottest.template,
+            )
+        )
     result.data = {
+        "peak": {
+            "requests_per_second": peak.PEAK_RPS,
+            "partition_read_units": peak.PARTITION_READ_UNITS,
+            "partition_write_units": peak.PARTITION_WRITE_UNITS,
+            "hot_restaurant_share": peak.HOT_RESTAURANT_SHARE,
+            "active_customers_at_peak": peak.ACTIVE_CUSTOMERS_AT_PEAK,
+            "partitions": [
+                {
+                    "partition": load.template,
+                    "kind": load.kind,
+                    "share": load.share,
+                    "read_units_per_s": load.read_units_per_s,
+                    "write_units_per_s": load.write_units_per_s,
+                    "utilisation": load.utilisation,
+                    "routes": list(load.routes),
+                }
+                for load in loads
+            ],
+        },
         "table_sizes": list(size.table_sizes),
         "seeded": {str(n): run.seeded for n, run in runs.items()},
         "timings": {str(n): t for n, t in timings.items()},
         "routes": routes,
     }
-    result.markdown = _markdown(result, rows, runs, size)
+    result.markdown = _markdown(result, rows, runs, size) + "\n\n" + _peak_markdown(loads)
     return result
+
+
+def _peak_markdown(loads: list[peak.PartitionLoad]) -> str:
+    rows = [
+        [
+            f"`{load.template}`",
+            load.kind,
+            f"{load.share:.2%}" if load.share < 1 else "all",
+            fmt(load.read_units_per_s, 0),
+            fmt(load.write_units_per_s, 0),
+            f"{load.utilisation:.1%}",
+            ", ".join(load.routes),
+        ]
+        for load in loads[:12]
+    ]
+    return (
+        f"Partitions at the modelled peak ({peak.PEAK_RPS:,} requests/s of the documented mix, units of the larger"
+        f" table; limits {peak.PARTITION_READ_UNITS:,} RRU and {peak.PARTITION_WRITE_UNITS:,} WRU per second per"
+        f" partition; hottest restaurant {peak.HOT_RESTAURANT_SHARE:.0%} of restaurant traffic, no customer more than"
+        f" 1/{peak.ACTIVE_CUSTOMERS_AT_PEAK:,}; every listing request on one listing page). Gate: the hottest at most"
+        f" {peak.HEADROOM:.0%} of its limit (`bench/peak.py`, docs/capacity.md).\n\n"
+        + table(["partition", "key kind", "share", "RRU/s", "WRU/s", "of limit", "routes"], rows)
+    )
 
 
 def _signature(run: RouteRun) -> tuple[object, ...]:

@@ -63,6 +63,25 @@ def api_event(
     )
 
 
+SOAP_NAMESPACE = "https://waiter.dev/soap/pos/v1"  # waiter.adapters.soap.pos.NAMESPACE (not imported: XML libs)
+
+
+def soap_event(operation: str, inner: str = "", *, authorizer: dict[str, str]) -> dict[str, Any]:
+    """A SOAP 1.1 request to ``POST /v1/soap/pos`` calling ``operation`` with ``inner`` (``pos:``-prefixed elements)."""
+    event = api_event(
+        "POST",
+        "/v1/soap/pos",
+        headers={"Content-Type": "text/xml; charset=utf-8", "SOAPAction": f'"{SOAP_NAMESPACE}/{operation}"'},
+        authorizer=authorizer,
+    )
+    event["body"] = (
+        '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"'
+        f' xmlns:pos="{SOAP_NAMESPACE}"><soap:Body><pos:{operation}>{inner}</pos:{operation}></soap:Body>'
+        "</soap:Envelope>"
+    )
+    return event
+
+
 def authorizer_event(api_key: str) -> dict[str, Any]:
     """The REQUEST event API Gateway sends the partner authorizer for ``GET /v1/partner/orders``."""
     headers = {"X-Api-Key": api_key, "Host": HOST}

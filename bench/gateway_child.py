@@ -4,7 +4,12 @@ demo data), and the same request sent two ways, alternately: as a direct call of
 and environment, the same moto) and over HTTP through the gateway (one keep-alive connection).
 
 The HTTP client is the standard library's ``http.client``: what is measured is the gateway, and a full-featured
-client's own per-request work (httpx: ~0.8 ms here) would be counted as the gateway's."""
+client's own per-request work (httpx: ~0.8 ms here) would be counted as the gateway's.
+
+A third request alternates with those two: the **floor**, the same server stack (uvicorn with the same settings,
+httptools and uvloop as uvicorn picks them, a listening socket made the same way, served from a thread of this
+process) answering a fixed small body with no gateway work, over a keep-alive connection of its own. P6 divides the
+gateway's added latency by the floor's round trip, so a busy machine slows both sides alike."""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from typing import Any
 WARMUP = 30
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str]) -> int:  # noqa: PLR0915 - three alternating measurements, in order
     import http.client  # noqa: PLC0415
     from contextlib import closing  # noqa: PLC0415
 
@@ -45,7 +50,15 @@ def main(argv: list[str]) -> int:
         gateway: list[float] = []
         host, _, port = url.removeprefix("http://").rpartition(":")
         connection = http.client.HTTPConnection(host, int(port), timeout=30)
-        with local.runtime.gate.holding(function.environment), closing(connection):
+        floor_url, stop_floor = _floor_server()
+        floor_host, _, floor_port = floor_url.removeprefix("http://").rpartition(":")
+        floor_connection = http.client.HTTPConnection(floor_host, int(floor_port), timeout=30)
+        floor: list[float] = []
+        with (
+            local.runtime.gate.holding(function.environment),
+            closing(connection),
+            closing(floor_connection),
+        ):
             handler = _handler(function.module_file, function.handler_name)
             for n in range(WARMUP + requests):
                 event["requestContext"]["requestId"] = str(uuid.uuid4())
@@ -61,13 +74,66 @@ def main(argv: list[str]) -> int:
                 gateway_s = time.perf_counter() - started
                 if response.status != 200:
                     raise RuntimeError(f"the gateway answered {response.status}: {body[:300]!r}")
+                started = time.perf_counter()
+                floor_connection.request("GET", path)
+                floor_response = floor_connection.getresponse()
+                floor_response.read()
+                floor_s = time.perf_counter() - started
                 if n >= WARMUP:
                     direct.append(direct_s)
                     gateway.append(gateway_s)
-        result_path.write_text(json.dumps({"direct_s": direct, "gateway_s": gateway, "path": path}), encoding="utf-8")
+                    floor.append(floor_s)
+        stop_floor()
+        result_path.write_text(
+            json.dumps({"direct_s": direct, "gateway_s": gateway, "floor_s": floor, "path": path}), encoding="utf-8"
+        )
     finally:
         stop()
     return 0
+
+
+FLOOR_BODY = b'{"ok":true}'
+
+
+async def _floor_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """A fixed small JSON body for every request: the server stack's own round trip, no gateway work."""
+    if scope["type"] != "http":
+        return
+    while (await receive()).get("more_body"):
+        pass
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(FLOOR_BODY)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": FLOOR_BODY})
+
+
+def _floor_server() -> tuple[str, Any]:
+    """The floor: uvicorn configured as the local gateway configures it, serving ``_floor_app`` from a thread."""
+    import threading  # noqa: PLC0415
+
+    import uvicorn  # noqa: PLC0415
+
+    from local.gateway.server import _listening_socket  # noqa: PLC0415 - the same socket options as the gateway's
+
+    sock = _listening_socket("127.0.0.1", 0)
+    host, port = sock.getsockname()[:2]
+    config = uvicorn.Config(
+        _floor_app, log_config=None, log_level="warning", access_log=False, lifespan="off", server_header=False
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="bench-floor", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the floor server did not start")
+        time.sleep(0.01)
+
+    def stop() -> None:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+
+    return f"http://{host}:{port}", stop
 
 
 def _handler(module_file: Path, name: str) -> Any:

@@ -15,6 +15,7 @@ import importlib.util
 import io
 import json
 import os
+import re
 import secrets
 import sys
 import types
@@ -63,6 +64,8 @@ class AwsCall:
     moto_units: float = 0.0
     read_units: float = 0.0
     write_units: float = 0.0
+    # the units above split by the partition that pays them: label ("table <PK>", "<index> <key>") -> [RRU, WRU]
+    partitions: dict[str, list[float]] = field(default_factory=dict)
 
 
 @dataclass
@@ -294,7 +297,9 @@ class Recorder:
         if service == "dynamodb":
             params, old = context.get("bench") or ({}, {})
             call.moto_units = _moto_units(parsed.get("ConsumedCapacity"))
-            call.read_units, call.write_units = self._units(operation, parsed, params, old)
+            parts: dict[str, list[float]] = {}
+            call.read_units, call.write_units = self._units(operation, parsed, params, old, parts)
+            call.partitions = parts
         return call
 
     # -- capacity
@@ -318,61 +323,103 @@ class Recorder:
         return {_key_text(key): self._look(key) for key in keys}
 
     def _units(
-        self, operation: str, parsed: dict[str, Any], params: dict[str, Any], old: dict[str, dict[str, Any] | None]
+        self,
+        operation: str,
+        parsed: dict[str, Any],
+        params: dict[str, Any],
+        old: dict[str, dict[str, Any] | None],
+        parts: dict[str, list[float]],
     ) -> tuple[float, float]:
         consistent = bool(params.get("ConsistentRead"))
+
+        def read(label: str, units: float) -> float:
+            parts.setdefault(label, [0.0, 0.0])[0] += units
+            return units
+
         if operation == "GetItem":
-            return capacity.read_units(capacity.item_size(parsed.get("Item")), consistent=consistent), 0.0
+            units = capacity.read_units(capacity.item_size(parsed.get("Item")), consistent=consistent)
+            return read(capacity.table_partition(params["Key"]), units), 0.0
         if operation in ("Query", "Scan"):
             items = parsed.get("Items")
             if items is None:  # Select=COUNT reads the same items; look at them without it
                 looked = {k: v for k, v in params.items() if k not in ("Select", "ReturnConsumedCapacity")}
                 items = getattr(self.looks, operation.lower())(**looked).get("Items", [])
-            return capacity.query_units(items, consistent=consistent), 0.0
+            return read(_queried_partition(params), capacity.query_units(items, consistent=consistent)), 0.0
         if operation == "BatchGetItem":
             units = 0.0
             for table, request in params.get("RequestItems", {}).items():
                 returned = {_key_text(_key_of(i)): i for i in parsed.get("Responses", {}).get(table, [])}
                 for key in request["Keys"]:
                     size = capacity.item_size(returned.get(_key_text(key)))
-                    units += capacity.read_units(size, consistent=bool(request.get("ConsistentRead")))
+                    one = capacity.read_units(size, consistent=bool(request.get("ConsistentRead")))
+                    units += read(capacity.table_partition(key), one)
             return units, 0.0
-        return self._write_units(operation, params, old)
+        return self._write_units(operation, params, old, parts)
 
     def _write_units(
-        self, operation: str, params: dict[str, Any], old: dict[str, dict[str, Any] | None]
+        self,
+        operation: str,
+        params: dict[str, Any],
+        old: dict[str, dict[str, Any] | None],
+        parts: dict[str, list[float]],
     ) -> tuple[float, float]:
         def before(key: Mapping[str, Any]) -> dict[str, Any] | None:
             return old.get(_key_text(key))
 
+        def write(
+            old_item: dict[str, Any] | None, new_item: Mapping[str, Any] | None, *, transactional: bool = False
+        ) -> float:
+            total = 0.0
+            for label, units in capacity.write_parts(old_item, new_item, self.indexes, transactional=transactional):
+                parts.setdefault(label, [0.0, 0.0])[1] += units
+                total += units
+            return total
+
         if operation == "PutItem":
-            return 0.0, capacity.write_cost(before(_key_of(params["Item"])), params["Item"], self.indexes)
+            return 0.0, write(before(_key_of(params["Item"])), params["Item"])
         if operation == "UpdateItem":
             key = params["Key"]
-            return 0.0, capacity.write_cost(before(key), self._look(key), self.indexes)
+            return 0.0, write(before(key), self._look(key))
         if operation == "DeleteItem":
-            return 0.0, capacity.write_cost(before(params["Key"]), None, self.indexes)
+            return 0.0, write(before(params["Key"]), None) if before(params["Key"]) else _empty_delete(params, parts)
         reads = writes = 0.0
         if operation == "TransactWriteItems":
             for entry in params["TransactItems"]:
                 ((kind, body),) = entry.items()
                 key = _key_of(body["Item"]) if kind == "Put" else body["Key"]
                 if kind == "ConditionCheck":
-                    reads += capacity.read_units(capacity.item_size(before(key)), transactional=True)
+                    units = capacity.read_units(capacity.item_size(before(key)), transactional=True)
+                    parts.setdefault(capacity.table_partition(key), [0.0, 0.0])[0] += units
+                    reads += units
                     continue
                 after = body["Item"] if kind == "Put" else (self._look(key) if kind == "Update" else None)
-                writes += capacity.write_cost(before(key), after, self.indexes, transactional=True)
+                writes += write(before(key), after, transactional=True)
         elif operation == "BatchWriteItem":
             for requests in params["RequestItems"].values():
                 for request in requests:
                     put = request.get("PutRequest")
                     key = _key_of(put["Item"]) if put else request["DeleteRequest"]["Key"]
-                    writes += capacity.write_cost(before(key), put["Item"] if put else None, self.indexes)
+                    writes += write(before(key), put["Item"] if put else None)
         return reads, writes
 
     def _look(self, key: Mapping[str, Any]) -> dict[str, Any] | None:
         item = self.looks.get_item(TableName=TABLE, Key=dict(key), ConsistentRead=True).get("Item")
         return dict(item) if item else None
+
+
+def _empty_delete(params: Mapping[str, Any], parts: dict[str, list[float]]) -> float:
+    """A delete of an absent item still costs the minimum write, in the key's partition."""
+    parts.setdefault(capacity.table_partition(params["Key"]), [0.0, 0.0])[1] += 1.0
+    return 1.0
+
+
+def _queried_partition(params: Mapping[str, Any]) -> str:
+    """``table <pk>`` or ``<index> <pk>`` of a Query, from its ``<key> = :placeholder`` condition."""
+    condition = str(params.get("KeyConditionExpression", ""))
+    match = re.match(r"\s*#?(\w+)\s*=\s*(:\w+)", condition)
+    value = (params.get("ExpressionAttributeValues") or {}).get(match.group(2)) if match else None
+    text = next(iter(value.values())) if isinstance(value, dict) and value else "?"
+    return f"{params.get('IndexName') or 'table'} {text}"
 
 
 def _key_of(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.events import Claims, api_event, authorizer_event, claims
+from bench.events import Claims, api_event, authorizer_event, claims, soap_event
 from local import samples
 
 Invoke = Callable[[str, dict[str, Any], str | None], tuple[int | None, Any]]
@@ -210,6 +210,34 @@ class Tour:
                 body={"to": "PREPARING"},
                 authorizer=partner,
             ),
+        )
+        self.measure("PartnerGetMenuFunction", api_event("GET", "/v1/partner/menu", authorizer=partner))
+        availability = "/v1/partner/menu-items/{itemId}/availability"
+        at_drink = {"itemId": str(drink["id"])}
+        self.measure(
+            "PartnerSetItemAvailabilityFunction",
+            api_event("PUT", availability, at_drink, body={"available": False}, authorizer=partner),
+        )
+        self.setup(
+            "PartnerSetItemAvailabilityFunction",
+            api_event("PUT", availability, at_drink, body={"available": True}, authorizer=partner),
+        )
+        self.measure("SoapPosFunction", soap_event("ListOrders", "<pos:limit>20</pos:limit>", authorizer=partner))
+        self.measure("SoapPosFunction", api_event("GET", "/v1/soap/pos", query={"wsdl": ""}, authorizer=partner))
+        # a pause by the staff, resumed by the POS (the checkout below needs the restaurant taking orders again)
+        self.measure(
+            "SetAvailabilityFunction",
+            api_event(
+                "PUT",
+                "/v1/restaurants/{restaurantId}/availability",
+                at_rid,
+                body={"acceptingOrders": False, "reason": "Kitchen at capacity"},
+                caller=staff,
+            ),
+        )
+        self.measure(
+            "PartnerSetAvailabilityFunction",
+            api_event("PUT", "/v1/partner/availability", body={"acceptingOrders": True}, authorizer=partner),
         )
         self.checkpoint()
         self.setup(

@@ -1,8 +1,9 @@
 """``python -m local.fuzz`` (``make fuzz``): Schemathesis against the local gateway with the committed openapi.json.
 
-One gateway on a free port, the demo accounts signed in once each (the gateway counts 30 sign-ins per IP per 15
-minutes), then one Schemathesis run per caller, each over the operations that caller may use (``Caller.covers``,
-from each operation's tags and security in the document), with a fixed seed and a bounded number of examples:
+One gateway on a free port, the demo accounts signed in once each (the gateway counts 30 failed sign-ins per IP per
+15 minutes: the fuzzer's wrong passwords for ``DELETE /v1/me`` are some), then one Schemathesis run per caller,
+each over the operations that caller may use (``Caller.covers``, from each operation's tags and security in the
+document), with a fixed seed and a bounded number of examples:
 
 - ``customer``: carts, orders and the profile as the demo customer (Bearer), the partner routes with the demo
   partner key (``X-Api-Key``);
@@ -30,8 +31,8 @@ answered 404). What they find gets fixed in the code or the document, not exclud
 The gateway runs with the partner usage plan raised (``GATEWAY_PARAMETERS``): at the template's defaults (10 rps,
 burst 20, 10,000 a day) most partner requests of a fuzz run would be the usage plan's 429, and the run would test
 the throttle (which tests/local/test_usage_plans.py and the e2e tests cover) instead of the partner routes. The
-application's own rate limits (sign-in, sign-up, checkout: ``waiter.ratelimit``) stay as they are; their 429 is
-documented on those routes.
+application's own rate limits (sign-in, password reset, sign-up, checkout: ``waiter.ratelimit``) stay as they
+are; their 429 is documented on those routes.
 
 Reports land in ``reports/fuzz/<caller>/`` (JUnit XML); every distinct error body seen is written to
 ``reports/fuzz/error-bodies.json`` and must not reveal internals (``leaks``).

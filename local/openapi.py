@@ -22,8 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 OUTPUTS = (ROOT / "openapi.json", ROOT / "functions" / "api_docs" / "openapi.json")
 
 DESCRIPTION = (
-    "Waiter is a serverless food-ordering backend. Money is integer minor units with an ISO 4217 currency; "
-    "times are UTC ISO 8601. Errors are RFC 9457 problem+json."
+    "Waiter is a serverless food-ordering backend. Every amount is an integer of minor units; the object owning "
+    "amounts states their ISO 4217 currency (a menu item: price + currency). Times are UTC ISO 8601. "
+    "Errors are RFC 9457 problem+json."
 )
 
 
@@ -85,17 +86,12 @@ SECURITY_SCHEMES = {
     ),
 }
 
-# API Gateway answers a rejected credential itself, with its own body, before any function runs.
-GATEWAY_MESSAGE = {
-    "type": "object",
-    "properties": {"message": {"type": ["string", "null"]}},
-    "description": "API Gateway's own answer (authorizer rejections, throttling, unknown routes).",
-}
-
 
 def _secure(spec: dict[str, Any], authorizers: dict[tuple[str, str], str]) -> None:
+    """Each operation's security scheme, and the refusals API Gateway answers itself before any function runs (a
+    missing or rejected credential, a partner key over its rate or quota): problem+json too, from the template's
+    ``GatewayResponses``."""
     problem = {"schema": {"$ref": "#/components/schemas/Problem"}}
-    gateway = {"schema": {"$ref": "#/components/schemas/GatewayMessage"}}
     for path, path_item in spec["paths"].items():
         for method, operation in path_item.items():
             authorizer = authorizers.get((method.upper(), path), "NONE")
@@ -108,13 +104,21 @@ def _secure(spec: dict[str, Any], authorizers: dict[tuple[str, str], str]) -> No
             for status, text in (("401", "Missing or invalid credentials"), ("403", "Not allowed")):
                 content = responses.setdefault(status, {"description": text}).setdefault("content", {})
                 content.setdefault("application/problem+json", problem)
-                content["application/json"] = gateway
             if scheme == "partnerKey":
                 responses["429"] = {
-                    "description": "Over the key's rate (Too Many Requests) or daily quota (Limit Exceeded)",
-                    "content": {"application/json": gateway},
+                    "description": "Over the key's rate (too-many-requests) or daily quota (quota-exceeded)",
+                    "content": {"application/problem+json": problem},
                 }
     spec["components"]["securitySchemes"] = dict(SECURITY_SCHEMES.values())
+
+
+IF_NONE_MATCH = {
+    "name": "If-None-Match",
+    "in": "header",
+    "required": False,
+    "schema": {"type": "string"},  # any value: one that is no list of tags just matches nothing (a 200)
+    "description": "ETags of copies you hold (a list, weak tags or `*`): 304 without a body when one is current.",
+}
 
 
 def _path_ids(spec: dict[str, Any], pattern: str) -> None:
@@ -162,7 +166,8 @@ def _body_examples(spec: dict[str, Any]) -> None:
 def _responses(spec: dict[str, Any]) -> None:
     """What every operation answers beyond what its route declares, as ``waiter.adapters.rest`` answers it.
 
-    - 204 No Content has no body (Powertools would document the handler's ``None`` as a JSON ``null``).
+    - 204 No Content and 304 Not Modified have no body (Powertools would document the handler's return type).
+    - An operation answering 304 (a public read, ``rest.PublicCache``) takes ``If-None-Match``.
     - Every operation taking a body answers 413 to a body over the limit and 415 to one that is not JSON (``rest``
       refuses both before parsing).
     - Every operation documents its success response (``rest.success`` / ``rest.created``): without it Powertools
@@ -176,8 +181,11 @@ def _responses(spec: dict[str, Any]) -> None:
             responses = operation.setdefault("responses", {})
             if "HTTPValidationError" in json.dumps(responses.get("422", {})):
                 responses.pop("422")
-            if "204" in responses:
-                responses["204"].pop("content", None)
+            for empty in ("204", "304"):
+                if empty in responses:
+                    responses[empty].pop("content", None)
+            if "304" in responses:
+                operation.setdefault("parameters", []).append(IF_NONE_MATCH)
             if "requestBody" in operation:
                 for status, response in refusals.items():
                     responses.setdefault(status, response)
@@ -276,7 +284,6 @@ def _finish(
     for name, schema in problem_schema.pop("$defs", {}).items():
         schemas[name] = schema
     schemas["Problem"] = problem_schema
-    schemas["GatewayMessage"] = GATEWAY_MESSAGE
     _secure(spec, authorizers)
     for path_item in spec["paths"].values():
         for operation in path_item.values():

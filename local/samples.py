@@ -24,18 +24,28 @@ ADDRESS = {"line1": "2 Side St", "city": "Berlin", "postcode": "10115", "country
 """A delivery address in the sample restaurant's city."""
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+AROUND_THE_CLOCK: dict[str, Any] = {"weekly": {day: [{"opens": "00:00", "closes": "24:00"}] for day in WEEKDAYS}}
+"""Opening hours of a restaurant that takes orders at any time: what samples and tests use unless they test hours."""
+
+
 def restaurant_body(**overrides: Any) -> dict[str, Any]:
-    """A valid create-restaurant body: EUR, 7 % tax, 2.50 delivery, minimum order 10.00, open on Mondays."""
+    """A valid create-restaurant body: EUR, 7 % tax, 2.50 delivery, minimum order 10.00, 20 minutes to prepare an
+    order and 30 to deliver it, in Berlin's time zone and open around the clock (so that whatever uses it works at
+    any hour)."""
     body: dict[str, Any] = {
         "name": "Pizza Roma",
         "description": "Wood-fired pizza",
         "cuisines": ["pizza", "italian"],
         "address": {"line1": "1 Main St", "city": "Berlin", "postcode": "10115", "country": "DE"},
-        "openingHours": [{"day": "mon", "opens": "11:00", "closes": "22:00"}],
+        "timeZone": "Europe/Berlin",
+        "openingHours": AROUND_THE_CLOCK,
         "currency": "EUR",
         "taxRateBps": 700,
         "deliveryFee": 250,
         "minimumOrder": 1000,
+        "defaultPrepMinutes": 20,
+        "deliveryMinutes": 30,
     }
     body.update(overrides)
     return body
@@ -62,7 +72,8 @@ def menu_item_body(*, toppings: Sequence[str] = (), **overrides: Any) -> dict[st
         "name": "Margherita",
         "description": "Tomato, mozzarella, basil",
         "category": "Pizza",
-        "price": {"amount": 900, "currency": "EUR"},
+        "price": 900,
+        "currency": "EUR",
         "dietaryTags": ["vegetarian"],
         "optionGroups": option_groups,
     }
@@ -72,7 +83,7 @@ def menu_item_body(*, toppings: Sequence[str] = (), **overrides: Any) -> dict[st
 
 def drink_body(**overrides: Any) -> dict[str, Any]:
     """A 2.50 drink without options."""
-    body: dict[str, Any] = {"name": "Lemonade", "category": "Drinks", "price": {"amount": 250, "currency": "EUR"}}
+    body: dict[str, Any] = {"name": "Lemonade", "category": "Drinks", "price": 250}
     body.update(overrides)
     return body
 

@@ -22,6 +22,7 @@ import os
 import sys
 import uuid
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -113,14 +114,30 @@ def item(
         "category": category,
         "name": name,
         "description": description,
-        "price": {"amount": price, "currency": "EUR"},
+        "price": price,
+        "currency": "EUR",
         "dietaryTags": list(tags),
         "optionGroups": list(groups),
     }
 
 
-def hours(opens: str, closes: str, days: str = "mon tue wed thu fri sat sun") -> list[dict[str, str]]:
-    return [{"day": day, "opens": opens, "closes": closes} for day in days.split()]
+WEEK = "mon tue wed thu fri sat sun"
+
+
+def hours(*ranges: str, days: str = WEEK, **more: str) -> dict[str, Any]:
+    """Weekly opening hours: each range (``"12:00-15:00"``) on each of ``days``; ``more`` gives other days their own
+    ranges (``fri="19:00-01:00"``, several separated by spaces). A range closing at or before it opens closes the
+    next day."""
+
+    def parse(text: str) -> list[dict[str, str]]:
+        return [dict(zip(("opens", "closes"), r.split("-"), strict=True)) for r in text.split()]
+
+    weekly = {day: parse(" ".join(ranges)) for day in days.split()}
+    weekly.update({day: parse(text) for day, text in more.items()})
+    return {"weekly": weekly}
+
+
+AROUND_THE_CLOCK = hours("00:00-24:00")
 
 
 PIZZA_SIZES = size(("s", "26 cm", 0), ("m", "32 cm", 250), ("l", "40 cm", 500))
@@ -139,11 +156,15 @@ DEMO_RESTAURANTS: list[dict[str, Any]] = [
             "description": "Neapolitan-style pizza from a wood-fired oven by the river.",
             "cuisines": ["pizza", "italian"],
             "address": {"line1": "Holzmarktstrasse 25", "city": "Berlin", "postcode": "10243", "country": "DE"},
-            "openingHours": hours("12:00", "23:00"),
+            # the restaurants the demo staff and the end-to-end tests order from take orders at any hour
+            "timeZone": "Europe/Berlin",
+            "openingHours": AROUND_THE_CLOCK,
             "currency": "EUR",
             "taxRateBps": 700,
             "deliveryFee": 249,
             "minimumOrder": 1200,
+            "defaultPrepMinutes": 15,
+            "deliveryMinutes": 25,
         },
         "menu": [
             item("Pizza", "Margherita", "San Marzano tomatoes, fior di latte, basil.", 950, PIZZA_SIZES, PIZZA_EXTRAS,
@@ -169,11 +190,14 @@ DEMO_RESTAURANTS: list[dict[str, Any]] = [
             "description": "Slow-simmered broths and hand-pulled noodles in Kreuzberg.",
             "cuisines": ["japanese", "ramen"],
             "address": {"line1": "Oranienstrasse 180", "city": "Berlin", "postcode": "10999", "country": "DE"},
-            "openingHours": hours("11:30", "22:30", "tue wed thu fri sat sun"),
+            "timeZone": "Europe/Berlin",
+            "openingHours": AROUND_THE_CLOCK,
             "currency": "EUR",
             "taxRateBps": 700,
             "deliveryFee": 299,
             "minimumOrder": 1500,
+            "defaultPrepMinutes": 25,
+            "deliveryMinutes": 35,
         },
         "menu": [
             item("Ramen", "Tonkotsu", "Pork bone broth, chashu, ajitama, nori.", 1490,
@@ -200,11 +224,21 @@ DEMO_RESTAURANTS: list[dict[str, Any]] = [
             "description": "Plant-based bowls, wraps and smoothies.",
             "cuisines": ["vegan", "bowls"],
             "address": {"line1": "Kastanienallee 12", "city": "Berlin", "postcode": "10435", "country": "DE"},
-            "openingHours": hours("10:00", "21:00", "mon tue wed thu fri sat"),
+            "timeZone": "Europe/Berlin",
+            "openingHours": {
+                **hours("10:00-21:00", days="mon tue wed thu fri sat"),
+                "exceptions": [
+                    {"date": "2026-12-24", "ranges": [{"opens": "10:00", "closes": "14:00"}], "note": "Christmas Eve"},
+                    {"date": "2026-12-25", "ranges": [], "note": "Christmas Day"},
+                    {"date": "2026-12-26", "ranges": [], "note": "Second day of Christmas"},
+                ],
+            },
             "currency": "EUR",
             "taxRateBps": 700,
             "deliveryFee": 199,
             "minimumOrder": 1000,
+            "defaultPrepMinutes": 12,
+            "deliveryMinutes": 20,
         },
         "menu": [
             item("Bowls", "Falafel Bowl", "Falafel, hummus, tabbouleh, pickled cabbage.", 1090,
@@ -230,11 +264,16 @@ DEMO_RESTAURANTS: list[dict[str, Any]] = [
             "description": "Portuguese home cooking and grilled fish from the Graca hill.",
             "cuisines": ["portuguese", "seafood"],
             "address": {"line1": "Rua da Graca 45", "city": "Lisbon", "postcode": "1170-166", "country": "PT"},
-            "openingHours": hours("12:00", "23:30", "mon tue wed thu fri sat"),
+            "timeZone": "Europe/Lisbon",
+            "openingHours": hours(
+                "12:00-15:00 19:00-23:30", days="mon tue wed thu", fri="12:00-15:00 19:00-01:00", sat="12:00-01:00"
+            ),
             "currency": "EUR",
             "taxRateBps": 1300,
             "deliveryFee": 199,
             "minimumOrder": 1500,
+            "defaultPrepMinutes": 20,
+            "deliveryMinutes": 30,
         },
         "menu": [
             item("Mains", "Bacalhau a Bras", "Salt cod, straw potatoes, egg, olives.", 1450),
@@ -263,11 +302,15 @@ DEMO_RESTAURANTS: list[dict[str, Any]] = [
             "description": "Thin-crust pizza and late-night slices.",
             "cuisines": ["pizza", "italian"],
             "address": {"line1": "Rua do Norte 32", "city": "Lisbon", "postcode": "1200-284", "country": "PT"},
-            "openingHours": hours("18:00", "23:59"),
+            # shows a closed restaurant: closed on the days around seeding (seed_demo_data), open late otherwise
+            "timeZone": "Europe/Lisbon",
+            "openingHours": hours("18:00-02:00"),
             "currency": "EUR",
             "taxRateBps": 1300,
             "deliveryFee": 149,
             "minimumOrder": 1000,
+            "defaultPrepMinutes": 10,
+            "deliveryMinutes": 20,
         },
         "menu": [
             item("Pizza", "Margherita", "Tomato, mozzarella, basil.", 890, PIZZA_SIZES, PIZZA_EXTRAS,
@@ -305,9 +348,10 @@ def seed_demo_data(service: CatalogService | None = None) -> list[SeededRestaura
     for index, demo in enumerate(DEMO_RESTAURANTS):
         name = demo["restaurant"]["name"]
         restaurant_id = SAMPLE_RESTAURANT_ID if index == 0 else stable_id(name)
-        restaurant = _assigning(service, restaurant_id).create_restaurant(
-            admin, RestaurantCreate.model_validate(demo["restaurant"])
-        )
+        body = demo["restaurant"]
+        if index == CLOSED_DEMO:
+            body = _closed_around(body, datetime.now(UTC))
+        restaurant = _assigning(service, restaurant_id).create_restaurant(admin, RestaurantCreate.model_validate(body))
         for position, menu_item in enumerate(demo["menu"]):
             item_id = SAMPLE_MENU_ITEM_ID if index == position == 0 else stable_id(f"{name}/{menu_item['name']}")
             _assigning(service, item_id).create_menu_item(
@@ -323,6 +367,22 @@ def seed_demo_data(service: CatalogService | None = None) -> list[SeededRestaura
             )
         )
     return seeded
+
+
+CLOSED_DEMO = 4  # the index in DEMO_RESTAURANTS of the restaurant that is closed whenever the demo starts
+
+
+def _closed_around(body: dict[str, Any], now: datetime) -> dict[str, Any]:
+    """``body`` closed from the day before ``now`` (its late range runs past midnight) to the day after, in its time
+    zone: whenever the demo starts, the listing shows one closed restaurant and when it opens next."""
+    from zoneinfo import ZoneInfo
+
+    today = now.astimezone(ZoneInfo(body["timeZone"])).date()
+    closed = [
+        {"date": (today + timedelta(days=n)).isoformat(), "ranges": [], "note": "Closed for a private event"}
+        for n in (-1, 0, 1)
+    ]
+    return {**body, "openingHours": {**body["openingHours"], "exceptions": closed}}
 
 
 def seed_demo_accounts(user_pool_id: str, staff_restaurant_id: str) -> list[SeededAccount]:

@@ -179,7 +179,8 @@ def api_cors(logical_id: str, methods: list[str], template: dict[str, Any] | Non
 
 def gateway_responses(logical_id: str, template: dict[str, Any] | None = None) -> dict[str, dict[str, Any]]:
     """An API's ``GatewayResponses`` by response type (``DEFAULT_4XX``, ``MISSING_AUTHENTICATION_TOKEN``...):
-    ``{"StatusCode": ..., "Headers": {name: value}}`` with the header values unquoted."""
+    ``{"StatusCode": ..., "Headers": {name: value}, "Templates": {content type: body template}}`` with the header
+    values unquoted and the body templates as written (``$context`` variables not yet substituted)."""
     responses = api_properties(logical_id, template).get("GatewayResponses") or {}
     return {
         str(kind): {
@@ -188,6 +189,7 @@ def gateway_responses(logical_id: str, template: dict[str, Any] | None = None) -
                 str(name): _unquote(str(value))
                 for name, value in ((spec.get("ResponseParameters") or {}).get("Headers") or {}).items()
             },
+            "Templates": {str(media): str(body) for media, body in (spec.get("ResponseTemplates") or {}).items()},
         }
         for kind, spec in responses.items()
     }
@@ -214,3 +216,40 @@ def parameter_defaults(template: dict[str, Any] | None = None) -> dict[str, str]
 
 def _parameter_text(value: Any) -> str:
     return ",".join(str(v) for v in value) if isinstance(value, list) else str(value)
+
+
+# ---- event sources ------------------------------------------------------------------------------------------
+
+EVENT_SOURCE_TYPES = ("DynamoDB", "SQS", "ScheduleV2", "Schedule")
+
+
+@dataclass(frozen=True)
+class EventSource:
+    """One event of a function that is not an API route: the table's stream (``DynamoDB``), a queue (``SQS``) or a
+    schedule (``ScheduleV2``/``Schedule``), with its properties as written (references unresolved)."""
+
+    function: str
+    name: str  # the event's key under the function's Events
+    kind: str
+    properties: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def setting(self, name: str, default: Any = None) -> Any:
+        return self.properties.get(name, default)
+
+
+def event_sources(template: dict[str, Any] | None = None) -> list[EventSource]:
+    """Every stream, queue and schedule event of the template's functions, in (function, event) order.
+
+    >>> t = {"Resources": {"F": {"Type": "AWS::Serverless::Function", "Properties": {"CodeUri": "f/",
+    ...     "Handler": "app.h", "Events": {"Q": {"Type": "SQS", "Properties": {"BatchSize": 5}}}}}}}
+    >>> [(s.function, s.kind, s.setting("BatchSize")) for s in event_sources(t)]
+    [('F', 'SQS', 5)]
+    """
+    template = template or load_template()
+    found = []
+    for name in sorted(resources_of_type("AWS::Serverless::Function", template)):
+        props = function_properties(name, template)
+        for event_name, event in sorted((props.get("Events") or {}).items()):
+            if event.get("Type") in EVENT_SOURCE_TYPES:
+                found.append(EventSource(name, event_name, str(event["Type"]), dict(event.get("Properties") or {})))
+    return found

@@ -1,7 +1,8 @@
 """GET /v1/openapi.json and GET /v1/docs: the committed OpenAPI document and a self-contained Swagger UI.
 
 The document is generated from every function's routes (``make openapi``) and shipped beside this file; the
-Swagger UI assets come from Powertools' package, so the page works offline.
+Swagger UI assets come from Powertools' package, so the page works offline. The page links the document at
+/v1/openapi.json.
 """
 
 from __future__ import annotations
@@ -58,7 +59,19 @@ def swagger_ui() -> Response[str]:
         oauth2_config=None,
         persist_authorization=True,
     )
-    return Response(status_code=200, content_type="text/html; charset=utf-8", body=html)
+    return Response(status_code=200, content_type="text/html; charset=utf-8", body=_linking_the_document(html))
+
+
+# Powertools' page links the spec as "<this page>?format=json", which its own Swagger route serves; this API serves
+# the document at /v1/openapi.json, beside the page (a stage prefix included), so the link points there.
+_POWERTOOLS_SPEC_LINK = 'currentUrl.pathname + "?format=json"'
+_SPEC_LINK = 'new URL("openapi.json", currentUrl).pathname'
+
+
+def _linking_the_document(html: str) -> str:
+    if _POWERTOOLS_SPEC_LINK not in html:  # a Powertools upgrade changed the page: fail loudly (tests call this)
+        raise RuntimeError("Swagger UI's spec link is no longer where this function expects it")
+    return html.replace(_POWERTOOLS_SPEC_LINK, _SPEC_LINK)
 
 
 lambda_handler = rest.entrypoint(app)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.params import Body
 
 from waiter.adapters import rest
 from waiter.compose import ordering_service
-from waiter.ordering.models import OrderView
+from waiter.ordering.models import CancelRequest, OrderView
 
 app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
 rest.install(app)
@@ -17,11 +20,15 @@ rest.install(app)
     operation_id="cancelOrder",
     summary="Cancel my order",
     tags=["Orders"],
-    responses={**rest.success("The cancelled order"), **rest.problems(401, 403, 404, 409)},
+    responses={**rest.success("The cancelled order"), **rest.problems(401, 403, 404, 409, 412, 413)},
 )
-def cancel_order(orderId: str) -> Response[OrderView]:  # noqa: N803 - path names are the API's
-    order = ordering_service().cancel(rest.caller(app), orderId)
-    return rest.ok(order.view(), version=order.version)
+def cancel_order(
+    orderId: str,  # noqa: N803 - path names are the API's
+    data: Annotated[CancelRequest | None, Body()] = None,
+) -> Response[OrderView]:
+    reason = data.reason if data is not None else None
+    order = ordering_service().cancel(rest.caller(app), orderId, reason=reason, if_match=rest.if_match(app))
+    return rest.ok(order, version=order.version)
 
 
 lambda_handler = rest.entrypoint(app)

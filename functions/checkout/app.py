@@ -42,7 +42,7 @@ def checkout(
 ) -> Response[OrderView]:
     checkout_idempotency().register_context(app.lambda_context)
     order = ordering_service().checkout(rest.caller(app), data, idempotency_key=idempotency_key)
-    return rest.ok(order.view(), status=201, version=order.version, location=f"/v1/orders/{order.id}")
+    return rest.ok(order, status=201, version=order.version, location=f"/v1/orders/{order.id}")
 
 
 lambda_handler = rest.entrypoint(app)

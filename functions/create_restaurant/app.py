@@ -24,10 +24,11 @@ rest.install(app)
     responses={**rest.created("The restaurant", ids={"restaurantId": "/id"}), **rest.problems(403, 413)},
 )
 def create_restaurant(data: Annotated[RestaurantCreate, Body()]) -> Response[RestaurantView]:
-    restaurant = catalog_service().create_restaurant(rest.caller(app), data)
+    catalog = catalog_service()
+    restaurant = catalog.create_restaurant(rest.caller(app), data)
     metrics.add_metric(name="RestaurantCreated", unit="Count", value=1)
     return rest.ok(
-        restaurant.view(), status=201, version=restaurant.version, location=f"/v1/restaurants/{restaurant.id}"
+        catalog.view(restaurant), status=201, version=restaurant.version, location=f"/v1/restaurants/{restaurant.id}"
     )
 
 

@@ -21,7 +21,7 @@ rest.install(app)
 )
 def get_order(orderId: str) -> Response[OrderView]:  # noqa: N803 - path names are the API's
     order = ordering_service().get_order(rest.caller(app), orderId)
-    return rest.ok(order.view(), version=order.version)
+    return rest.ok(order, version=order.version)
 
 
 lambda_handler = rest.entrypoint(app)

@@ -11,17 +11,21 @@ from waiter.compose import catalog_service
 app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
 rest.install(app)
 
+# A restaurant's details change rarely, but a change (fees, a deactivation) should reach browsers within a minute.
+CACHE = rest.PublicCache(max_age_s=30, stale_while_revalidate_s=60)
+
 
 @app.get(
     "/v1/restaurants/<restaurantId>",
     operation_id="getRestaurant",
     summary="Get a restaurant",
     tags=["Catalog"],
-    responses={**rest.success("The restaurant, with its ETag"), **rest.problems(404)},
+    responses={**CACHE.responses("The restaurant, with its ETag"), **rest.problems(404)},
 )
 def get_restaurant(restaurantId: str) -> Response[RestaurantView]:  # noqa: N803 - path names are the API's
-    restaurant = catalog_service().get_restaurant(rest.caller(app), restaurantId)
-    return rest.ok(restaurant.view(), version=restaurant.version)
+    catalog = catalog_service()
+    restaurant = catalog.get_restaurant(rest.caller(app), restaurantId)
+    return rest.ok(catalog.view(restaurant), version=restaurant.version, cache=CACHE)
 
 
 lambda_handler = rest.entrypoint(app)

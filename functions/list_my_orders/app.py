@@ -27,7 +27,7 @@ def list_my_orders(
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Response[OrderPage]:
     orders, next_cursor = ordering_service().my_orders(rest.caller(app), limit=limit, cursor=cursor)
-    return rest.ok(OrderPage(items=[o.view() for o in orders], next_cursor=next_cursor))
+    return rest.ok(OrderPage(items=orders, next_cursor=next_cursor))
 
 
 lambda_handler = rest.entrypoint(app)

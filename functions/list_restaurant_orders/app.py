@@ -31,7 +31,7 @@ def list_restaurant_orders(
     orders, next_cursor = ordering_service().kitchen_orders(
         rest.caller(app), restaurantId, status=status, limit=limit, cursor=cursor
     )
-    return rest.ok(OrderPage(items=[o.view() for o in orders], next_cursor=next_cursor))
+    return rest.ok(OrderPage(items=orders, next_cursor=next_cursor))
 
 
 lambda_handler = rest.entrypoint(app)

@@ -14,13 +14,16 @@ from waiter.compose import catalog_service
 app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
 rest.install(app)
 
+# The listing changes when a restaurant opens on the platform, moves or closes: a minute's staleness is harmless.
+CACHE = rest.PublicCache(max_age_s=60, stale_while_revalidate_s=300)
+
 
 @app.get(
     "/v1/restaurants",
     operation_id="listRestaurants",
     summary="List restaurants",
     tags=["Catalog"],
-    responses={**rest.success("One page of active restaurants"), **rest.problems()},
+    responses={**CACHE.responses("One page of active restaurants, with its ETag"), **rest.problems()},
 )
 def list_restaurants(
     city: Annotated[str | None, Query(max_length=120)] = None,
@@ -31,7 +34,7 @@ def list_restaurants(
     items, next_cursor = catalog_service().list_restaurants(
         rest.caller(app), city=city, cuisine=cuisine, limit=limit, cursor=cursor
     )
-    return rest.ok(RestaurantPage(items=items, next_cursor=next_cursor))
+    return rest.ok(RestaurantPage(items=items, next_cursor=next_cursor), cache=CACHE)
 
 
 lambda_handler = rest.entrypoint(app)

@@ -1,4 +1,5 @@
-"""The partner API-key authorizer: a Lambda REQUEST authorizer in front of /v1/partner/*.
+"""The partner API-key authorizer: a Lambda REQUEST authorizer in front of /v1/partner/* and the SOAP service
+/v1/soap/pos.
 
 It checks the ``X-Api-Key`` header against the stored key digests and answers API Gateway with the key's
 restaurant as context (the partner's scope) and its usage identifier, so the usage plan meters each key.

@@ -32,7 +32,7 @@ def partner_list_orders(
     orders, next_cursor = ordering_service().kitchen_orders(
         caller, restaurant_id, status=status, limit=limit, cursor=cursor
     )
-    return rest.ok(OrderPage(items=[o.view() for o in orders], next_cursor=next_cursor))
+    return rest.ok(OrderPage(items=orders, next_cursor=next_cursor))
 
 
 lambda_handler = rest.entrypoint(app)

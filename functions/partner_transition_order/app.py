@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="partnerTransitionOrder",
     summary="Move an order of the key's restaurant",
     tags=["Partners"],
-    responses={**rest.success("The order in its new status"), **rest.problems(401, 403, 404, 409, 413)},
+    responses={**rest.success("The order in its new status"), **rest.problems(401, 403, 404, 409, 412, 413)},
 )
 def partner_transition_order(
     orderId: str,  # noqa: N803 - path names are the API's
@@ -28,8 +28,16 @@ def partner_transition_order(
 ) -> Response[OrderView]:
     caller = rest.caller(app)
     restaurant_id = rest.partner_restaurant(caller)
-    order = ordering_service().transition(caller, orderId, data.to, restaurant_id=restaurant_id)
-    return rest.ok(order.view(), version=order.version)
+    order = ordering_service().transition(
+        caller,
+        orderId,
+        data.to,
+        restaurant_id=restaurant_id,
+        reason=data.reason,
+        prep_minutes=data.prep_minutes,
+        if_match=rest.if_match(app),
+    )
+    return rest.ok(order, version=order.version)
 
 
 lambda_handler = rest.entrypoint(app)

@@ -20,15 +20,23 @@ rest.install(app)
     operation_id="transitionOrder",
     summary="Move an order to its next status",
     tags=["Kitchen"],
-    responses={**rest.success("The order in its new status"), **rest.problems(401, 403, 404, 409, 413)},
+    responses={**rest.success("The order in its new status"), **rest.problems(401, 403, 404, 409, 412, 413)},
 )
 def transition_order(
     restaurantId: str,  # noqa: N803 - path names are the API's
     orderId: str,  # noqa: N803
     data: Annotated[TransitionRequest, Body()],
 ) -> Response[OrderView]:
-    order = ordering_service().transition(rest.caller(app), orderId, data.to, restaurant_id=restaurantId)
-    return rest.ok(order.view(), version=order.version)
+    order = ordering_service().transition(
+        rest.caller(app),
+        orderId,
+        data.to,
+        restaurant_id=restaurantId,
+        reason=data.reason,
+        prep_minutes=data.prep_minutes,
+        if_match=rest.if_match(app),
+    )
+    return rest.ok(order, version=order.version)
 
 
 lambda_handler = rest.entrypoint(app)

@@ -26,8 +26,9 @@ def update_restaurant(
     restaurantId: str,  # noqa: N803 - path names are the API's
     patch: Annotated[RestaurantPatch, Body()],
 ) -> Response[RestaurantView]:
-    restaurant = catalog_service().update_restaurant(rest.caller(app), restaurantId, patch, if_match=rest.if_match(app))
-    return rest.ok(restaurant.view(), version=restaurant.version)
+    catalog = catalog_service()
+    restaurant = catalog.update_restaurant(rest.caller(app), restaurantId, patch, if_match=rest.if_match(app))
+    return rest.ok(catalog.view(restaurant), version=restaurant.version)
 
 
 lambda_handler = rest.entrypoint(app)

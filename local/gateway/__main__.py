@@ -13,7 +13,9 @@ import os
 import sys
 
 from local.gateway.boot import Local, add_arguments, start_local, start_options
+from local.gateway.mail import MAIL_PATH
 from local.gateway.server import LocalApi
+from local.gateway.sources import EventSources
 from local.template import resources_of_type
 
 log = logging.getLogger("local.gateway")
@@ -24,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=3000, help="port to listen on; 0 picks a free one")
     parser.add_argument("--no-reload", action="store_true", help="do not re-import edited code")
+    parser.add_argument(
+        "--no-event-sources", action="store_true", help="do not run the stream, queue and schedule event sources"
+    )
     add_arguments(parser)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
@@ -36,18 +41,20 @@ def main(argv: list[str] | None = None) -> int:
         local.close()
         print(f"cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
-    print(banner(api, local, reload=not args.no_reload), flush=True)
+    sources = EventSources() if args.no_event_sources else EventSources.start(local)
+    print(banner(api, local, reload=not args.no_reload, sources=sources), flush=True)
     try:
         api.run()
     except KeyboardInterrupt:
         pass  # uvicorn has shut down gracefully and re-raised the signal
     finally:
+        sources.stop()
         api.stop()
         print("stopped", flush=True)
     return _exit_despite_runaway_handlers(local, 0)
 
 
-def banner(api: LocalApi, local: Local, *, reload: bool) -> str:
+def banner(api: LocalApi, local: Local, *, reload: bool, sources: EventSources | None = None) -> str:
     """What is being served, where, and how to try it."""
     url = api.url
     tables = [
@@ -58,8 +65,13 @@ def banner(api: LocalApi, local: Local, *, reload: bool) -> str:
         f"  API base     {url}  ({len(api.gateway.api.routes)} routes, hot reload {'on' if reload else 'off'})",
         f"  Swagger UI   {url}/v1/docs",
         f"  OpenAPI      {url}/v1/openapi.json",
+        f"  SOAP (POS)   {url}/v1/soap/pos  (WSDL: {url}/v1/soap/pos?wsdl, with the partner key)",
         f"  moto         {local.moto.endpoint_url}  (tables: {', '.join(tables) or 'none'})",
     ]
+    if sources is not None and sources.sources:
+        lines.append(f"  Sent mail    {url}{MAIL_PATH}")
+        lines.append("Event sources (one log line per delivery):")
+        lines += sources.banner_lines()
     if local.seeded:
         lines.append("Demo restaurants:")
         lines += [f"  {r.id}  {r.name} ({r.city}; {', '.join(r.cuisines)})" for r in local.seeded]
@@ -87,9 +99,27 @@ def banner(api: LocalApi, local: Local, *, reload: bool) -> str:
             f'  curl {url}/v1/me -H "Authorization: Bearer $TOKEN"',
         ]
     if local.api_key:
-        lines.append(f"  curl {url}/v1/partner/orders -H 'X-Api-Key: {local.api_key.key}'")
+        key = local.api_key.key
+        lines.append(f"  curl {url}/v1/partner/orders -H 'X-Api-Key: {key}'")
+        lines.append(f"  curl '{url}/v1/soap/pos?wsdl' -H 'X-Api-Key: {key}'")
+        lines += [
+            f"  curl {url}/v1/soap/pos -H 'X-Api-Key: {key}' -H 'Content-Type: text/xml' \\",
+            f"      -H 'SOAPAction: \"{SOAP_NAMESPACE}/ListOrders\"' -d '{soap_list_orders()}'",
+        ]
     lines.append("Ctrl-C stops.")
     return "\n".join(lines)
+
+
+SOAP_NAMESPACE = "https://waiter.dev/soap/pos/v1"  # waiter.adapters.soap.pos.NAMESPACE
+
+
+def soap_list_orders() -> str:
+    """A SOAP 1.1 envelope calling ListOrders for the placed orders (the banner's copy-paste example)."""
+    return (
+        '<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" '
+        f'xmlns:pos="{SOAP_NAMESPACE}"><soap:Body><pos:ListOrders><pos:status>PLACED</pos:status>'
+        "</pos:ListOrders></soap:Body></soap:Envelope>"
+    )
 
 
 def _exit_despite_runaway_handlers(local: Local, code: int) -> int:

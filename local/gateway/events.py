@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 import time
 import uuid
 import zlib
@@ -23,6 +22,7 @@ from local.gateway.intrinsics import ACCOUNT_ID
 
 MAX_REQUEST_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 MAX_LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024  # Lambda's synchronous response limit
+NO_CONTENT_STATUSES = frozenset({204, 304})  # responses without content: no body, no Content-Type, no Content-Length
 
 # Content types whose bodies are text; anything else (images, octet-stream, multipart) travels base64-encoded.
 _TEXT_TYPES = ("text/", "application/json", "application/xml", "application/x-www-form-urlencoded")
@@ -206,6 +206,9 @@ def proxy_response(result: Any) -> HttpResponse:
     if body is not None and len(body) > MAX_LAMBDA_RESPONSE_BYTES:
         raise MalformedResultError("the response is larger than Lambda's 6 MB limit")
     headers = _merged_headers(result.get("headers"), result.get("multiValueHeaders"))
+    if status in NO_CONTENT_STATUSES:
+        # RFC 9110 (15.3.5, 15.4.5): a 204 or 304 ends at its headers; it describes no content, so it names no type.
+        return HttpResponse(status, [(n, v) for n, v in headers if n.lower() != "content-type"], b"")
     if not any(name.lower() == "content-type" for name, _ in headers):
         headers.append(("Content-Type", "application/json"))  # API Gateway's default
     return HttpResponse(status, headers, _decode_body(body or "", bool(result.get("isBase64Encoded"))))
@@ -246,7 +249,8 @@ def _decode_body(body: str, is_base64: bool) -> bytes:
 
 @dataclass(frozen=True, slots=True)
 class GatewayError:
-    """An answer API Gateway makes itself, ``{"message": ...}``, of a gateway response type the API may customise."""
+    """An answer API Gateway makes itself, of a gateway response type the API may customise (its status, headers and
+    body: ``local.gateway.gateway_responses``); uncustomised, it is ``{"message": ...}``."""
 
     response_type: str  # as in the template's GatewayResponses
     status: int
@@ -278,29 +282,6 @@ AUTHORIZER_CONFIGURATION_ERROR = GatewayError(
 INVALID_API_KEY = GatewayError("INVALID_API_KEY", 403, "Forbidden", "ForbiddenException")
 THROTTLED = GatewayError("THROTTLED", 429, "Too Many Requests", "TooManyRequestsException")
 QUOTA_EXCEEDED = GatewayError("QUOTA_EXCEEDED", 429, "Limit Exceeded", "LimitExceededException")
-
-
-@dataclass(frozen=True)
-class GatewayResponses:
-    """An API's ``GatewayResponses``: headers (and status) its own answers carry, by type, falling back to
-    ``DEFAULT_4XX``/``DEFAULT_5XX`` as API Gateway does.
-
-    >>> custom = GatewayResponses({"DEFAULT_4XX": {"Headers": {"Access-Control-Allow-Origin": "*"}}})
-    >>> custom.render(MISSING_ROUTE).headers[-1]
-    ('Access-Control-Allow-Origin', '*')
-    """
-
-    by_type: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-
-    def render(self, error: GatewayError) -> HttpResponse:
-        default = "DEFAULT_4XX" if error.status < 500 else "DEFAULT_5XX"
-        custom = self.by_type.get(error.response_type) or self.by_type.get(default) or {}
-        headers = [("Content-Type", "application/json")]
-        if error.error_type:
-            headers.append(("x-amzn-ErrorType", error.error_type))
-        headers.extend((str(k), str(v)) for k, v in (custom.get("Headers") or {}).items())
-        body = json.dumps({"message": error.message}).encode()
-        return HttpResponse(int(custom.get("StatusCode", error.status)), headers, body)
 
 
 def preflight(headers: Mapping[str, str]) -> HttpResponse:

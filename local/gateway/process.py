@@ -26,12 +26,13 @@ def spawn(
     timeout_s: float = 60,
     env: dict[str, str] | None = None,
     banner: list[str] | None = None,
+    log: list[str] | None = None,
 ) -> tuple[str, Callable[[], None]]:
     """Start ``python -m local.gateway`` on ``port`` (0: a free one); returns its base URL and a stop function.
 
     The subprocess's output is drained continuously (a full pipe would block it); its last lines are part of the
     error when it fails to start. ``banner``, when given, receives the banner's lines (demo accounts, the demo
-    partner key).
+    partner key); ``log`` every line the gateway prints, as it prints them (the password reset codes it logs).
     """
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         [sys.executable, "-m", "local.gateway", "--port", str(port), *args],
@@ -53,6 +54,8 @@ def spawn(
         in_banner = False
         for line in output:
             tail.append(line.rstrip())
+            if log is not None:
+                log.append(line.rstrip())
             if not found and (hit := READY.search(line)):
                 found.append(hit.group(1))
                 in_banner = True

@@ -308,10 +308,11 @@ def provision_table(stack: Stack, logical_id: str, resource: dict[str, Any]) -> 
 
 
 class _SharedRecords(list[Any]):
-    """A table's stream records, which a deep copy shares instead of copying (see ``_share_stream_records``)."""
+    """A table's stream records, whose deep copy copies the list but shares the records (see
+    ``_share_stream_records``)."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> _SharedRecords:
-        return self
+        return _SharedRecords(self)
 
 
 def _share_stream_records(table_name: str) -> None:
@@ -321,8 +322,9 @@ def _share_stream_records(table_name: str) -> None:
     stream that includes every stream record written since the start: each transaction costs time in proportion to
     all the writes before it, and after a few thousand (a fuzz run, a long ``make dev`` session) a checkout or a
     restaurant update takes seconds, then runs past the function's timeout. Stream records are history that no
-    write changes, so the backups share them (a rolled-back transaction leaves its records in the stream; nothing
-    reads the stream locally). moto's server runs in this process, so its backend is at hand.
+    write changes, so the backups share the records themselves and copy only the list of them: a rolled-back
+    transaction's restored backup then holds the stream as it was, and its records never reach the stream's
+    consumer (``local.gateway.streams``). moto's server runs in this process, so its backend is at hand.
     """
     from moto.dynamodb.models import dynamodb_backends
 
@@ -356,8 +358,12 @@ def _generated_secret(spec: Mapping[str, Any]) -> str:
 
 def provision_user_pool(stack: Stack, logical_id: str, resource: dict[str, Any]) -> Provisioned:
     """A Cognito user pool with the template's sign-in attributes, password policy and schema (custom attributes
-    included). moto issues RS256 tokens for it and serves its JWKS at ``<endpoint>/<pool id>/.well-known/jwks.json``.
+    included). moto issues RS256 tokens for it and serves its JWKS at ``<endpoint>/<pool id>/.well-known/jwks.json``;
+    password reset codes are printed in the log (``local.gateway.mailbox``).
     """
+    from local.gateway import mailbox
+
+    mailbox.install()  # reset codes as Cognito makes and checks them, printed in the log instead of e-mailed
     props = stack.resolver.resolve(resource.get("Properties") or {})
     props["PoolName"] = str(props.pop("UserPoolName", None) or stack.physical_name(logical_id))
     client = stack.client("cognito-idp")
@@ -491,3 +497,9 @@ PROVISIONERS: dict[str, Provisioner] = {
     "AWS::Cognito::UserPoolGroup": provision_user_pool_group,
     "AWS::ApiGateway::UsagePlan": provision_usage_plan,
 }
+
+# The event sources' resources (queues, the bus and its rules, the mail sender) have their provisioners beside the
+# code that delivers from them.
+from local.gateway import bus, mail, queues  # noqa: E402 - they build on the definitions above
+
+PROVISIONERS.update({**queues.PROVISIONERS, **bus.PROVISIONERS, **mail.PROVISIONERS})

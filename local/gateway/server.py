@@ -26,8 +26,10 @@ import uvicorn
 from local import template as tpl
 from local.gateway import events
 from local.gateway.boot import Local
-from local.gateway.events import GatewayError, GatewayResponses, HttpRequest, HttpResponse
+from local.gateway.events import GatewayError, HttpRequest, HttpResponse
 from local.gateway.functions import LambdaFunction
+from local.gateway.gateway_responses import ErrorContext, GatewayResponses
+from local.gateway.mail import MAIL_PATH, mail_response
 from local.gateway.pipeline import STAGE, Answer, Exchange, Step
 from local.gateway.routing import Match, Route, RouteTable
 from local.gateway.runtime import Raised, Returned, Runtime, TimedOut
@@ -136,11 +138,21 @@ class RestGateway:
         """The response to ``request`` and the name of what answered it (for the log line)."""
         request_id = str(uuid.uuid4())
         answer, route, target = await self._answer(request, request_id)
-        return self.render(answer, route, request_id), target
+        return self.render(answer, route, request_id, request), target
 
-    def render(self, answer: Answer, route: Route | None, request_id: str) -> HttpResponse:
+    def render(self, answer: Answer, route: Route | None, request_id: str, request: HttpRequest) -> HttpResponse:
+        """The HTTP response of ``answer``: a gateway error as the route's API customises it (template.yaml's
+        ``GatewayResponses``), with the request id API Gateway adds to every response."""
         if isinstance(answer, GatewayError):
-            answer = self.api.gateway_responses(route.api if route else None).render(answer)
+            context = ErrorContext(
+                request_id=request_id,
+                http_method=request.method,
+                path=request.path.split("?", 1)[0],
+                resource_path=route.resource if route else "",
+                source_ip=request.source_ip,
+                user_agent=request.header("user-agent") or "",
+            )
+            answer = self.api.gateway_responses(route.api if route else None).render(answer, context)
         answer.headers.append(("x-amzn-RequestId", request_id))
         return answer
 
@@ -190,7 +202,11 @@ class GatewayApp:
             response = await self.respond(scope, receive)
         except ClientGoneError:
             return
-        headers = [(b"content-length", str(len(response.body)).encode())]
+        # A 204 or 304 carries no Content-Length (RFC 9110 8.6: for a 304 it would have to be the 200's length).
+        no_content = response.status in events.NO_CONTENT_STATUSES
+        headers: list[tuple[bytes, bytes]] = (
+            [] if no_content else [(b"content-length", str(len(response.body)).encode())]
+        )
         headers += [
             (name.encode("latin-1", "replace"), value.encode("latin-1", "replace")) for name, value in response.headers
         ]
@@ -202,9 +218,13 @@ class GatewayApp:
         headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in scope.get("headers", [])]
         declared = next((v for k, v in headers if k.lower() == "content-length"), "")
         if declared.isdigit() and int(declared) > events.MAX_REQUEST_BYTES:  # refused unread, as API Gateway does
-            return self.gateway.render(events.REQUEST_TOO_LARGE, None, str(uuid.uuid4()))
+            unread = _http_request(scope, headers, b"")
+            return self.gateway.render(events.REQUEST_TOO_LARGE, None, str(uuid.uuid4()), unread)
         http = _http_request(scope, headers, await _body(receive))
-        response, target = await self.gateway.handle(http)
+        if http.method == "GET" and http.path == MAIL_PATH:  # local only: what the functions e-mailed
+            response, target = mail_response(), "local mail"
+        else:
+            response, target = await self.gateway.handle(http)
         elapsed_ms = (time.perf_counter() - started) * 1000
         log.info("%s %s -> %s %d %.1f ms", http.method, http.path, target, response.status, elapsed_ms)
         return response

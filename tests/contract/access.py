@@ -3,8 +3,8 @@ contract tests hold template.yaml (as written and as SAM translates it) and even
 
 - Every route needs a signed-in caller (the API's default Cognito authorizer) unless it is listed in
   ``PUBLIC_OPERATIONS`` (``Auth: {Authorizer: NONE}`` in the template).
-- Routes under ``PARTNER_PATH_PREFIX`` take a partner API key instead (``PARTNER_AUTHORIZER``, API key required
-  so the usage plan meters them), and no other route does.
+- Routes under ``PARTNER_PATH_PREFIX`` and the SOAP facade for POS systems (``SOAP_PATH``) take a partner API key
+  instead (``PARTNER_AUTHORIZER``, API key required so the usage plan meters them), and no other route does.
 """
 
 from __future__ import annotations
@@ -22,12 +22,15 @@ PUBLIC_OPERATIONS: frozenset[Route] = frozenset(
         ("POST", "/v1/auth/confirm"),
         ("POST", "/v1/auth/login"),
         ("POST", "/v1/auth/refresh"),
+        ("POST", "/v1/auth/forgot-password"),
+        ("POST", "/v1/auth/reset-password"),
     }
 )
 
 DEFAULT_AUTHORIZER = "CognitoAuthorizer"
 PARTNER_AUTHORIZER = "PartnerKeyAuthorizer"
 PARTNER_PATH_PREFIX = "/v1/partner/"
+SOAP_PATH = "/v1/soap/pos"  # POST (the envelopes) and GET ?wsdl: a POS system's other door, with the same key
 NONE = "NONE"  # SAM's name for "no authorizer" on a route
 
 
@@ -36,11 +39,18 @@ def expected_authorizer(route: Route) -> str:
 
     >>> expected_authorizer(("GET", "/v1/partner/orders"))
     'PartnerKeyAuthorizer'
+    >>> expected_authorizer(("POST", "/v1/soap/pos"))
+    'PartnerKeyAuthorizer'
     >>> expected_authorizer(("GET", "/v1/me"))
     'CognitoAuthorizer'
     """
     if route in PUBLIC_OPERATIONS:
         return NONE
-    if route[1].startswith(PARTNER_PATH_PREFIX):
+    if is_partner_route(route):
         return PARTNER_AUTHORIZER
     return DEFAULT_AUTHORIZER
+
+
+def is_partner_route(route: Route) -> bool:
+    """True for the routes a partner key calls: ``/v1/partner/*`` and the SOAP facade."""
+    return route[1].startswith(PARTNER_PATH_PREFIX) or route[1] == SOAP_PATH

@@ -64,6 +64,21 @@ def _apigateway(region: str, model: Any, params: dict[str, Any]) -> list[Call]:
     return [Call(f"apigateway:{model.http['method']}", f"arn:aws:apigateway:{region}::{path}")]
 
 
+def _events(region: str, operation: str, params: dict[str, Any]) -> list[Call]:
+    # EventBridge authorizes PutEvents on each entry's bus
+    if operation == "PutEvents":
+        buses = {str(e.get("EventBusName", "default")) for e in params.get("Entries", [])}
+        return [Call("events:PutEvents", f"arn:aws:events:{region}:{ACCOUNT}:event-bus/{bus}") for bus in buses]
+    raise AssertionError(f"no IAM translation for events:{operation}")
+
+
+def _ses(region: str, operation: str, params: dict[str, Any]) -> list[Call]:
+    # SES authorizes sending on the identity the mail is sent as (the Source address)
+    if operation in ("SendEmail", "SendRawEmail"):
+        return [Call(f"ses:{operation}", f"arn:aws:ses:{region}:{ACCOUNT}:identity/{params['Source']}")]
+    raise AssertionError(f"no IAM translation for ses:{operation}")
+
+
 @dataclass
 class Recorder:
     """The IAM-authorized calls made while recording, and the operations IAM does not authorize (``noAuth``)."""
@@ -93,6 +108,10 @@ def recording(*clients: Any) -> Iterator[Recorder]:
                 recorder.calls.update(_cognito(region, model.name, params))
             elif service == "apigateway":
                 recorder.calls.update(_apigateway(region, model, params))
+            elif service == "events":
+                recorder.calls.update(_events(region, model.name, params))
+            elif service == "ses":
+                recorder.calls.update(_ses(region, model.name, params))
             else:
                 raise AssertionError(f"no IAM translation for {service}:{model.name}")
 

@@ -1,6 +1,7 @@
 """What the sample events in events/ address, and the data a test stack holds before one of them is invoked.
 
-Everything is created through the domain or the repositories with the ids the events name: the restaurant and
+Everything is created through the domain or the repositories with the ids the events name: the restaurant (open
+around the clock, so that the sample cart and checkout work at any hour) and
 its menu item (from the bodies of CreateRestaurantFunction.json and CreateMenuItemFunction.json), a discount
 code, an order placed by checkout, then a fresh cart with one line, a member of staff and a partner API key
 (registered with the usage plan). The people the events act as are users of the moto user pool.
@@ -21,6 +22,7 @@ from tests.contract.template_facts import EVENTS
 from tests.support import ADMIN as ADMIN_CLAIMS
 from waiter.accounts.cognito import cognito_client
 from waiter.accounts.models import StaffMember
+from waiter.catalog.hours import AROUND_THE_CLOCK
 from waiter.catalog.models import MenuItemCreate, RestaurantCreate
 from waiter.catalog.service import CatalogService
 from waiter.identity import RESTAURANTS_CLAIM, principal_from_claims
@@ -130,8 +132,10 @@ def seed(stack: MotoStack, table: str, cursor_secret: bytes, *, orders: bool) ->
         _seed_users(stack.user_pool_id)
     catalog = CatalogRepository(table, cursor_secret)
     admin = principal_from_claims(ADMIN)
+    # open around the clock, not at the sample's hours: the sample checkout and cart must work at any time of day
+    restaurant_body = {**event_body("CreateRestaurantFunction.json"), "openingHours": _AROUND_THE_CLOCK}
     restaurant = CatalogService(catalog, ids=lambda: RESTAURANT_ID).create_restaurant(
-        admin, RestaurantCreate.model_validate(event_body("CreateRestaurantFunction.json"))
+        admin, RestaurantCreate.model_validate(restaurant_body)
     )
     CatalogService(catalog, ids=lambda: ITEM_ID).create_menu_item(
         admin, RESTAURANT_ID, MenuItemCreate.model_validate(event_body("CreateMenuItemFunction.json"))
@@ -165,6 +169,9 @@ def seed(stack: MotoStack, table: str, cursor_secret: bytes, *, orders: bool) ->
         )
         _seed_cart(store)
     _seed_api_key(stack, table)
+
+
+_AROUND_THE_CLOCK = AROUND_THE_CLOCK.model_dump(mode="json", by_alias=True)
 
 
 def _now() -> datetime:

@@ -34,6 +34,19 @@ def api_functions() -> set[str]:
     }
 
 
+EVENT_SOURCE_TYPES = ("DynamoDB", "SQS", "ScheduleV2")  # how the event-driven functions are invoked
+
+
+def event_source_functions() -> dict[str, set[str]]:
+    """The functions an event source invokes (the table's stream, a queue, a schedule), with their event types."""
+    found: dict[str, set[str]] = {}
+    for logical_id, function in functions().items():
+        kinds = {str(e.get("Type")) for e in (function["Properties"].get("Events") or {}).values()}
+        if kinds & set(EVENT_SOURCE_TYPES):
+            found[logical_id] = kinds
+    return found
+
+
 def api_auth() -> dict[str, Any]:
     """The ``Auth`` property of the REST API (default authorizer, authorizers, usage plan)."""
     auth: dict[str, Any] = template()["Resources"][API]["Properties"].get("Auth") or {}

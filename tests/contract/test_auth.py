@@ -14,9 +14,9 @@ from tests.contract.access import (
     DEFAULT_AUTHORIZER,
     NONE,
     PARTNER_AUTHORIZER,
-    PARTNER_PATH_PREFIX,
     PUBLIC_OPERATIONS,
     expected_authorizer,
+    is_partner_route,
 )
 from tests.contract.permissions import service_grants
 from tests.contract.template_facts import (
@@ -118,7 +118,7 @@ def test_public_operations_are_exactly_the_routes_without_an_authorizer() -> Non
 def test_every_route_has_the_authorizer_its_kind_needs(route: tuple[str, str]) -> None:
     auth = route_auth()[route]
     assert auth.authorizer == expected_authorizer(route)
-    assert auth.api_key_required == route[1].startswith(PARTNER_PATH_PREFIX), "partner routes, and only they"
+    assert auth.api_key_required == is_partner_route(route), "partner routes, and only they"
 
 
 def test_partner_authorizer_is_a_request_authorizer_on_the_api_key_header() -> None:

@@ -76,3 +76,30 @@ def test_generation_drops_the_body_powertools_documents_for_a_204() -> None:
 
 def test_swagger_ui_is_documented_as_the_html_page_it_is() -> None:
     assert list(OPERATIONS["GET /v1/docs"]["responses"]["200"]["content"]) == ["text/html"]
+
+
+CATALOG_READS = ["GET /v1/restaurants", "GET /v1/restaurants/{restaurantId}", "GET /v1/restaurants/{restaurantId}/menu"]
+
+
+@pytest.mark.parametrize("name", CATALOG_READS)
+def test_public_catalog_reads_document_their_validators_and_the_304(name: str) -> None:
+    operation = OPERATIONS[name]
+    responses = operation["responses"]
+
+    assert {"ETag", "Cache-Control"} <= set(responses["200"]["headers"])
+    assert {"ETag", "Cache-Control"} <= set(responses["304"]["headers"])
+    assert "content" not in responses["304"], "a 304 has no body"
+    assert "If-None-Match" in {p["name"] for p in operation["parameters"] if p["in"] == "header"}
+
+
+def test_only_the_public_catalog_reads_answer_304() -> None:
+    assert sorted(name for name, op in OPERATIONS.items() if "304" in op["responses"]) == sorted(CATALOG_READS)
+
+
+@pytest.mark.parametrize("name", sorted(n for n, op in OPERATIONS.items() if op.get("security")))
+def test_the_gateways_own_refusals_are_documented_as_problem_json(name: str) -> None:
+    responses = OPERATIONS[name]["responses"]
+
+    for status in ("401", "403", "429"):
+        if status in responses:
+            assert list(responses[status]["content"]) == ["application/problem+json"], f"{name} {status}"

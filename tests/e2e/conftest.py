@@ -6,14 +6,16 @@ the same tests, unchanged, against a deployed stage seeded with ``python -m loca
 the local stack has (the demo accounts and partner key, minting tokens with moto's key, small usage-plan limits)
 are skipped there.
 
-Each gateway counts sign-ins (30 per IP per 15 minutes) and sign-ups (10 per IP per hour) from 127.0.0.1: the
-fixtures sign in each demo account once per session and sign up few customers.
+Each gateway counts failed sign-ins (30 per IP per 15 minutes) and sign-ups (10 per IP per hour) from 127.0.0.1:
+the fixtures sign up few customers, and tests that need more start a gateway of their own (test_my_account.py).
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -37,6 +39,27 @@ PASSWORD = "E2e-password-1!"
 class Gateway:
     url: str
     banner: list[str] = field(default_factory=list)
+    log: list[str] = field(default_factory=list)  # every line the gateway printed so far
+
+    def reset_code(self, email: str, *, timeout_s: float = 10) -> str:
+        """The latest password reset code the local stack "e-mailed" to ``email`` (printed in its log)."""
+        deadline = time.monotonic() + timeout_s
+        pattern = re.compile(rf"password reset code for {re.escape(email)}: (\d{{6}})")
+        while time.monotonic() < deadline:
+            codes = [m.group(1) for line in list(self.log) if (m := pattern.search(line))]
+            if codes:
+                return codes[-1]
+            time.sleep(0.05)
+        raise AssertionError(f"no reset code for {email} in the gateway's log")
+
+    def moto(self) -> tuple[str, str]:
+        """The embedded moto's endpoint and the table's name, from the banner."""
+        line = next(line for line in self.banner if "moto" in line and "tables:" in line)
+        endpoint = re.search(r"http://127\.0\.0\.1:\d+", line)
+        table = re.search(r"tables: ([^),]+)", line)
+        assert endpoint is not None
+        assert table is not None
+        return endpoint.group(0), table.group(1)
 
     def demo_partner_key(self) -> str:
         """The demo partner key the banner shows (``X-Api-Key: wtr_...``)."""
@@ -66,8 +89,9 @@ def skip_when_deployed(reason: str = "needs the local stack") -> None:
 
 def start_gateway(*args: str) -> tuple[Gateway, Any]:
     banner: list[str] = []
-    url, stop = spawn(port=0, args=args, banner=banner)
-    return Gateway(url, banner), stop
+    log: list[str] = []
+    url, stop = spawn(port=0, args=args, banner=banner, log=log)
+    return Gateway(url, banner, log), stop
 
 
 @pytest.fixture(scope="session")
@@ -164,9 +188,7 @@ def cart_line(api: httpx.Client, restaurant_id: str) -> dict[str, Any]:
         for g in item["optionGroups"]
         if g["minChoices"] > 0
     ]
-    unit = item["price"]["amount"] + sum(
-        c["priceDelta"] for g in item["optionGroups"] for c in g["choices"][: g["minChoices"]]
-    )
+    unit = item["price"] + sum(c["priceDelta"] for g in item["optionGroups"] for c in g["choices"][: g["minChoices"]])
     quantity = max(1, math.ceil((restaurant["minimumOrder"] + 1) / unit))
     return {"menuItemId": item["id"], "quantity": quantity, "options": options}
 

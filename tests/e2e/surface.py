@@ -26,13 +26,15 @@ CUSTOMER_TAGS = frozenset({"Auth", "Carts", "Orders"})
 _IN_A_DAY = (datetime.now(UTC) + timedelta(days=1)).isoformat()
 _AN_HOUR_AGO = (datetime.now(UTC) - timedelta(hours=1)).isoformat()
 BODY_EXAMPLES: dict[str, dict[str, Any]] = {
-    # a percent code carries percentBps and no amount/currency, and validFrom < validUntil (model validators)
+    # a percent code carries percentBps and no amount, and validFrom < validUntil (model validators)
     "DiscountCodeCreate": {"code": "E2E-DEMO", "kind": "percent", "percentBps": 1000, "validFrom": _AN_HOUR_AGO,
                            "validUntil": _IN_A_DAY},
 }  # fmt: skip
 
 # Strings tried, in order, for a string field with a pattern or format.
-_STRING_CANDIDATES = ("demo", "DEMO", "DE", "12:00", "someone@example.com", "2026-01-15T12:00:00Z", "1", "123456")
+_STRING_CANDIDATES = (
+    "demo", "DEMO", "DE", "12:00", "someone@example.com", "2026-01-15T12:00:00Z", "1", "123456", "Europe/Berlin"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

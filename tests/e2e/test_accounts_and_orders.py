@@ -40,16 +40,16 @@ def test_demo_admin_is_an_admin(api: httpx.Client, admin: Caller) -> None:
     assert me(api, admin)["roles"] == ["admins"]
 
 
-def test_sign_in_is_limited_per_account_with_retry_after(api: httpx.Client) -> None:
+def test_failed_sign_ins_are_limited_per_account_with_retry_after(api: httpx.Client) -> None:
     skip_when_deployed("signs up a customer, which a deployed stage confirms by e-mail")
-    account = sign_up(api, "Rate Limited")  # its own account: the limit is 5 attempts per 15 minutes
+    account = sign_up(api, "Rate Limited")  # its own account: 5 failed attempts per 15 minutes
     wrong = [
-        api.post("/v1/auth/login", json={"email": account.email, "password": "Wrong-password-1!"}) for _ in range(4)
-    ]  # with sign_up's own sign-in, 5 attempts
+        api.post("/v1/auth/login", json={"email": account.email, "password": "Wrong-password-1!"}) for _ in range(5)
+    ]  # sign_up's own successful sign-in does not count
 
     refused = api.post("/v1/auth/login", json={"email": account.email, "password": PASSWORD})
 
-    assert [r.status_code for r in wrong] == [401] * 4
+    assert [r.status_code for r in wrong] == [401] * 5
     assert refused.status_code == 429, refused.text
     assert int(refused.headers["retry-after"]) > 0
 

@@ -127,7 +127,7 @@ def test_menu_is_grouped_by_category(api: httpx.Client, restaurant_id: str) -> N
     items = [item for category in menu["categories"] for item in category["items"]]
     assert len(items) >= 8
     assert all(item["category"] == c["name"] for c in menu["categories"] for item in c["items"])
-    assert all(item["price"]["currency"] == menu["currency"] for item in items)
+    assert all(item["currency"] == menu["currency"] for item in items)
     assert any(group["choices"] for item in items for group in item["optionGroups"])
 
 

@@ -49,3 +49,15 @@ def test_responses_let_browsers_read_them_cross_origin(api: httpx.Client) -> Non
 
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "*"
+
+
+def test_swagger_uis_link_to_the_spec_is_the_openapi_document(api: httpx.Client) -> None:
+    page = api.get("/v1/docs")
+
+    # the page resolves "openapi.json" against its own URL, as a browser does (a stage prefix included)
+    assert 'new URL("openapi.json", currentUrl).pathname' in page.text
+    assert "?format=json" not in page.text
+    linked = api.get(str(page.url.join("openapi.json")))
+    assert linked.status_code == 200
+    assert linked.headers["content-type"].startswith("application/json")
+    assert linked.json()["openapi"].startswith("3.")

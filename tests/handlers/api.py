@@ -14,6 +14,10 @@ from waiter.settings import get_settings
 Claims = dict[str, str]
 
 STORAGE_ATTRIBUTES = {"PK", "SK", "entity", "version", "expiresAt"}
+# An order view states its version (clients without headers, such as a list or a WebSocket frame, need it for
+# If-Match): there, and only there, ``version`` is part of the contract. An order view is what carries
+# ``allowedTransitions``.
+ORDER_VIEW_MARK = "allowedTransitions"
 PROBLEM_MEMBERS = {"type", "title", "status", "detail", "errors", "requestId"}
 
 
@@ -46,6 +50,8 @@ def _storage_keys(value: Any, path: str = "body") -> list[str]:
     found: list[str] = []
     if isinstance(value, dict):
         for key, inner in value.items():
+            if key == "version" and ORDER_VIEW_MARK in value:
+                continue
             if key in STORAGE_ATTRIBUTES or key.startswith("GSI"):
                 found.append(f"{path}.{key}")
             found += _storage_keys(inner, f"{path}.{key}")

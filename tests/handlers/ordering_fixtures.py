@@ -170,8 +170,27 @@ def list_my_orders(*, claims: Claims | None = None, query: dict[str, str] | None
     return api.request("list_my_orders", "GET", "/v1/orders", claims=claims or customer(), query=query)
 
 
-def cancel_order(order_id: str, *, claims: Claims | None = None) -> Reply:
-    return api.request("cancel_order", "POST", ORDER + "/cancel", {"orderId": order_id}, claims=claims or customer())
+def cancel_order(
+    order_id: str, *, claims: Claims | None = None, reason: str | None = None, if_match: str | None = None
+) -> Reply:
+    body = {"reason": reason} if reason is not None else None
+    return api.request(
+        "cancel_order", "POST", ORDER + "/cancel", {"orderId": order_id}, claims=claims or customer(), body=body,
+        headers=_if_match(if_match),
+    )  # fmt: skip
+
+
+def _if_match(tag: str | None) -> dict[str, str] | None:
+    return {"If-Match": tag} if tag is not None else None
+
+
+def transition_body(to: str, **extra: Any) -> dict[str, Any]:
+    """``{"to": to}`` plus the camelCase fields given (``reason``, ``prepMinutes``); a rejection gets a reason
+    unless one is given (it requires one)."""
+    body: dict[str, Any] = {"to": to, **{k: v for k, v in extra.items() if v is not None}}
+    if to == "REJECTED" and "reason" not in extra:
+        body["reason"] = "we are out of dough"
+    return body
 
 
 def kitchen_orders(restaurant_id: str, *, claims: Claims | None, query: dict[str, str] | None = None) -> Reply:
@@ -179,10 +198,14 @@ def kitchen_orders(restaurant_id: str, *, claims: Claims | None, query: dict[str
     return api.request("list_restaurant_orders", "GET", KITCHEN_ORDERS, at, claims=claims, query=query)
 
 
-def transition(restaurant_id: str, order_id: str, to: str, *, claims: Claims | None) -> Reply:
+def transition(
+    restaurant_id: str, order_id: str, to: str, *, claims: Claims | None, if_match: str | None = None, **extra: Any
+) -> Reply:
+    """Staff move an order; ``extra`` holds body fields by their wire names (``reason``, ``prepMinutes``)."""
     at = {"restaurantId": restaurant_id, "orderId": order_id}
     resource = KITCHEN_ORDERS + "/{orderId}/transitions"
-    return api.request("transition_order", "POST", resource, at, claims=claims, body={"to": to})
+    body = transition_body(to, **extra)
+    return api.request("transition_order", "POST", resource, at, claims=claims, body=body, headers=_if_match(if_match))
 
 
 def partner_orders(
@@ -192,13 +215,22 @@ def partner_orders(
     return api.request("partner_list_orders", "GET", PARTNER_ORDERS, authorizer=authorizer, claims=claims, query=query)
 
 
-def partner_transition(order_id: str, to: str, *, partner: Partner | None, claims: Claims | None = None) -> Reply:
+def partner_transition(
+    order_id: str,
+    to: str,
+    *,
+    partner: Partner | None,
+    claims: Claims | None = None,
+    if_match: str | None = None,
+    **extra: Any,
+) -> Reply:
     at = {"orderId": order_id}
     resource = PARTNER_ORDERS + "/{orderId}/transitions"
     authorizer = _partner_context(partner)
     return api.request(
-        "partner_transition_order", "POST", resource, at, authorizer=authorizer, claims=claims, body={"to": to}
-    )
+        "partner_transition_order", "POST", resource, at, authorizer=authorizer, claims=claims,
+        body=transition_body(to, **extra), headers=_if_match(if_match),
+    )  # fmt: skip
 
 
 # ---- accounts, staff and API keys ----------------------------------------------------------------------------------

@@ -125,7 +125,7 @@ def test_a_wrong_password_and_an_unknown_e_mail_get_the_same_401(user_pool: User
     assert wrong_password.headers == unknown_email.headers
 
 
-def test_logins_are_limited_to_five_per_account_from_any_address(user_pool: UserPool) -> None:
+def test_failed_logins_are_limited_to_five_per_account_from_any_address(user_pool: UserPool) -> None:
     _signup("ann@example.com")
     _signup("bob@example.com")
     for n in range(5):
@@ -139,7 +139,23 @@ def test_logins_are_limited_to_five_per_account_from_any_address(user_pool: User
     assert o.login("bob@example.com", PASSWORD, source_ip="198.51.100.1").status == 200
 
 
-def test_logins_are_limited_to_thirty_per_address(user_pool: UserPool) -> None:
+def test_successful_logins_never_use_up_the_limit(user_pool: UserPool) -> None:
+    _signup("ann@example.com")
+
+    statuses = [o.login("ann@example.com", PASSWORD, source_ip="203.0.113.5").status for _ in range(6)]
+
+    assert statuses == [200] * 6
+
+
+def test_a_successful_login_clears_the_accounts_failures(user_pool: UserPool) -> None:
+    _signup("ann@example.com")
+    for _ in range(2):
+        for _ in range(4):
+            assert o.login("ann@example.com", "Not-the-password-1!", source_ip="203.0.113.5").status == 401
+        assert o.login("ann@example.com", PASSWORD, source_ip="203.0.113.5").status == 200
+
+
+def test_failed_logins_are_limited_to_thirty_per_address(user_pool: UserPool) -> None:
     for n in range(30):
         assert o.login(f"nobody{n}@example.com", PASSWORD, source_ip="203.0.113.9").status == 401
 

@@ -21,6 +21,7 @@ CUSTOMER_1 = Principal(user_id="customer-1", roles=frozenset({Role.CUSTOMER}))
 
 ORDER_FIELDS = {
     "id",
+    "customerErased",
     "customerId",
     "restaurantId",
     "status",
@@ -39,6 +40,13 @@ ORDER_FIELDS = {
     "history",
     "createdAt",
     "updatedAt",
+    "version",
+    "statusReason",
+    "allowedTransitions",
+    "prepMinutes",
+    "deliveryMinutes",
+    "estimatedReadyAt",
+    "estimatedDeliveredAt",
 }
 
 
@@ -61,8 +69,9 @@ def test_checkout_places_the_order_and_deletes_the_cart(shop: Shop) -> None:
     order = reply.body
     assert set(order) == ORDER_FIELDS
     assert reply.headers["Location"] == f"/v1/orders/{order['id']}"
-    assert reply.etag == '"1"'
+    assert reply.etag == '"1"' == f'"{order["version"]}"'
     assert (order["status"], order["paymentStatus"]) == ("PLACED", "UNPAID")
+    assert (order["allowedTransitions"], order["statusReason"]) == (["CANCELLED"], None)
     assert (order["customerId"], order["restaurantId"], order["fulfilment"]) == ("customer-1", shop.id, "delivery")
     assert order["deliveryAddress"] == {**o.ADDRESS, "line2": None, "instructions": ""}
     assert order["lines"] == cart["lines"]
@@ -75,6 +84,7 @@ def test_checkout_places_the_order_and_deletes_the_cart(shop: Shop) -> None:
         "to": "PLACED",
         "at": order["createdAt"],
         "actor": {"type": "customer", "id": "customer-1"},
+        "reason": None,
     }
     assert o.stored_cart("customer-1", shop.id) is None
     assert [stored["id"] for stored in o.orders_of("customer-1")] == [order["id"]]
@@ -106,7 +116,8 @@ def test_a_tip_above_the_subtotal_is_refused_naming_body_tip(shop: Shop) -> None
 
     assert reply.status == 400
     assert reply.field_errors() == ["body.tip"]
-    assert "2400" in reply.body["errors"][0]["message"]
+    assert "between 0 and 24.00 EUR" in reply.body["errors"][0]["message"]
+    assert (reply.body["amount"], reply.body["currency"]) == (2400, "EUR")
     assert o.orders_of("customer-1") == []
     assert o.checkout(o.checkout_body(shop.id, cart["total"] + 2400, tip=2400), key="k").status == 201
 
@@ -197,7 +208,7 @@ def test_a_failed_attempt_does_not_use_up_its_key(shop: Shop) -> None:
 
 def test_a_changed_total_is_a_409_carrying_the_fresh_cart_and_nothing_is_written(shop: Shop) -> None:
     seen = _fill_cart(shop)
-    assert api.update_menu_item(shop.id, shop.pizza["id"], {"price": {"amount": 1000, "currency": "EUR"}}).status == 200
+    assert api.update_menu_item(shop.id, shop.pizza["id"], {"price": 1000}).status == 200
     before = api.table_snapshot()
 
     reply = o.checkout(o.checkout_body(shop.id, seen["total"]), key="k")
@@ -208,7 +219,13 @@ def test_a_changed_total_is_a_409_carrying_the_fresh_cart_and_nothing_is_written
     assert fresh["total"] != seen["total"]
     assert fresh["lines"][0]["unitPrice"] == 1300
     assert [w["code"] for w in fresh["warnings"]] == ["PRICE_CHANGED"]
-    assert str(fresh["total"]) in reply.body["detail"]
+    shown = f"{fresh['total'] // 100}.{fresh['total'] % 100:02d} EUR"
+    assert reply.body["detail"].startswith(f"the total is now {shown}, not ")
+    assert (reply.body["amount"], reply.body["expectedAmount"], reply.body["currency"]) == (
+        fresh["total"],
+        seen["total"],
+        "EUR",
+    )
     assert o.without_rate_counters(api.table_snapshot()) == o.without_rate_counters(before)
 
     # Confirming the new total orders at the new price.

@@ -8,7 +8,9 @@ from tests.handlers import api
 from tests.unit.builders import restaurant_body
 from waiter.repository.cursor import encode_cursor
 
-SUMMARY_FIELDS = {"id", "name", "description", "cuisines", "city", "currency", "deliveryFee", "minimumOrder"}
+SUMMARY_FIELDS = {"id", "name", "description", "cuisines", "city", "currency", "deliveryFee", "minimumOrder"} | {
+    "openNow", "nextOpensAt", "acceptingOrders", "pausedUntil", "pauseReason"  # computed as it is read
+}  # fmt: skip
 
 PARIS = {"line1": "2 Rue de Rivoli", "city": "Paris", "postcode": "75001", "country": "FR"}
 

@@ -18,6 +18,7 @@ ITEM_FIELDS = {
     "description",
     "category",
     "price",
+    "currency",
     "dietaryTags",
     "available",
     "optionGroups",
@@ -35,7 +36,7 @@ def test_an_admin_adds_a_menu_item_with_option_groups(restaurant: dict[str, Any]
     assert reply.status == 201
     assert set(reply.body) == ITEM_FIELDS
     assert reply.body["restaurantId"] == restaurant["id"]
-    assert reply.body["price"] == {"amount": 900, "currency": "EUR"}
+    assert (reply.body["price"], reply.body["currency"]) == (900, "EUR")
     assert reply.body["optionGroups"] == [
         {
             "id": "size",
@@ -83,14 +84,14 @@ def test_others_may_not_add_menu_items(restaurant: dict[str, Any], claims: api.C
     [
         pytest.param("[}", ["body"], id="malformed-json"),
         pytest.param([menu_item_body()], ["body"], id="array-not-object"),
-        pytest.param(menu_item_body(price={"amount": 900, "currency": "USD"}), ["body.price.currency"], id="currency"),
+        pytest.param(menu_item_body(currency="USD"), ["body.currency"], id="currency"),
+        pytest.param(menu_item_body(price="9.00"), ["body.price"], id="string-price"),
+        pytest.param(menu_item_body(price=-1), ["body.price"], id="negative-price"),
         pytest.param(
-            menu_item_body(price={"amount": "9.00", "currency": "EUR"}), ["body.price.amount"], id="string-price"
+            menu_item_body(price={"amount": 900, "currency": "EUR"}), ["body.price"], id="money-object-for-price"
         ),
-        pytest.param(
-            menu_item_body(price={"amount": -1, "currency": "EUR"}), ["body.price.amount"], id="negative-price"
-        ),
-        pytest.param(menu_item_body(price=900), ["body.price"], id="number-for-money"),
+        pytest.param(menu_item_body(price=9.5), ["body.price"], id="fractional-price"),
+        pytest.param(menu_item_body(currency="eur"), ["body.currency"], id="lower-case-currency"),
         pytest.param(menu_item_body(available="yes"), ["body.available"], id="string-for-boolean"),
         pytest.param(menu_item_body(id="mine"), ["body.id"], id="unknown-field-id"),
         pytest.param(menu_item_body(restaurantId="other"), ["body.restaurantId"], id="unknown-field-restaurant"),
@@ -229,11 +230,11 @@ def test_menus_do_not_mix_restaurants(full_menu: dict[str, Any]) -> None:
 def test_a_menu_item_update_changes_only_the_named_fields(
     restaurant: dict[str, Any], menu_item: dict[str, Any]
 ) -> None:
-    reply = api.update_menu_item(restaurant["id"], menu_item["id"], {"price": {"amount": 1050, "currency": "EUR"}})
+    reply = api.update_menu_item(restaurant["id"], menu_item["id"], {"price": 1050})
 
     assert reply.status == 200
     assert set(reply.body) == ITEM_FIELDS
-    assert reply.body["price"] == {"amount": 1050, "currency": "EUR"}
+    assert (reply.body["price"], reply.body["currency"]) == (1050, "EUR")
     unchanged = {k: v for k, v in reply.body.items() if k not in ("price", "updatedAt")}
     assert unchanged == {k: v for k, v in menu_item.items() if k not in ("price", "updatedAt")}
     assert reply.etag == '"2"'
@@ -266,8 +267,8 @@ def test_staff_replace_option_groups(restaurant: dict[str, Any], menu_item: dict
         pytest.param({"id": "x"}, ["body.id"], id="id-is-not-patchable"),
         pytest.param({"version": 2}, ["body.version"], id="version-is-not-patchable"),
         pytest.param({"name": None}, ["body.name"], id="null"),
-        pytest.param({"price": {"amount": 100, "currency": "GBP"}}, ["body.price.currency"], id="other-currency"),
-        pytest.param({"price": {"amount": 100}}, ["body.price.currency"], id="money-without-currency"),
+        pytest.param({"price": 100, "currency": "GBP"}, ["body.currency"], id="other-currency"),
+        pytest.param({"price": {"amount": 100}}, ["body.price"], id="money-object-for-price"),
         pytest.param({"available": 0}, ["body.available"], id="number-for-boolean"),
         pytest.param({"dietaryTags": ["Vegan!"]}, ["body.dietaryTags.0"], id="bad-tag"),
     ],
@@ -379,3 +380,27 @@ def test_a_menu_item_delete_with_a_stale_etag_fails_and_removes_nothing(
 
     assert reply.status == 412
     assert api.table_snapshot() == before
+
+
+# ---- one money shape ----------------------------------------------------------------------------------------------
+
+
+def test_an_item_states_its_currency_and_may_be_created_without_one(restaurant: dict[str, Any]) -> None:
+    without = api.create_menu_item(restaurant["id"], {"name": "Water", "category": "Drinks", "price": 150})
+    restated = api.create_menu_item(restaurant["id"], menu_item_body(currency="EUR"))
+
+    assert (without.status, without.body["price"], without.body["currency"]) == (201, 150, "EUR")
+    assert (restated.status, restated.body["currency"]) == (201, "EUR")
+    menu = api.get_menu(restaurant["id"]).body
+    assert {(i["price"], i["currency"]) for c in menu["categories"] for i in c["items"]} == {(150, "EUR"), (900, "EUR")}
+
+
+def test_a_patch_may_restate_the_currency_but_never_change_it(
+    restaurant: dict[str, Any], menu_item: dict[str, Any]
+) -> None:
+    same = api.update_menu_item(restaurant["id"], menu_item["id"], {"price": 990, "currency": "EUR"})
+    other = api.update_menu_item(restaurant["id"], menu_item["id"], {"currency": "USD"})
+
+    assert (same.status, same.body["price"], same.body["currency"]) == (200, 990, "EUR")
+    assert (other.status, other.field_errors()) == (400, ["body.currency"])
+    assert "EUR" in other.body["detail"]

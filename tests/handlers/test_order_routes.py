@@ -3,6 +3,7 @@ kitchen view (oldest first) and the state machine's transitions with their histo
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -111,8 +112,11 @@ def test_an_order_is_seen_by_its_customer_and_its_restaurant_only(shop: Shop, wh
 
     assert reply.status == status
     if status == 200:
-        assert reply.body == order
-        assert reply.etag == '"1"'
+        # the same order; only what this caller may do next differs (the customer may cancel, the kitchen more)
+        mine = who == "owner"
+        assert reply.body == {**order, "allowedTransitions": reply.body["allowedTransitions"]}
+        assert reply.body["allowedTransitions"] == (["CANCELLED"] if mine else ["ACCEPTED", "REJECTED", "CANCELLED"])
+        assert reply.etag == '"1"' == f'"{reply.body["version"]}"'
     else:
         assert reply.body["detail"] == f"order {order['id']} does not exist"  # the same as for an unknown id
         assert o.get_order("no-such-order", claims=claims).body["detail"] == "order no-such-order does not exist"
@@ -362,3 +366,187 @@ def test_an_unknown_status_is_a_400(shop: Shop) -> None:
     reply = o.transition(shop.id, order["id"], "EATEN", claims=o.staff(shop.id))
 
     assert (reply.status, reply.field_errors()) == (400, ["body.to"])
+
+
+# ---- the order contract: version and If-Match, reasons, what the caller may do next --------------------------------
+
+
+def test_every_order_view_states_its_version_and_the_etag_is_that_version(shop: Shop) -> None:
+    order = o.place_order(shop)
+    assert order["version"] == 1
+
+    moved = o.transition(shop.id, order["id"], "ACCEPTED", claims=o.staff(shop.id))
+
+    assert (moved.body["version"], moved.etag) == (2, '"2"')
+    listed = o.kitchen_orders(shop.id, claims=o.staff(shop.id)).body["items"]
+    assert [(item["id"], item["version"]) for item in listed] == [(order["id"], 2)]
+    assert o.list_my_orders().body["items"][0]["version"] == 2
+
+
+def test_a_transition_with_a_stale_if_match_is_a_412_and_changes_nothing(shop: Shop) -> None:
+    order = o.place_order(shop)
+    staff = o.staff(shop.id)
+    assert o.transition(shop.id, order["id"], "ACCEPTED", claims=staff, if_match='"1"').status == 200
+
+    stale = o.transition(shop.id, order["id"], "CANCELLED", claims=staff, if_match='"1"')
+
+    assert stale.status == 412
+    assert stale.body["type"] == "https://waiter.dev/problems/precondition-failed"
+    assert (stale.body["currentStatus"], stale.body["currentVersion"]) == ("ACCEPTED", 2)
+    assert stale.body["allowed"] == ["PREPARING", "CANCELLED"]
+    unchanged = o.get_order(order["id"])
+    assert (unchanged.body["status"], unchanged.etag) == ("ACCEPTED", '"2"')
+
+
+def test_a_transition_with_the_current_if_match_or_none_moves_the_order(shop: Shop) -> None:
+    order = o.place_order(shop)
+    staff = o.staff(shop.id)
+
+    weak = o.transition(shop.id, order["id"], "ACCEPTED", claims=staff, if_match='W/"1"')
+    listed = o.transition(shop.id, order["id"], "PREPARING", claims=staff, if_match='"1", "2"')
+    anything = o.transition(shop.id, order["id"], "READY", claims=staff, if_match="*")
+    without = o.transition(shop.id, order["id"], "OUT_FOR_DELIVERY", claims=staff)
+
+    assert [r.status for r in (weak, listed, anything, without)] == [200, 200, 200, 200]
+    assert without.etag == '"5"'
+
+
+def test_a_customer_cancel_with_a_stale_if_match_is_a_412(shop: Shop) -> None:
+    order = o.place_order(shop)
+    assert o.transition(shop.id, order["id"], "ACCEPTED", claims=o.staff(shop.id)).status == 200
+
+    reply = o.cancel_order(order["id"], if_match='"1"')
+
+    assert (reply.status, reply.body["currentStatus"]) == (412, "ACCEPTED")
+
+
+def test_an_if_match_that_names_no_version_is_a_412(shop: Shop) -> None:
+    order = o.place_order(shop)
+
+    reply = o.transition(shop.id, order["id"], "ACCEPTED", claims=o.staff(shop.id), if_match='"abc"')
+
+    assert reply.status == 412
+    assert o.get_order(order["id"]).body["status"] == "PLACED"
+
+
+def test_rejecting_an_order_needs_a_reason_and_its_customer_reads_it(shop: Shop) -> None:
+    order = o.place_order(shop)
+    staff = o.staff(shop.id)
+
+    for missing in (None, "   "):
+        refused = o.transition(shop.id, order["id"], "REJECTED", claims=staff, reason=missing)
+        assert (refused.status, refused.field_errors()) == (400, ["body.reason"])
+    rejected = o.transition(shop.id, order["id"], "REJECTED", claims=staff, reason="  The oven is broken today ")
+
+    assert rejected.status == 200
+    seen = o.get_order(order["id"]).body
+    assert (seen["status"], seen["statusReason"]) == ("REJECTED", "The oven is broken today")
+    assert seen["history"][-1]["reason"] == "The oven is broken today"
+    assert seen["allowedTransitions"] == []
+
+
+def test_a_customer_may_say_why_they_cancel_and_need_not(shop: Shop) -> None:
+    with_reason, without = o.place_order(shop), o.place_order(shop)
+
+    said = o.cancel_order(with_reason["id"], reason="ordered by mistake")
+    silent = o.cancel_order(without["id"])
+
+    assert (said.status, said.body["statusReason"], said.body["history"][-1]["reason"]) == (
+        200,
+        "ordered by mistake",
+        "ordered by mistake",
+    )
+    assert (silent.status, silent.body["statusReason"], silent.body["history"][-1]["reason"]) == (200, None, None)
+
+
+def test_a_reason_on_a_move_that_is_not_a_refusal_is_a_400(shop: Shop) -> None:
+    order = o.place_order(shop)
+
+    reply = o.transition(shop.id, order["id"], "ACCEPTED", claims=o.staff(shop.id), reason="on it")
+
+    assert (reply.status, reply.field_errors()) == (400, ["body.reason"])
+    assert o.get_order(order["id"]).etag == '"1"'
+
+
+@pytest.mark.parametrize(
+    "reason",
+    [pytest.param("x" * 281, id="longer-than-280"), pytest.param("line\nbreak", id="control-character"),
+     pytest.param(42, id="not-a-string")],
+)  # fmt: skip
+def test_a_reason_that_is_too_long_or_not_plain_text_is_a_400(shop: Shop, reason: Any) -> None:
+    order = o.place_order(shop)
+
+    reply = o.transition(shop.id, order["id"], "REJECTED", claims=o.staff(shop.id), reason=reason)
+
+    assert (reply.status, reply.field_errors()) == (400, ["body.reason"])
+
+
+def test_allowed_transitions_are_what_this_caller_may_do_now(shop: Shop) -> None:
+    order = o.place_order(shop, fulfilment="pickup")
+    staff = o.staff(shop.id)
+
+    def allowed(claims: api.Claims) -> list[str]:
+        return list(o.get_order(order["id"], claims=claims).body["allowedTransitions"])
+
+    assert allowed(o.customer()) == ["CANCELLED"]
+    assert allowed(staff) == ["ACCEPTED", "REJECTED", "CANCELLED"]
+    accepted = o.transition(shop.id, order["id"], "ACCEPTED", claims=staff)
+    assert accepted.body["allowedTransitions"] == ["PREPARING", "CANCELLED"]
+    assert allowed(o.customer()) == []
+    _walk(shop, order, ["PREPARING", "READY"])
+    assert allowed(staff) == ["PICKED_UP"]  # a pickup order is never OUT_FOR_DELIVERY
+
+
+# ---- ready-time estimates ------------------------------------------------------------------------------------------
+
+
+def _minutes_between(earlier: str, later: str) -> float:
+    return (datetime.fromisoformat(later) - datetime.fromisoformat(earlier)).total_seconds() / 60
+
+
+def test_an_order_is_estimated_from_the_restaurants_times_then_from_the_kitchens(services: None) -> None:
+    shop = o.open_shop(defaultPrepMinutes=25, deliveryMinutes=40)
+    order = o.place_order(shop)
+    assert _minutes_between(order["createdAt"], order["estimatedReadyAt"]) == 25
+    assert _minutes_between(order["estimatedReadyAt"], order["estimatedDeliveredAt"]) == 40
+
+    accepted = o.transition(shop.id, order["id"], "ACCEPTED", claims=o.staff(shop.id), prepMinutes=50)
+
+    assert accepted.status == 200, accepted.body
+    assert (accepted.body["prepMinutes"], accepted.body["deliveryMinutes"]) == (50, 40)
+    assert _minutes_between(accepted.body["updatedAt"], accepted.body["estimatedReadyAt"]) == 50
+    assert _minutes_between(accepted.body["estimatedReadyAt"], accepted.body["estimatedDeliveredAt"]) == 40
+    assert o.get_order(order["id"]).body["estimatedReadyAt"] == accepted.body["estimatedReadyAt"]  # the customer's
+    _walk(shop, order, ["PREPARING"])
+    ready = o.transition(shop.id, order["id"], "READY", claims=o.staff(shop.id)).body
+    assert ready["estimatedReadyAt"] is None
+    assert _minutes_between(ready["updatedAt"], ready["estimatedDeliveredAt"]) == 40
+    done = _walk(shop, order, ["OUT_FOR_DELIVERY", "DELIVERED"])[-1].body
+    assert (done["estimatedReadyAt"], done["estimatedDeliveredAt"]) == (None, None)
+
+
+def test_a_pickup_order_has_no_delivery_estimate_and_a_partner_may_estimate_too(services: None) -> None:
+    shop = o.open_shop(defaultPrepMinutes=15)
+    order = o.place_order(shop, fulfilment="pickup")
+    assert (order["estimatedDeliveredAt"], order["deliveryMinutes"]) == (None, None)
+
+    accepted = o.partner_transition(order["id"], "ACCEPTED", partner=o.Partner("k1", shop.id), prepMinutes=5)
+
+    assert _minutes_between(accepted.body["updatedAt"], accepted.body["estimatedReadyAt"]) == 5
+    assert accepted.body["estimatedDeliveredAt"] is None
+
+
+@pytest.mark.parametrize(
+    ("to", "minutes", "field"),
+    [("ACCEPTED", 0, "body.prepMinutes"), ("ACCEPTED", 241, "body.prepMinutes"), ("ACCEPTED", "10", "body.prepMinutes"),
+     ("CANCELLED", 10, "body.prepMinutes")],
+)  # fmt: skip
+def test_a_preparation_estimate_out_of_range_or_not_on_accepting_is_a_400(
+    shop: Shop, to: str, minutes: Any, field: str
+) -> None:
+    order = o.place_order(shop)
+
+    reply = o.transition(shop.id, order["id"], to, claims=o.staff(shop.id), prepMinutes=minutes)
+
+    assert (reply.status, reply.field_errors()) == (400, [field])
+    assert o.get_order(order["id"]).etag == '"1"'

@@ -176,3 +176,33 @@ def test_a_revoked_key_is_denied(shop: Shop, partner_key: dict[str, Any]) -> Non
     assert "context" not in result
     assert "usageIdentifierKey" not in result
     assert [s["Effect"] for s in result["policyDocument"]["Statement"]] == ["Deny"]
+
+
+# ---- the order contract for a POS ---------------------------------------------------------------------------------
+
+
+def test_a_partner_moving_an_order_it_saw_at_an_old_version_gets_a_412(shop: Shop) -> None:
+    partner = Partner("k1", shop.id)
+    order = o.place_order(shop)
+    [listed] = o.partner_orders(partner=partner).body["items"]
+    assert o.transition(shop.id, order["id"], "ACCEPTED", claims=o.staff(shop.id)).status == 200  # the kitchen board
+
+    stale = o.partner_transition(order["id"], "REJECTED", partner=partner, if_match=f'"{listed["version"]}"')
+    fresh = o.partner_transition(order["id"], "PREPARING", partner=partner, if_match='"2"')
+
+    assert (stale.status, stale.body["currentStatus"]) == (412, "ACCEPTED")
+    assert (fresh.status, fresh.etag, fresh.body["version"]) == (200, '"3"', 3)
+
+
+def test_a_partner_sees_what_it_may_do_and_rejects_with_a_reason(shop: Shop) -> None:
+    partner = Partner("k1", shop.id)
+    order = o.place_order(shop)
+    [listed] = o.partner_orders(partner=partner).body["items"]
+    assert listed["allowedTransitions"] == ["ACCEPTED", "REJECTED", "CANCELLED"]
+
+    silent = o.partner_transition(order["id"], "REJECTED", partner=partner, reason=None)
+    rejected = o.partner_transition(order["id"], "REJECTED", partner=partner, reason="kitchen closed early")
+
+    assert (silent.status, silent.field_errors()) == (400, ["body.reason"])
+    assert rejected.body["history"][-1]["actor"] == {"type": "partner", "id": "apikey:k1"}
+    assert o.get_order(order["id"]).body["statusReason"] == "kitchen closed early"

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from local import samples
 from tests.handlers import api
 from tests.handlers.api import staff_claims
 from tests.support import ADMIN, CUSTOMER
@@ -25,6 +26,15 @@ RESTAURANT_FIELDS = {
     "active",
     "createdAt",
     "updatedAt",
+    "defaultPrepMinutes",
+    "deliveryMinutes",
+    "timeZone",
+    # computed as it is read (docs/hours.md)
+    "openNow",
+    "nextOpensAt",
+    "acceptingOrders",
+    "pausedUntil",
+    "pauseReason",
 }
 
 
@@ -38,7 +48,12 @@ def test_an_admin_creates_a_restaurant(table: str) -> None:
     assert set(reply.body) == RESTAURANT_FIELDS
     assert reply.body["name"] == "Pizza Roma"
     assert reply.body["address"]["city"] == "Berlin"
-    assert reply.body["openingHours"] == [{"day": "mon", "opens": "11:00", "closes": "22:00"}]
+    assert reply.body["openingHours"] == {**samples.AROUND_THE_CLOCK, "exceptions": []}
+    assert (reply.body["timeZone"], reply.body["openNow"], reply.body["acceptingOrders"]) == (
+        "Europe/Berlin",
+        True,
+        True,
+    )
     assert (reply.body["taxRateBps"], reply.body["deliveryFee"], reply.body["minimumOrder"]) == (700, 250, 1000)
     assert reply.body["active"] is True
     assert reply.body["createdAt"] == reply.body["updatedAt"]
@@ -47,7 +62,8 @@ def test_an_admin_creates_a_restaurant(table: str) -> None:
     assert reply.headers["Content-Type"] == "application/json"
 
     fetched = api.get_restaurant(reply.body["id"])
-    assert (fetched.status, fetched.body, fetched.etag) == (200, reply.body, '"1"')
+    assert (fetched.status, fetched.body) == (200, reply.body)
+    assert str(fetched.etag).startswith('"1-')  # a public read: the version and a digest of the body
 
 
 @pytest.mark.parametrize(
@@ -85,9 +101,35 @@ def test_only_admins_create_restaurants(table: str, claims: api.Claims | None) -
         ),
         pytest.param({k: v for k, v in restaurant_body().items() if k != "name"}, ["body.name"], id="missing-required"),
         pytest.param(
-            restaurant_body(openingHours=[{"day": "mon", "opens": "25:00", "closes": "22:00"}]),
-            ["body.openingHours.0.opens"],
+            restaurant_body(openingHours={"weekly": {"mon": [{"opens": "25:00", "closes": "22:00"}]}}),
+            ["body.openingHours.weekly.mon.0.opens"],
             id="bad-time",
+        ),
+        pytest.param(
+            restaurant_body(
+                openingHours={
+                    "weekly": {"mon": [{"opens": "11:00", "closes": "15:00"}, {"opens": "14:00", "closes": "22:00"}]}
+                }
+            ),
+            ["body.openingHours.weekly.mon"],
+            id="overlapping-ranges",
+        ),
+        pytest.param(
+            restaurant_body(
+                openingHours={"weekly": {}, "exceptions": [{"date": "2026-12-25"}, {"date": "2026-12-25"}]}
+            ),
+            ["body.openingHours"],
+            id="two-exceptions-for-a-date",
+        ),
+        pytest.param(
+            restaurant_body(openingHours={"weekly": {"someday": []}}),
+            ["body.openingHours.weekly.someday"],
+            id="unknown-day",
+        ),
+        pytest.param(restaurant_body(timeZone="Mars/Olympus_Mons"), ["body.timeZone"], id="unknown-time-zone"),
+        pytest.param(restaurant_body(timeZone="/etc/localtime"), ["body.timeZone"], id="path-as-time-zone"),
+        pytest.param(
+            {k: v for k, v in restaurant_body().items() if k != "timeZone"}, ["body.timeZone"], id="missing-time-zone"
         ),
     ],
 )
@@ -121,7 +163,9 @@ def test_a_body_of_exactly_64_kb_is_not_too_large(table: str) -> None:
 def test_anyone_reads_an_active_restaurant(restaurant: dict[str, Any]) -> None:
     for claims in [None, CUSTOMER, ADMIN]:
         reply = api.get_restaurant(restaurant["id"], claims=claims)
-        assert (reply.status, reply.body, reply.etag) == (200, restaurant, '"1"')
+        assert (reply.status, reply.body) == (200, restaurant)
+        # anonymous: the public tag (version and body digest); signed in: private, the plain version
+        assert str(reply.etag).startswith('"1-') if claims is None else reply.etag == '"1"'
 
 
 def test_an_unknown_restaurant_is_not_found(table: str) -> None:
@@ -334,3 +378,31 @@ def test_a_delete_with_a_stale_etag_fails_the_precondition_and_writes_nothing(re
     assert reply.status == 412
     assert api.table_snapshot() == before
     assert api.get_restaurant(restaurant["id"]).status == 200
+
+
+# ---- ready-time estimates -------------------------------------------------------------------------------------------
+
+
+def test_a_restaurant_states_its_preparation_and_delivery_times(table: str) -> None:
+    given = api.create_restaurant(restaurant_body(defaultPrepMinutes=25, deliveryMinutes=40))
+    without = {k: v for k, v in restaurant_body().items() if k not in ("defaultPrepMinutes", "deliveryMinutes")}
+    defaults = api.create_restaurant(without)
+
+    assert (given.body["defaultPrepMinutes"], given.body["deliveryMinutes"]) == (25, 40)
+    assert (defaults.body["defaultPrepMinutes"], defaults.body["deliveryMinutes"]) == (20, 30)
+    patched = api.update_restaurant(given.body["id"], {"defaultPrepMinutes": 15})
+    assert (patched.status, patched.body["defaultPrepMinutes"], patched.body["deliveryMinutes"]) == (200, 15, 40)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("defaultPrepMinutes", 0), ("defaultPrepMinutes", 241), ("deliveryMinutes", 0), ("deliveryMinutes", 181),
+     ("deliveryMinutes", "30"), ("defaultPrepMinutes", 12.5)],
+)  # fmt: skip
+def test_preparation_and_delivery_times_outside_their_range_are_a_400(table: str, field: str, value: object) -> None:
+    created = api.create_restaurant(restaurant_body(**{field: value}))
+    ok = api.create_restaurant(restaurant_body())
+    patched = api.update_restaurant(ok.body["id"], {field: value})
+
+    assert (created.status, created.field_errors()) == (400, [f"body.{field}"])
+    assert (patched.status, patched.field_errors()) == (400, [f"body.{field}"])

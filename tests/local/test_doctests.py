@@ -13,6 +13,7 @@ MODULES = [
     "local.gateway.intrinsics",
     "local.gateway.routing",
     "local.gateway.events",
+    "local.gateway.gateway_responses",
     "local.gateway.functions",
     "local.gateway.resources",
     "local.gateway.authorizers",

@@ -4,7 +4,7 @@ entries live under the same keys (``waiter.repository.keys``) and pages carry re
 
 from __future__ import annotations
 
-from waiter.catalog.models import MenuItem, Restaurant, RestaurantSummary
+from waiter.catalog.models import ListingEntry, MenuItem, Restaurant
 from waiter.repository import keys
 from waiter.repository.catalog import StaleVersion
 from waiter.repository.cursor import decode_cursor, encode_cursor
@@ -20,7 +20,7 @@ class FakeCatalogStore:
         self.restaurants: dict[str, Restaurant] = {}
         self.items: dict[tuple[str, str], MenuItem] = {}
         # listing partition -> sort key -> summary, as the table holds them
-        self.listings: dict[str, dict[str, RestaurantSummary]] = {}
+        self.listings: dict[str, dict[str, ListingEntry]] = {}
         self.writes = 0
 
     # ---- restaurants ----------------------------------------------------------------------------------------
@@ -29,7 +29,7 @@ class FakeCatalogStore:
         found = self.restaurants.get(restaurant_id)
         return found.model_copy(deep=True) if found else None
 
-    def create_restaurant(self, restaurant: Restaurant, listing: RestaurantSummary | None) -> None:
+    def create_restaurant(self, restaurant: Restaurant, listing: ListingEntry | None) -> None:
         if restaurant.id in self.restaurants:  # attribute_not_exists(PK)
             raise StaleVersion("the restaurant was changed by someone else")
         self.restaurants[restaurant.id] = restaurant.model_copy(deep=True)
@@ -39,10 +39,10 @@ class FakeCatalogStore:
     def replace_restaurant(
         self,
         restaurant: Restaurant,
-        listing: RestaurantSummary | None,
+        listing: ListingEntry | None,
         *,
         expected_version: int,
-        previous_listing: RestaurantSummary | None,
+        previous_listing: ListingEntry | None,
     ) -> None:
         stored = self.restaurants.get(restaurant.id)
         if stored is None or stored.version != expected_version:  # version = :expected, all or nothing
@@ -55,7 +55,7 @@ class FakeCatalogStore:
 
     def list_restaurants(
         self, *, city: str | None, cuisine: str | None, limit: int, cursor: str | None
-    ) -> tuple[list[RestaurantSummary], str | None]:
+    ) -> tuple[list[ListingEntry], str | None]:
         partition = keys.listing_partition(city, cuisine)
         entries = sorted(self.listings.get(partition, {}).items())
         if cursor:
@@ -105,13 +105,13 @@ class FakeCatalogStore:
 
     # ---- helpers --------------------------------------------------------------------------------------------
 
-    def _put_listing(self, listing: RestaurantSummary | None) -> None:
+    def _put_listing(self, listing: ListingEntry | None) -> None:
         for key in _listing_keys(listing):
             assert listing is not None
             self.listings.setdefault(key["PK"], {})[key["SK"]] = listing.model_copy(deep=True)
 
 
-def _listing_keys(listing: RestaurantSummary | None) -> list[dict[str, str]]:
+def _listing_keys(listing: ListingEntry | None) -> list[dict[str, str]]:
     if listing is None:
         return []
     return keys.listing_entries(listing.id, listing.name, listing.city, listing.cuisines)

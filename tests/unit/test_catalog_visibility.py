@@ -14,7 +14,7 @@ from tests.unit.builders import (
     restaurant_patch,
     staff_of,
 )
-from waiter.catalog.models import Restaurant, RestaurantSummary
+from waiter.catalog.models import ListingEntry, Restaurant
 from waiter.catalog.service import CatalogService, public_listing
 from waiter.errors import NotFound
 from waiter.identity import Principal
@@ -59,7 +59,7 @@ def test_an_unknown_restaurant_is_not_found_by_anyone(service: CatalogService, c
 
 
 def test_public_listing_summarises_active_restaurants_only(restaurant: Restaurant) -> None:
-    assert public_listing(restaurant) == RestaurantSummary(
+    assert public_listing(restaurant) == ListingEntry(
         id="r1",
         name="Pizza Roma",
         description="Wood-fired pizza",
@@ -68,6 +68,9 @@ def test_public_listing_summarises_active_restaurants_only(restaurant: Restauran
         currency="EUR",
         delivery_fee=250,
         minimum_order=1000,
+        time_zone="Europe/Berlin",
+        opening_hours=restaurant.opening_hours,
+        pause=None,
     )
     assert public_listing(restaurant.model_copy(update={"active": False})) is None
 

@@ -24,7 +24,7 @@ from waiter.errors import (
 def test_a_problem_document_has_the_rfc_9457_members_and_the_request_id() -> None:
     error = ValidationFailed(
         detail="two fields are wrong",
-        errors=[FieldError("body.name", "is required"), FieldError("body.price.amount", "must be >= 0")],
+        errors=[FieldError("body.name", "is required"), FieldError("body.price", "must be >= 0")],
     )
 
     assert problem_document(error, "req-1") == {
@@ -34,7 +34,7 @@ def test_a_problem_document_has_the_rfc_9457_members_and_the_request_id() -> Non
         "detail": "two fields are wrong",
         "errors": [
             {"field": "body.name", "message": "is required"},
-            {"field": "body.price.amount", "message": "must be >= 0"},
+            {"field": "body.price", "message": "must be >= 0"},
         ],
         "requestId": "req-1",
     }

@@ -14,7 +14,10 @@ from waiter.ratelimit import RateLimiter
 from waiter.settings import get_settings
 
 if TYPE_CHECKING:
+    from waiter.accounts.privacy import PersonalDataService
     from waiter.accounts.service import AccountService
+    from waiter.bus import EventBus
+    from waiter.notifications import EmailNotifier
     from waiter.ordering.models import Order
     from waiter.ordering.service import OrderingService
     from waiter.partners.service import ApiKeyService
@@ -54,6 +57,20 @@ def account_service() -> AccountService:
 
 
 @cache
+def personal_data_service() -> PersonalDataService:
+    from waiter.accounts.cognito import CognitoProvider  # noqa: PLC0415
+    from waiter.accounts.privacy import PersonalDataService  # noqa: PLC0415
+    from waiter.repository.personal_data import PersonalDataRepository  # noqa: PLC0415
+
+    settings = get_settings()
+    return PersonalDataService(
+        provider=CognitoProvider(settings.user_pool_id, settings.user_pool_client_id),
+        store=PersonalDataRepository(settings.table_name),
+        limiter=rate_limiter(),
+    )
+
+
+@cache
 def api_key_service() -> ApiKeyService:
     from waiter.partners.service import ApiKeyService  # noqa: PLC0415
     from waiter.partners.usage_plans import ApiGatewayUsagePlans  # noqa: PLC0415
@@ -87,6 +104,29 @@ def ordering_service() -> OrderingService:
         idempotency=checkout_idempotency(),
         on_placed=_count_placed,
         on_moved=_count_moved,
+    )
+
+
+@cache
+def event_bus() -> EventBus:
+    from waiter.bus import EventBus  # noqa: PLC0415
+
+    return EventBus(get_settings().event_bus_name)
+
+
+@cache
+def email_notifier() -> EmailNotifier:
+    from waiter.accounts.cognito import CognitoProvider  # noqa: PLC0415
+    from waiter.mail import Mailer  # noqa: PLC0415
+    from waiter.notifications import EmailNotifier  # noqa: PLC0415
+    from waiter.repository.deliveries import DeliveryRepository  # noqa: PLC0415
+
+    settings = get_settings()
+    directory = CognitoProvider(settings.user_pool_id, settings.user_pool_client_id)
+    return EmailNotifier(
+        deliveries=DeliveryRepository(settings.table_name),
+        mailer=Mailer(settings.sender_email),
+        email_of=directory.email_of,
     )
 
 

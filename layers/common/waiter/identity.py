@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from waiter.errors import Forbidden
+
 
 class Role(StrEnum):
     """Cognito groups (customers, staff, admins), plus partners: POS systems calling with an API key."""
@@ -56,6 +58,17 @@ class Principal:
     def acts_for(self, restaurant_id: str) -> bool:
         """True when the caller may run ``restaurant_id``'s kitchen: its staff, an admin, or its partner key."""
         return self.staffs(restaurant_id) or (self.is_partner and restaurant_id in self.restaurants)
+
+
+def partner_restaurant(caller: Principal) -> str:
+    """The one restaurant a partner key is scoped to; ``Forbidden`` for anyone but a partner.
+
+    >>> partner_restaurant(principal_from_partner({"keyId": "k1", "restaurantId": "r1"}))
+    'r1'
+    """
+    if not caller.is_partner or len(caller.restaurants) != 1:
+        raise Forbidden("partner routes take a partner API key (X-Api-Key)")
+    return next(iter(caller.restaurants))
 
 
 RESTAURANTS_CLAIM = "custom:restaurants"

@@ -27,6 +27,11 @@ class Settings:
     # botocore's client-side check of every DynamoDB request against the service model: off in Lambda (the
     # repositories build the requests; a third of botocore's time per call), on in tests and the local gateway.
     validate_aws_requests: bool = False
+    # the event-driven functions: the bus the stream publisher puts events on, the SES identity mail comes from,
+    # and how long a restaurant has to accept an order before the kitchen timeout rejects it
+    event_bus_name: str = ""
+    sender_email: str = ""
+    kitchen_timeout_minutes: float = 10.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -44,6 +49,9 @@ class Settings:
             auto_confirm_signups=env.get("AUTO_CONFIRM_SIGNUPS", "false").lower() == "true",
             usage_plan_id=env.get("USAGE_PLAN_ID", ""),
             validate_aws_requests=env.get("VALIDATE_AWS_REQUESTS", "false").lower() == "true",
+            event_bus_name=env.get("EVENT_BUS_NAME", ""),
+            sender_email=env.get("SENDER_EMAIL", ""),
+            kitchen_timeout_minutes=float(env.get("KITCHEN_TIMEOUT_MINUTES", "10")),
         )
 
 

@@ -41,6 +41,21 @@ class MemoryProvider:
             raise Unauthorized("the refresh token is invalid, expired or revoked")
         return Tokens(id_token="id2", access_token="access2", expires_in=3600)
 
+    def forgot_password(self, email: str) -> None:
+        for user in self.users.values():
+            if user["email"] == email:
+                user["reset_code"] = "654321"
+
+    def reset_password(self, email: str, code: str, password: str) -> None:
+        for user in self.users.values():
+            if user["email"] == email and user.get("reset_code") == code:
+                user["password"], user["reset_code"] = password, None
+                return
+        raise ValidationFailed.on("body.code", "is wrong or has expired")
+
+    def delete_user(self, username: str) -> None:
+        self.users.pop(username, None)
+
     def sign_out(self, username: str) -> None:
         self.signed_out.append(username)
 
@@ -103,9 +118,12 @@ class MemoryCounters:
     def __init__(self) -> None:
         self.counts: dict[tuple[str, int], int] = {}
 
-    def increment(self, bucket: str, window_start: int, expires_at: int) -> int:
-        self.counts[bucket, window_start] = self.counts.get((bucket, window_start), 0) + 1
+    def increment(self, bucket: str, window_start: int, expires_at: int, by: int = 1) -> int:
+        self.counts[bucket, window_start] = self.counts.get((bucket, window_start), 0) + by
         return self.counts[bucket, window_start]
+
+    def delete(self, bucket: str, window_start: int) -> None:
+        self.counts.pop((bucket, window_start), None)
 
 
 class MemoryKeys:

@@ -5,11 +5,17 @@ from __future__ import annotations
 import pytest
 
 from tests.unit.access.fakes import MemoryCounters, MemoryProvider, MemoryStaff, Restaurants
-from waiter.accounts.models import Login, SignUp
+from waiter.accounts.models import ForgotPassword, Login, ResetPassword, SignUp, Tokens
 from waiter.accounts.service import AccountService
 from waiter.errors import Forbidden, NotFound, TooManyRequests, Unauthorized, ValidationFailed
 from waiter.identity import Principal, Role
-from waiter.ratelimit import LOGIN_PER_ACCOUNT, RateLimiter
+from waiter.ratelimit import (
+    LOGIN_FAILURES_PER_ACCOUNT,
+    LOGIN_FAILURES_PER_IP,
+    RESET_FAILURES_PER_ACCOUNT,
+    RESET_REQUESTS_PER_ACCOUNT,
+    RateLimiter,
+)
 
 ADMIN = Principal(user_id="admin", roles=frozenset({Role.ADMIN}))
 CUSTOMER = Principal(user_id="user-1", email="c@example.com", roles=frozenset({Role.CUSTOMER}))
@@ -59,18 +65,103 @@ def test_unknown_email_and_wrong_password_fail_identically() -> None:
     assert errors[0] == errors[1]
 
 
-def test_login_attempts_per_account_are_limited_and_reset_after_the_window() -> None:
-    now = [1_000_000.0]
+class CountingProvider(MemoryProvider):
+    """Counts the sign-ins that reached the identity provider."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.logins = 0
+
+    def login(self, email: str, password: str) -> Tokens:
+        self.logins += 1
+        return super().login(email, password)
+
+
+def _counting_service(now: list[float]) -> tuple[AccountService, CountingProvider]:
     accounts = service(now)
+    provider = CountingProvider()
+    accounts.provider = provider
     accounts.sign_up(SignUp(email="a@example.com", password=STRONG, name="A"), source_ip="1.1.1.1")
-    for i in range(LOGIN_PER_ACCOUNT.limit):
-        accounts.login(Login(email="a@example.com", password=STRONG), source_ip=f"10.0.0.{i}")
-    with pytest.raises(TooManyRequests) as caught:
+    return accounts, provider
+
+
+def test_successful_sign_ins_never_use_up_the_budget() -> None:
+    accounts, _ = _counting_service([1_000_000.0])
+    for _ in range(3 * LOGIN_FAILURES_PER_ACCOUNT.limit):  # the same account, from the same address
+        assert accounts.login(Login(email="a@example.com", password=STRONG), source_ip="10.0.0.1").id_token == "id"
+
+
+def test_failed_sign_ins_lock_the_account_from_any_address_before_the_provider_is_asked() -> None:
+    now = [1_000_000.0]
+    accounts, provider = _counting_service(now)
+    for i in range(LOGIN_FAILURES_PER_ACCOUNT.limit):
+        with pytest.raises(Unauthorized):
+            accounts.login(Login(email="a@example.com", password="Wrong-password-1!"), source_ip=f"10.0.0.{i}")
+    asked = provider.logins
+    with pytest.raises(TooManyRequests) as caught:  # even with the right password, from a new address
         accounts.login(Login(email="a@example.com", password=STRONG), source_ip="10.0.1.1")
+    assert provider.logins == asked, "a spent budget is refused before Cognito is called"
     retry_after = int(caught.value.headers["Retry-After"])
-    assert 0 < retry_after <= LOGIN_PER_ACCOUNT.window_seconds
+    assert 0 < retry_after <= LOGIN_FAILURES_PER_ACCOUNT.window_seconds
     now[0] += retry_after
     assert accounts.login(Login(email="a@example.com", password=STRONG), source_ip="10.0.1.1").id_token == "id"
+
+
+def test_failed_sign_ins_lock_an_address_across_accounts() -> None:
+    accounts, _ = _counting_service([1_000_000.0])
+    for n in range(LOGIN_FAILURES_PER_IP.limit):
+        with pytest.raises(Unauthorized):
+            accounts.login(Login(email=f"nobody{n}@example.com", password=STRONG), source_ip="10.9.9.9")
+    with pytest.raises(TooManyRequests):
+        accounts.login(Login(email="a@example.com", password=STRONG), source_ip="10.9.9.9")
+    assert accounts.login(Login(email="a@example.com", password=STRONG), source_ip="10.9.9.10").id_token == "id"
+
+
+def test_a_successful_sign_in_resets_the_accounts_failures() -> None:
+    accounts, _ = _counting_service([1_000_000.0])
+    for _ in range(3):
+        for _ in range(LOGIN_FAILURES_PER_ACCOUNT.limit - 1):
+            with pytest.raises(Unauthorized):
+                accounts.login(Login(email="a@example.com", password="Wrong-password-1!"), source_ip="10.0.0.1")
+        accounts.login(Login(email="a@example.com", password=STRONG), source_ip="10.0.0.2")
+    with pytest.raises(Unauthorized):  # 12 failures in the window, never 5 in a row: still not locked
+        accounts.login(Login(email="a@example.com", password="Wrong-password-1!"), source_ip="10.0.0.1")
+
+
+def test_password_reset_answers_alike_for_known_and_unknown_addresses_and_sets_the_new_password() -> None:
+    accounts, _ = _counting_service([1_000_000.0])
+    known = accounts.forgot_password(ForgotPassword(email="a@example.com"), source_ip="10.0.0.1")
+    unknown = accounts.forgot_password(ForgotPassword(email="ghost@example.com"), source_ip="10.0.0.1")
+    assert known == unknown
+    new = "Brand-new-pass-2?"
+    accounts.reset_password(ResetPassword(email="a@example.com", code="654321", password=new), source_ip="10.0.0.1")
+    assert accounts.login(Login(email="a@example.com", password=new), source_ip="10.0.0.1").id_token == "id"
+
+
+def test_password_reset_names_each_broken_rule_and_refuses_a_wrong_code() -> None:
+    accounts, _ = _counting_service([1_000_000.0])
+    with pytest.raises(ValidationFailed) as weak:
+        accounts.reset_password(ResetPassword(email="a@example.com", code="654321", password="weak"), source_ip="ip")
+    assert {e.field for e in weak.value.errors} == {"body.password"}
+    assert len(weak.value.errors) == 4
+    with pytest.raises(ValidationFailed) as wrong:
+        accounts.reset_password(ResetPassword(email="a@example.com", code="000000", password=STRONG), source_ip="ip")
+    assert [e.field for e in wrong.value.errors] == ["body.code"]
+
+
+def test_password_reset_is_rate_limited_per_account() -> None:
+    accounts, _ = _counting_service([1_000_000.0])
+    for n in range(RESET_REQUESTS_PER_ACCOUNT.limit):
+        accounts.forgot_password(ForgotPassword(email="a@example.com"), source_ip=f"10.0.0.{n}")
+    with pytest.raises(TooManyRequests):
+        accounts.forgot_password(ForgotPassword(email="a@example.com"), source_ip="10.0.1.1")
+    for n in range(RESET_FAILURES_PER_ACCOUNT.limit):
+        with pytest.raises(ValidationFailed):
+            accounts.reset_password(
+                ResetPassword(email="a@example.com", code="000000", password=STRONG), source_ip=f"10.0.0.{n}"
+            )
+    with pytest.raises(TooManyRequests):  # the right code, but the guesses are spent
+        accounts.reset_password(ResetPassword(email="a@example.com", code="654321", password=STRONG), source_ip="x")
 
 
 def test_only_admins_assign_staff_and_the_user_gains_the_restaurant() -> None:

@@ -9,6 +9,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from local import samples
 from waiter.catalog.models import MenuItem, Restaurant
 from waiter.ordering.lifecycle import place_order
 from waiter.ordering.models import (
@@ -18,6 +19,7 @@ from waiter.ordering.models import (
     DiscountCode,
     Fulfilment,
     Order,
+    OrderStatus,
     PricedCart,
     PricedLine,
 )
@@ -28,14 +30,15 @@ CUSTOMER_ID = "c1"
 
 
 def restaurant(**overrides: Any) -> Restaurant:
-    """Restaurant ``r1``: EUR, 7 % tax, 2.50 delivery fee, no minimum order."""
+    """Restaurant ``r1``: EUR, 7 % tax, 2.50 delivery fee, no minimum order, open around the clock in Berlin."""
     data: dict[str, Any] = {
         "id": RESTAURANT_ID,
         "name": "Pizza Roma",
         "description": "",
         "cuisines": ["pizza"],
         "address": {"line1": "1 Main St", "city": "Berlin", "postcode": "10115", "country": "DE"},
-        "openingHours": [],
+        "timeZone": "Europe/Berlin",
+        "openingHours": samples.AROUND_THE_CLOCK,
         "currency": "EUR",
         "taxRateBps": 700,
         "deliveryFee": 250,
@@ -68,7 +71,8 @@ def menu_item(item_id: str = "pizza", price: int = 900, currency: str = "EUR", *
         "name": item_id.title(),
         "description": "",
         "category": "Mains",
-        "price": {"amount": price, "currency": currency},
+        "price": price,
+        "currency": currency,
         "dietaryTags": [],
         "available": True,
         "optionGroups": [],
@@ -187,6 +191,11 @@ def order(fulfilment: Fulfilment = Fulfilment.DELIVERY) -> Order:
     )
 
 
+def reason_for(to: OrderStatus) -> str | None:
+    """A reason where the lifecycle requires one (a rejection), none elsewhere."""
+    return "we are out of dough" if to is OrderStatus.REJECTED else None
+
+
 # ---- hypothesis strategies ---------------------------------------------------------------------------------
 
 
@@ -260,7 +269,7 @@ def carts(draw: st.DrawFn, items: dict[str, MenuItem]) -> list[CartLine]:
         item_id = draw(st.sampled_from([*ids, *ids, *ids, "gone"]))  # an item that left the menu, now and then
         item = items.get(item_id)
         options = draw(st.one_of(selections(item), any_selections(item))) if item is not None else []
-        stamped = draw(st.integers(0, 200_000) | st.just(item.price.amount if item else 0))
+        stamped = draw(st.integers(0, 200_000) | st.just(item.price if item else 0))
         lines.append(line(f"l{n}", item_id, draw(st.integers(1, 99)), options, unit_price_when_added=stamped))
     return lines
 

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.unit.ordering.builders import CUSTOMER_ID, NOW, order
+from tests.unit.ordering.builders import CUSTOMER_ID, NOW, order, reason_for
 from waiter.errors import Conflict
 from waiter.ordering.lifecycle import TERMINAL, TRANSITIONS, transition, transitions_from
 from waiter.ordering.models import Actor, ActorType, Fulfilment, Order, OrderStatus
@@ -95,14 +95,14 @@ def test_random_moves_by_random_actors_succeed_exactly_when_allowed_and_keep_a_g
         allowed = transitions_from(current.status, current.fulfilment, actor.type)
         at = NOW + timedelta(minutes=minute)
         if target in allowed:
-            moved = transition(current, target, actor, at)
+            moved = transition(current, target, actor, at, reason=reason_for(target))
             assert (moved.status, moved.version, moved.updated_at) == (target, current.version + 1, at)
             assert moved.history[:-1] == current.history
             assert moved.history[-1].actor == actor
             current = moved
         else:
             with pytest.raises(Conflict) as raised:
-                transition(current, target, actor, at)
+                transition(current, target, actor, at, reason=reason_for(target))
             assert raised.value.extra == {"currentStatus": current.status.value, "allowed": [s.value for s in allowed]}
     assert_history_has_no_gaps(current)
 
@@ -119,13 +119,15 @@ def test_walking_only_allowed_moves_always_reaches_a_terminal_state(
         choices = transitions_from(current.status, fulfilment, actor.type)
         if not choices:
             continue
-        current = transition(current, data.draw(st.sampled_from(choices)), actor, NOW + timedelta(minutes=minute))
+        target = data.draw(st.sampled_from(choices))
+        current = transition(current, target, actor, NOW + timedelta(minutes=minute), reason=reason_for(target))
     else:
         # a customer may have stalled the walk; the restaurant can always finish it
         while current.status not in TERMINAL:
             nexts = transitions_from(current.status, fulfilment, ActorType.STAFF)
             assert nexts, f"{current.status} is a dead end"
-            current = transition(current, nexts[0], Actor(type=ActorType.STAFF, id="s1"), NOW + timedelta(hours=1))
+            staff = Actor(type=ActorType.STAFF, id="s1")
+            current = transition(current, nexts[0], staff, NOW + timedelta(hours=1), reason=reason_for(nexts[0]))
     assert current.status in TERMINAL
     assert_history_has_no_gaps(current)
     if fulfilment is Fulfilment.PICKUP:

@@ -7,8 +7,11 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from tests.unit.ordering.builders import order, priced_cart
+from tests.unit.ordering.builders import CUSTOMER_ID, order, priced_cart
+from waiter.ordering.lifecycle import order_view
 from waiter.ordering.models import (
+    Actor,
+    ActorType,
     CartLinePatch,
     DiscountCodeApply,
     DiscountCodeCreate,
@@ -16,6 +19,8 @@ from waiter.ordering.models import (
     Fulfilment,
     OrderView,
 )
+
+CUSTOMER = Actor(type=ActorType.CUSTOMER, id=CUSTOMER_ID)
 
 
 def code_body(**overrides: Any) -> dict[str, Any]:
@@ -51,7 +56,6 @@ def test_a_discount_code_is_once_per_customer_with_no_minimum_unless_said_otherw
         {"percentBps": 10_001},
         {"percentBps": None},
         {"amount": 500},
-        {"kind": "fixed", "percentBps": None, "amount": 500},
         {"kind": "fixed", "percentBps": None, "currency": "EUR"},
         {"kind": "fixed", "amount": 500, "currency": "EUR"},
         {"kind": "fixed", "percentBps": None, "amount": 0, "currency": "EUR"},
@@ -110,13 +114,15 @@ def test_a_priced_cart_is_sent_in_camel_case() -> None:
     assert set(body["lines"][0]) == {"lineId", "menuItemId", "name", "options", "quantity", "unitPrice", "lineTotal"}
 
 
-def test_an_order_view_hides_the_version_and_shows_history_as_from_and_to() -> None:
-    body = order().view().model_dump(mode="json", by_alias=True)
-    assert "version" not in body
+def test_an_order_view_states_its_version_and_shows_history_as_from_and_to() -> None:
+    body = order_view(order(), CUSTOMER).model_dump(mode="json", by_alias=True)
+    assert body["version"] == 1  # the contract changed: orders state their version (docs/auth.md says why)
     assert body["history"] == [
-        {"from": None, "to": "PLACED", "at": "2026-03-10T12:00:00Z", "actor": {"type": "customer", "id": "c1"}}
-    ]
+        {"from": None, "to": "PLACED", "at": "2026-03-10T12:00:00Z", "actor": {"type": "customer", "id": "c1"},
+         "reason": None}
+    ]  # fmt: skip
     assert (body["status"], body["paymentStatus"], body["fulfilment"]) == ("PLACED", "UNPAID", "delivery")
+    assert (body["allowedTransitions"], body["statusReason"]) == (["CANCELLED"], None)
 
 
 def test_an_order_round_trips_through_its_wire_form() -> None:
@@ -130,7 +136,7 @@ def test_an_order_round_trips_through_its_wire_form() -> None:
     ids=["delivery", "pickup"],
 )
 def test_a_delivery_order_has_an_address_and_a_pickup_order_none(fulfilment: Fulfilment, with_address: bool) -> None:
-    body = order(Fulfilment.DELIVERY).view().model_dump(mode="json", by_alias=True)
+    body = order_view(order(Fulfilment.DELIVERY), CUSTOMER).model_dump(mode="json", by_alias=True)
     body["fulfilment"] = fulfilment.value
     if not with_address:
         body["deliveryAddress"] = None

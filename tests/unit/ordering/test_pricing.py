@@ -182,7 +182,9 @@ def test_a_price_change_since_adding_is_a_warning_and_the_current_price_counts()
     assert cart.lines[0].unit_price == 300
     assert cart.subtotal == 600
     assert [(w.code, w.line_id) for w in cart.warnings] == [(CartWarningCode.PRICE_CHANGED, "l1")]
-    assert "now costs 300 (was 250" in cart.warnings[0].message
+    assert "now costs 3.00 EUR (was 2.50 EUR" in cart.warnings[0].message
+    warning = cart.warnings[0]
+    assert (warning.amount, warning.previous_amount, warning.currency) == (300, 250, "EUR")
 
 
 @pytest.mark.parametrize(
@@ -229,7 +231,8 @@ def test_below_the_minimum_order_the_cart_warns() -> None:
     cart = price([line("l1", "cola", 3, unit_price_when_added=300)], at=restaurant(minimumOrder=1000))
 
     assert codes(cart) == [CartWarningCode.MINIMUM_ORDER_NOT_MET]
-    assert "add 100 more" in cart.warnings[0].message
+    assert cart.warnings[0].message == "the minimum order is 10.00 EUR; add 1.00 EUR more to check out"
+    assert (cart.warnings[0].amount, cart.warnings[0].currency) == (100, "EUR")
 
 
 def test_reaching_the_minimum_order_exactly_is_enough() -> None:
@@ -324,7 +327,7 @@ def _problems() -> list[Any]:
             id="not-yet",
         ),
         pytest.param(
-            discount_code(minSubtotal=3001), False, ValidationFailed, "applies from a subtotal of 3001", id="min"
+            discount_code(minSubtotal=3001), False, ValidationFailed, "applies from a subtotal of 30.01 EUR", id="min"
         ),
         pytest.param(discount_code(), True, Conflict, "already used by you", id="used"),
         pytest.param(
@@ -443,12 +446,28 @@ def test_a_tip_equal_to_the_subtotal_is_kept() -> None:
 
 
 def test_setting_a_tip_checks_it_strictly_against_the_subtotal_and_the_cap() -> None:
-    check_tip(0, subtotal=0)
-    check_tip(MAX_TIP, subtotal=MAX_TIP * 2)
+    check_tip(0, restaurant(), subtotal=0)
+    check_tip(MAX_TIP, restaurant(), subtotal=MAX_TIP * 2)
     for tip, subtotal in [(-1, 100), (101, 100), (MAX_TIP + 1, MAX_TIP * 2)]:
         with pytest.raises(ValidationFailed) as raised:
-            check_tip(tip, subtotal=subtotal)
+            check_tip(tip, restaurant(), subtotal=subtotal)
         assert raised.value.errors[0].field == "body.tip"
+        assert (raised.value.extra["amount"], raised.value.extra["currency"]) == (min(subtotal, MAX_TIP), "EUR")
+
+
+def test_messages_say_money_with_the_currencys_own_decimals() -> None:
+    yen = restaurant(currency="JPY", minimumOrder=1500, taxRateBps=1000, deliveryFee=0)
+    menu_jpy = {"ramen": menu_item("ramen", 900, "JPY")}
+    cart = price_cart(yen, menu_jpy, [line("l1", "ramen", 1, unit_price_when_added=800)], fulfilment=Fulfilment.PICKUP,
+                      tip=0, discount=None, customer_has_used_discount=False, now=NOW)  # fmt: skip
+
+    by_code = {w.code: w for w in cart.warnings}
+    assert by_code[CartWarningCode.PRICE_CHANGED].message == "Ramen now costs 900 JPY (was 800 JPY when added)"
+    minimum = by_code[CartWarningCode.MINIMUM_ORDER_NOT_MET]
+    assert minimum.message == "the minimum order is 1500 JPY; add 600 JPY more to check out"
+    assert (minimum.amount, minimum.currency) == (600, "JPY")
+    with pytest.raises(ValidationFailed, match=r"between 0 and 900 JPY \(the subtotal, at most 100000 JPY\)"):
+        check_tip(901, yen, subtotal=900)
 
 
 # ---- rounding -------------------------------------------------------------------------------------------------------
@@ -466,3 +485,31 @@ def test_round_half_up_rounds_halves_away_from_zero(numerator: int, denominator:
 def test_round_half_up_refuses_negative_amounts_and_non_positive_divisors(numerator: int, denominator: int) -> None:
     with pytest.raises(ValueError, match="non-negative"):
         round_half_up(numerator, denominator)
+
+
+def test_a_minimum_subtotal_not_reached_names_the_minimum_in_words_and_in_fields() -> None:
+    code = discount_code(minSubtotal=3001)
+    with pytest.raises(ValidationFailed) as raised:
+        check_discount_code(code, restaurant(), subtotal=3000, customer_has_used_discount=False, now=NOW)
+    assert (raised.value.extra["amount"], raised.value.extra["currency"]) == (3001, "EUR")
+
+    cart = price([line("l1", "cola", 10, unit_price_when_added=300)], discount=code)
+
+    [warning] = [w for w in cart.warnings if w.code is CartWarningCode.DISCOUNT_NOT_APPLIED]
+    assert (warning.amount, warning.currency) == (3001, "EUR")
+    assert "30.01 EUR" in warning.message
+
+
+def test_a_code_states_the_restaurants_currency_whatever_its_kind() -> None:
+    base = {"validFrom": "2026-03-01T00:00:00Z", "validUntil": "2026-04-01T00:00:00Z", "minSubtotal": 1500}
+    percent = DiscountCodeCreate.model_validate({"code": "TEN", "kind": "percent", "percentBps": 1000, **base})
+    fixed = DiscountCodeCreate.model_validate({"code": "FIVE", "kind": "fixed", "amount": 500, **base})
+    restated = DiscountCodeCreate.model_validate(
+        {"code": "SIX", "kind": "fixed", "amount": 600, "currency": "EUR", **base}
+    )
+
+    for data in (percent, fixed, restated):
+        assert new_discount_code(restaurant(), data, at=NOW).view().currency == "EUR"
+    with pytest.raises(ValidationFailed) as raised:
+        new_discount_code(restaurant(currency="GBP"), restated, at=NOW)
+    assert raised.value.errors[0].field == "body.currency"

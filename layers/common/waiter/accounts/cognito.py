@@ -63,6 +63,13 @@ _TRANSLATIONS: dict[str, Callable[[], WaiterError]] = {
 }
 
 
+# What Cognito says about a reset for an account that cannot reset (unknown, unconfirmed, disabled, no verified
+# e-mail): all answered as for a known one, so the reset routes cannot enumerate accounts.
+_SILENT_RESET_REFUSALS = frozenset(
+    {"UserNotFoundException", "NotAuthorizedException", "InvalidParameterException", "ResourceNotFoundException"}
+)
+
+
 def _translate(error: Exception) -> Exception:
     """Cognito's error codes as domain errors; anything unexpected is re-raised as is (a 500, logged)."""
     make = _TRANSLATIONS.get(_code(error))
@@ -143,6 +150,35 @@ class CognitoProvider:
             raise translated from None
         return _tokens(dict(result), refresh_token=None)
 
+    def forgot_password(self, email: str) -> None:
+        """Have Cognito e-mail a reset code. An unknown, unconfirmed or disabled account is answered exactly like a
+        known one (the pool client's PreventUserExistenceErrors does the same in the cloud)."""
+        try:
+            self.client.forgot_password(ClientId=self._client_id, Username=email)
+        except Exception as error:
+            if _code(error) in _SILENT_RESET_REFUSALS:
+                return
+            raise _translate(error) from None
+
+    def reset_password(self, email: str, code: str, password: str) -> None:
+        """Set a new password with the e-mailed code; an unknown e-mail is the same 400 as a wrong code."""
+        try:
+            self.client.confirm_forgot_password(
+                ClientId=self._client_id, Username=email, ConfirmationCode=code, Password=password
+            )
+        except Exception as error:
+            if _code(error) in _SILENT_RESET_REFUSALS:
+                raise _wrong_code() from None
+            raise _translate(error) from None
+
+    def delete_user(self, username: str) -> None:
+        """Delete the user from the pool; one already gone is fine (erasing twice)."""
+        try:
+            self.client.admin_delete_user(UserPoolId=self._pool, Username=username)
+        except Exception as error:
+            if _code(error) != "UserNotFoundException":
+                raise
+
     def sign_out(self, username: str) -> None:
         try:
             self.client.admin_user_global_sign_out(UserPoolId=self._pool, Username=username)
@@ -174,6 +210,14 @@ class CognitoProvider:
             groups=[g["GroupName"] for g in groups],
             restaurants=attributes.get(RESTAURANTS_CLAIM, "").split(),
         )
+
+    def email_of(self, user_id: str) -> str | None:
+        """The e-mail address of the user whose ``sub`` is ``user_id`` (one ListUsers); None for no such user."""
+        users = self.client.list_users(
+            UserPoolId=self._pool, Filter=f'sub = "{_quote(user_id)}"', Limit=1, AttributesToGet=["email"]
+        )["Users"]
+        attributes = {a["Name"]: a.get("Value", "") for u in users[:1] for a in u.get("Attributes", [])}
+        return attributes.get("email") or None
 
     def add_to_group(self, username: str, group: str) -> None:
         self.client.admin_add_user_to_group(UserPoolId=self._pool, Username=username, GroupName=group)

@@ -70,6 +70,30 @@ class Login(InputModel):
     password: Password
 
 
+class ForgotPassword(InputModel):
+    email: Email
+
+
+class ResetPassword(InputModel):
+    """A new password with the code ``POST /v1/auth/forgot-password`` e-mailed."""
+
+    email: Email
+    code: Annotated[str, StringConstraints(pattern=r"^[0-9]{4,10}$")]
+    password: Password
+
+
+class ResetRequested(WireModel):
+    """The one answer to a reset request, whether or not an account has the e-mail address."""
+
+    message: str = "if an account has this e-mail address, a reset code is on its way"
+
+
+class AccountDeletion(InputModel):
+    """Deleting an account takes the current password (re-authentication)."""
+
+    password: Password
+
+
 class Refresh(InputModel):
     refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=8192)]
 

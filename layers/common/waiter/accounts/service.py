@@ -11,9 +11,12 @@ from typing import Protocol
 
 from waiter.accounts.models import (
     Confirm,
+    ForgotPassword,
     Login,
     Profile,
     Refresh,
+    ResetPassword,
+    ResetRequested,
     SignedUp,
     SignUp,
     StaffMember,
@@ -24,7 +27,16 @@ from waiter.accounts.models import (
 from waiter.catalog.service import utc_now
 from waiter.errors import FieldError, Forbidden, NotFound, Unauthorized, ValidationFailed
 from waiter.identity import Principal, Role
-from waiter.ratelimit import LOGIN_PER_ACCOUNT, LOGIN_PER_IP, SIGNUP_PER_IP, RateLimiter
+from waiter.ratelimit import (
+    LOGIN_FAILURES_PER_ACCOUNT,
+    LOGIN_FAILURES_PER_IP,
+    RESET_FAILURES_PER_ACCOUNT,
+    RESET_FAILURES_PER_IP,
+    RESET_REQUESTS_PER_ACCOUNT,
+    RESET_REQUESTS_PER_IP,
+    SIGNUP_PER_IP,
+    RateLimiter,
+)
 
 
 class IdentityProvider(Protocol):
@@ -39,6 +51,9 @@ class IdentityProvider(Protocol):
     def confirm(self, email: str, code: str) -> None: ...
     def login(self, email: str, password: str) -> Tokens: ...
     def refresh(self, refresh_token: str) -> Tokens: ...
+    def forgot_password(self, email: str) -> None: ...
+    def reset_password(self, email: str, code: str, password: str) -> None: ...
+    def delete_user(self, username: str) -> None: ...
     def sign_out(self, username: str) -> None: ...
     def find_user(self, email_or_username: str) -> UserRecord | None: ...
     def add_to_group(self, username: str, group: str) -> None: ...
@@ -71,12 +86,7 @@ class AccountService:
     def sign_up(self, data: SignUp, *, source_ip: str) -> SignedUp:
         """Register a customer. In the local stack the account is confirmed at once (no e-mail is sent)."""
         self.limiter.hit(SIGNUP_PER_IP, source_ip)
-        problems = password_problems(data.password)
-        if problems:
-            raise ValidationFailed(
-                detail="the password is too weak: " + "; ".join(problems),
-                errors=[FieldError("body.password", p) for p in problems],
-            )
+        _check_password_policy(data.password)
         username = self.provider.sign_up(data.email, data.password, data.name)
         self.provider.add_to_group(username, Role.CUSTOMER.value)
         if self.auto_confirm:
@@ -87,10 +97,33 @@ class AccountService:
         self.provider.confirm(data.email, data.code)
 
     def login(self, data: Login, *, source_ip: str) -> Tokens:
-        """Tokens for valid credentials. Unknown e-mail and wrong password are the same 401 (no enumeration)."""
-        self.limiter.hit(LOGIN_PER_IP, source_ip)
-        self.limiter.hit(LOGIN_PER_ACCOUNT, data.email)
-        return self.provider.login(data.email, data.password)
+        """Tokens for valid credentials. Unknown e-mail and wrong password are the same 401 (no enumeration).
+
+        Only failures count against the limits (per account and per source IP); a spent budget is a 429 before
+        the identity provider is asked, and a success clears the account's failures.
+        """
+        attempt = self.limiter.attempt(
+            account=(LOGIN_FAILURES_PER_ACCOUNT, data.email), source=(LOGIN_FAILURES_PER_IP, source_ip)
+        )
+        tokens = self.provider.login(data.email, data.password)  # raises on a failure: the attempt counts
+        attempt.succeeded()
+        return tokens
+
+    def forgot_password(self, data: ForgotPassword, *, source_ip: str) -> ResetRequested:
+        """Ask for a reset code by e-mail. The answer is the same whether or not the account exists."""
+        self.limiter.hit(RESET_REQUESTS_PER_IP, source_ip)
+        self.limiter.hit(RESET_REQUESTS_PER_ACCOUNT, data.email)
+        self.provider.forgot_password(data.email)
+        return ResetRequested()
+
+    def reset_password(self, data: ResetPassword, *, source_ip: str) -> None:
+        """Set a new password with the e-mailed code; wrong codes count like failed sign-ins (per account, per IP)."""
+        _check_password_policy(data.password)
+        attempt = self.limiter.attempt(
+            account=(RESET_FAILURES_PER_ACCOUNT, data.email), source=(RESET_FAILURES_PER_IP, source_ip)
+        )
+        self.provider.reset_password(data.email, data.code, data.password)
+        attempt.succeeded()
 
     def refresh(self, data: Refresh) -> Tokens:
         return self.provider.refresh(data.refresh_token)
@@ -151,6 +184,16 @@ class AccountService:
             raise Forbidden("only admins manage staff")
         if self.restaurants.get_restaurant(restaurant_id) is None:
             raise NotFound(f"restaurant {restaurant_id} does not exist")
+
+
+def _check_password_policy(password: str) -> None:
+    """A 400 on ``body.password`` naming every rule of the policy the password breaks."""
+    problems = password_problems(password)
+    if problems:
+        raise ValidationFailed(
+            detail="the password is too weak: " + "; ".join(problems),
+            errors=[FieldError("body.password", p) for p in problems],
+        )
 
 
 def _signed_in(caller: Principal) -> str:

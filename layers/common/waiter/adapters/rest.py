@@ -1,6 +1,7 @@
 """REST adapter toolkit shared by every API function: errors as RFC 9457 problem+json (the one mapping), CORS,
-ETag / If-Match, the caller's identity and the Lambda entry point with logging, metrics and the refusals before
-routing (malformed ids, oversized or non-JSON bodies).
+ETag / If-Match, caching (``Cache-Control`` on every response, conditional GETs answering 304), the caller's
+identity and the Lambda entry point with logging, metrics and the refusals before routing (malformed ids,
+oversized or non-JSON bodies).
 
 Functions use it like this::
 
@@ -12,14 +13,24 @@ Functions use it like this::
         return rest.ok(service().get(rest.caller(app), thing_id))
 
     lambda_handler = rest.entrypoint(app)
+
+A public read declares its caching policy once, for the contract and for the response::
+
+    CACHE = rest.PublicCache(max_age_s=30, stale_while_revalidate_s=60)
+
+    @app.get("/v1/things/<thing_id>", responses={**CACHE.responses("The thing"), **rest.problems(404)})
+    def get_thing(thing_id: str) -> Response[ThingView]:
+        return rest.ok(service().get(rest.caller(app), thing_id), cache=CACHE)
 """
 
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import re
 from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass
 from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
@@ -34,7 +45,6 @@ from pydantic import BaseModel
 
 from waiter.errors import (
     FieldError,
-    Forbidden,
     PayloadTooLarge,
     UnsupportedMediaType,
     ValidationFailed,
@@ -42,6 +52,7 @@ from waiter.errors import (
     problem_document,
 )
 from waiter.identity import Principal, principal_from_authorizer
+from waiter.identity import partner_restaurant as partner_restaurant  # noqa: PLC0414 - re-exported for partner routes
 from waiter.model_base import WireModel
 from waiter.observability import logger, metrics
 from waiter.settings import get_settings
@@ -58,7 +69,7 @@ _PATH_ID = re.compile(PATH_ID_PATTERN)
 # Bearer tokens, not cookies, authenticate callers, so any origin may call the API from a browser.
 CORS = CORSConfig(
     allow_origin="*",
-    allow_headers=["Authorization", "Content-Type", "If-Match", "Idempotency-Key", "X-Api-Key"],
+    allow_headers=["Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key", "X-Api-Key"],
     expose_headers=["ETag", "Location", "Retry-After"],
     max_age=600,
 )
@@ -222,13 +233,6 @@ def caller(app: APIGatewayRestResolver) -> Principal:
     return principal_from_authorizer(context.get("authorizer"))
 
 
-def partner_restaurant(caller: Principal) -> str:
-    """The one restaurant a partner key is scoped to; Forbidden for anyone but a partner."""
-    if not caller.is_partner or len(caller.restaurants) != 1:
-        raise Forbidden("partner routes take a partner API key (X-Api-Key)")
-    return next(iter(caller.restaurants))
-
-
 def header(app: APIGatewayRestResolver, name: str) -> str | None:
     """A request header, whatever case the client sent it in."""
     headers = app.current_event.headers or {}
@@ -248,26 +252,155 @@ def if_match(app: APIGatewayRestResolver) -> frozenset[int] | None:
         return None
     versions: set[int] = set()
     for tag in value.split(","):
-        version = tag.strip().removeprefix("W/").strip('"')
+        # "3", W/"3" and a public read's "3-<digest>" (``_cached``) all name version 3
+        version = tag.strip().removeprefix("W/").strip('"').split("-", 1)[0]
         if version.isdigit():
             versions.add(int(version))
     return frozenset(versions)
 
 
 def ok[T: BaseModel](
-    body: T | None, *, status: int = 200, version: int | None = None, location: str | None = None
+    body: T | None,
+    *,
+    status: int = 200,
+    version: int | None = None,
+    location: str | None = None,
+    cache: PublicCache | None = None,
 ) -> Response[T]:
-    """A JSON response, with an ``ETag`` for ``version`` and a ``Location`` for created resources."""
+    """A JSON response, with an ``ETag`` for ``version``, a ``Location`` for created resources and, for a public
+    read, its caching policy (``entrypoint`` then answers a matching ``If-None-Match`` with 304)."""
     headers: dict[str, str] = {}
     if version is not None:
         headers["ETag"] = f'"{version}"'
     if location is not None:
         headers["Location"] = location
+    if cache is not None:
+        headers["Cache-Control"] = cache.header
     return Response(status_code=status, content_type="application/json", body=body, headers=headers)
 
 
 def no_content() -> Response[None]:
     return Response(status_code=204, body=None)
+
+
+# ---- caching ------------------------------------------------------------------------------------------------
+
+PRIVATE = "private, no-store"
+"""``Cache-Control`` of every response but a public read's 200 and 304: what a signed-in caller gets is theirs,
+and errors, writes and sign-ins are never worth keeping."""
+
+_VALIDATOR_HEADERS = {"ETag": {"schema": {"type": "string"}, "description": "The representation's entity tag"}}
+# An entity tag in an If-None-Match list (RFC 9110 8.8.3): W/ for weak, then the opaque tag in quotes.
+_ENTITY_TAG = re.compile(r'(?:W/)?("[\x21\x23-\x7e\x80-\xff]*")')
+
+
+@dataclass(frozen=True, slots=True)
+class PublicCache:
+    """The caching policy of a public read: browsers, CDNs and API Gateway's cache may keep the response for
+    ``max_age_s`` and serve it ``stale_while_revalidate_s`` longer while they revalidate it (a conditional GET,
+    answered 304 when nothing changed). A response to a signed-in caller is ``PRIVATE`` whatever the route says.
+
+    >>> PublicCache(max_age_s=30, stale_while_revalidate_s=60).header
+    'public, max-age=30, stale-while-revalidate=60'
+    """
+
+    max_age_s: int
+    stale_while_revalidate_s: int
+
+    @property
+    def header(self) -> str:
+        return f"public, max-age={self.max_age_s}, stale-while-revalidate={self.stale_while_revalidate_s}"
+
+    def responses(self, description: str) -> dict[int, Any]:
+        """OpenAPI entries: the 200 (its body schema is the handler's return annotation) with its ``ETag`` and
+        ``Cache-Control``, and the 304 a matching ``If-None-Match`` gets."""
+        headers = {
+            **_VALIDATOR_HEADERS,
+            "Cache-Control": {
+                "schema": {"type": "string", "example": self.header},
+                "description": "How long caches may keep it",
+            },
+        }
+        return {
+            200: {"description": description, "headers": headers},
+            304: {"description": "Not Modified: If-None-Match holds the current ETag; no body", "headers": headers},
+        }
+
+
+def none_match(if_none_match: str | None, etag: str) -> bool:
+    """True when ``If-None-Match`` matches ``etag`` (RFC 9110 13.1.2): ``*``, or any tag of the list by weak
+    comparison (``W/"3"`` matches ``"3"``).
+
+    >>> none_match('"a", W/"3"', '"3"'), none_match("*", '"3"'), none_match('"4"', '"3"'), none_match(None, '"3"')
+    (True, True, False, False)
+    """
+    if if_none_match is None:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    current = etag.removeprefix("W/")
+    return any(tag == current for tag in _ENTITY_TAG.findall(if_none_match))
+
+
+def content_tag(body: str) -> str:
+    """A strong entity tag for a representation that has no version of its own (a page, a menu): a hash of its
+    bytes, so it changes exactly when the representation does, and needs nothing stored."""
+    return '"' + hashlib.blake2b(body.encode(), digest_size=16).hexdigest() + '"'
+
+
+def _cached(event: Mapping[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """``Cache-Control`` on every response and the conditional GET of public reads, done once for every function.
+
+    A public read (its route declared ``cache=``) answered 200 to an anonymous caller keeps its policy, gets a
+    content ``ETag`` if it has no version one, and carries the CORS headers whatever the request's ``Origin``: a
+    shared cache serves one copy to every origin. Then a matching ``If-None-Match`` turns it into a 304 without a
+    body (with the headers the 200 would have had, RFC 9110 15.4.5). Anything else is ``PRIVATE``.
+    """
+    declared = _result_header(result, "Cache-Control") or ""
+    context = event.get("requestContext") or {}
+    signed_in = principal_from_authorizer(context.get("authorizer")).is_authenticated
+    if result.get("statusCode") != 200 or not declared.startswith("public") or signed_in:
+        _set_result_header(result, "Cache-Control", PRIVATE)
+        return result
+    # A versioned resource whose representation also holds what is computed as it is read (a restaurant's openNow)
+    # changes without a new version: its public tag is the version and a digest of the body, so a cache revalidates
+    # when either changes, and If-Match (``if_match``) still reads the version before the dash.
+    body_tag = content_tag(str(result.get("body") or ""))
+    version_tag = _result_header(result, "ETag")
+    etag = body_tag if version_tag is None else f'"{version_tag.strip(chr(34))}-{body_tag.strip(chr(34))[:12]}"'
+    _set_result_header(result, "ETag", etag)
+    for name, value in CORS.to_dict("*").items():
+        if _result_header(result, name) is None:
+            _set_result_header(result, name, value)
+    request_headers = event.get("headers") or {}
+    if_none_match = next((v for k, v in request_headers.items() if k.lower() == "if-none-match"), None)
+    if event.get("httpMethod") != "GET" or not none_match(if_none_match, etag):
+        return result
+    _set_result_header(result, "Content-Type", None)
+    return {**result, "statusCode": 304, "body": None, "isBase64Encoded": False}
+
+
+def _result_header(result: Mapping[str, Any], name: str) -> str | None:
+    """A header of a proxy result, from ``multiValueHeaders`` (Powertools) or ``headers``, whatever its case."""
+    wanted = name.lower()
+    for key, values in (result.get("multiValueHeaders") or {}).items():
+        if key.lower() == wanted and values:
+            return str(values[-1])
+    return next((str(v) for k, v in (result.get("headers") or {}).items() if k.lower() == wanted), None)
+
+
+def _set_result_header(result: dict[str, Any], name: str, value: str | None) -> None:
+    """Replace (or, with None, remove) a header of a proxy result in whichever map it uses."""
+    wanted = name.lower()
+    for key in ("headers", "multiValueHeaders"):
+        if result.get(key):
+            result[key] = {k: v for k, v in result[key].items() if k.lower() != wanted}
+    if value is None:
+        return
+    if "multiValueHeaders" in result:
+        result["multiValueHeaders"] = {**(result["multiValueHeaders"] or {}), name: [value]}
+    else:
+        result["headers"] = {**(result.get("headers") or {}), name: value}
 
 
 # ---- entry point --------------------------------------------------------------------------------------------
@@ -276,8 +409,9 @@ LambdaHandler = Callable[[dict[str, Any], LambdaContext], dict[str, Any]]
 
 
 def entrypoint(app: APIGatewayRestResolver) -> LambdaHandler:
-    """The Lambda handler for ``app``: correlation id, cold-start metric, metrics flush, and the refusals before
-    routing (ids, the body size limit, media type, a body that does not read as a JSON object)."""
+    """The Lambda handler for ``app``: correlation id, cold-start metric, metrics flush, the refusals before
+    routing (ids, the body size limit, media type, a body that does not read as a JSON object), and caching
+    (``Cache-Control`` on every response, 304 for a public read whose ``If-None-Match`` matches)."""
 
     @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
     @metrics.log_metrics(capture_cold_start_metric=True)
@@ -288,7 +422,7 @@ def entrypoint(app: APIGatewayRestResolver) -> LambdaHandler:
             or _reject_other_media_types(event)
             or _reject_unreadable_json(event)
         )
-        return rejected if rejected is not None else app.resolve(event, context)
+        return _cached(event, rejected if rejected is not None else app.resolve(event, context))
 
     return cast(LambdaHandler, handler)
 

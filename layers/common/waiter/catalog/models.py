@@ -4,34 +4,29 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
-from typing import Annotated, Literal, get_args
+from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
 
+from waiter.catalog.availability import OrderingStatus, Pause, status_of
+from waiter.catalog.hours import OpeningHours, TimeZoneName
 from waiter.model_base import InputModel, WireModel
-
-# ISO 4217 codes Waiter prices in. Amounts are integer minor units of these (cents, pence, yen).
-CurrencyCode = Literal["EUR", "GBP", "USD", "CHF", "SEK", "NOK", "DKK", "PLN", "CZK", "CAD", "AUD", "JPY"]
-CURRENCIES: frozenset[str] = frozenset(get_args(CurrencyCode))
+from waiter.money import CurrencyCode
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(max_length=2000)]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
 MinorUnits = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
-ClockTime = Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 Flag = Annotated[bool, Field(strict=True)]  # true/false only: not "no", 0 or "off"
 
-
-class Weekday(StrEnum):
-    MON = "mon"
-    TUE = "tue"
-    WED = "wed"
-    THU = "thu"
-    FRI = "fri"
-    SAT = "sat"
-    SUN = "sun"
+# ---- ready-time estimates: minutes a kitchen takes to prepare an order and a courier to deliver it ----
+MAX_PREP_MINUTES = 240
+MAX_DELIVERY_MINUTES = 180
+DEFAULT_PREP_MINUTES = 20
+DEFAULT_DELIVERY_MINUTES = 30
+PrepTime = Annotated[int, Field(ge=1, le=MAX_PREP_MINUTES, strict=True)]
+DeliveryTime = Annotated[int, Field(ge=1, le=MAX_DELIVERY_MINUTES, strict=True)]
 
 
 class Address(InputModel):
@@ -40,19 +35,6 @@ class Address(InputModel):
     city: Name
     postcode: Annotated[str, StringConstraints(min_length=1, max_length=16)]
     country: Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
-
-
-class OpeningHours(InputModel):
-    day: Weekday
-    opens: ClockTime
-    closes: ClockTime
-
-
-class Money(InputModel):
-    """An amount in integer minor units of an ISO 4217 currency (1250 EUR = 12.50 EUR)."""
-
-    amount: MinorUnits
-    currency: CurrencyCode
 
 
 class OptionChoice(InputModel):
@@ -97,11 +79,16 @@ class RestaurantCreate(InputModel):
     description: Text = ""
     cuisines: Annotated[list[Tag], Field(min_length=1, max_length=5)]
     address: Address
-    opening_hours: Annotated[list[OpeningHours], Field(max_length=21)] = []
     currency: CurrencyCode
     tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)]
     delivery_fee: MinorUnits = 0
     minimum_order: MinorUnits = 0
+    # ready-time estimates
+    default_prep_minutes: PrepTime = DEFAULT_PREP_MINUTES
+    delivery_minutes: DeliveryTime = DEFAULT_DELIVERY_MINUTES
+    # opening hours (docs/hours.md)
+    time_zone: TimeZoneName
+    opening_hours: OpeningHours
 
 
 class RestaurantPatch(InputModel):
@@ -111,18 +98,27 @@ class RestaurantPatch(InputModel):
     description: Text | None = None
     cuisines: Annotated[list[Tag], Field(min_length=1, max_length=5)] | None = None
     address: Address | None = None
-    opening_hours: Annotated[list[OpeningHours], Field(max_length=21)] | None = None
     tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)] | None = None
     delivery_fee: MinorUnits | None = None
     minimum_order: MinorUnits | None = None
     active: Flag | None = None
+    # ready-time estimates
+    default_prep_minutes: PrepTime | None = None
+    delivery_minutes: DeliveryTime | None = None
+    # opening hours (docs/hours.md); pausing orders has its own route (AvailabilityChange)
+    time_zone: TimeZoneName | None = None
+    opening_hours: OpeningHours | None = None
 
 
 class MenuItemCreate(InputModel):
+    """A menu item staff add. ``price`` is in minor units of the restaurant's currency; ``currency`` may be left
+    out, and when given must be the restaurant's (a 400 on ``body.currency`` otherwise)."""
+
     name: Name
     description: Text = ""
     category: Name
-    price: Money
+    price: MinorUnits
+    currency: CurrencyCode | None = None
     dietary_tags: Annotated[list[Tag], Field(max_length=10)] = []
     available: Flag = True
     option_groups: OptionGroups = []
@@ -137,7 +133,8 @@ class MenuItemPatch(InputModel):
     name: Name | None = None
     description: Text | None = None
     category: Name | None = None
-    price: Money | None = None
+    price: MinorUnits | None = None
+    currency: CurrencyCode | None = None
     dietary_tags: Annotated[list[Tag], Field(max_length=10)] | None = None
     available: Flag | None = None
     option_groups: OptionGroups | None = None
@@ -148,18 +145,23 @@ class MenuItemPatch(InputModel):
         return self
 
 
+class AvailabilityUpdate(InputModel):
+    """Whether a menu item can be ordered now (what a partner key may set)."""
+
+    available: Flag
+
+
 # ---- domain entities and output shapes -------------------------------------------------------------
 
 
-class RestaurantView(WireModel):
-    """A restaurant as callers see it."""
+class RestaurantDetails(WireModel):
+    """What is stored of a restaurant and shown to callers as it is."""
 
     id: str
     name: str
     description: str
     cuisines: list[str]
     address: Address
-    opening_hours: list[OpeningHours]
     currency: str
     tax_rate_bps: int
     delivery_fee: int
@@ -167,21 +169,32 @@ class RestaurantView(WireModel):
     active: bool
     created_at: datetime
     updated_at: datetime
+    # ready-time estimates (restaurants stored before these existed read as the defaults)
+    default_prep_minutes: int = DEFAULT_PREP_MINUTES
+    delivery_minutes: int = DEFAULT_DELIVERY_MINUTES
+    # opening hours (docs/hours.md)
+    time_zone: TimeZoneName
+    opening_hours: OpeningHours
 
 
-class Restaurant(RestaurantView):
-    """The domain entity: the view plus the version used for optimistic locking (sent as the ETag)."""
+class RestaurantView(OrderingStatus, RestaurantDetails):
+    """A restaurant as callers see it: its details and, computed as it is read, whether it takes orders now."""
+
+
+class Restaurant(RestaurantDetails):
+    """The domain entity: the details, the version used for optimistic locking (sent as the ETag) and the pause
+    staff set on incoming orders (shown only through the computed status)."""
 
     version: int
+    pause: Pause | None = None
 
-    def view(self) -> RestaurantView:
-        """What callers see: everything but internal attributes."""
-        return RestaurantView.model_validate(self.model_dump(exclude={"version"}, by_alias=True))
+    def view(self, now: datetime) -> RestaurantView:
+        """What callers see at ``now``: the details and the ordering status, no internal attributes."""
+        details = self.model_dump(exclude={"version", "pause"}, by_alias=True)
+        return RestaurantView.model_validate({**details, **status_of(self, now).model_dump(by_alias=True)})
 
 
-class RestaurantSummary(WireModel):
-    """What the public listing shows of a restaurant."""
-
+class ListingFields(WireModel):
     id: str
     name: str
     description: str
@@ -190,6 +203,23 @@ class RestaurantSummary(WireModel):
     currency: str
     delivery_fee: int
     minimum_order: int
+
+
+class ListingEntry(ListingFields):
+    """What the public listing stores of a restaurant: the summary and what its ordering status is computed from."""
+
+    # opening hours and the pause (docs/hours.md)
+    time_zone: str
+    opening_hours: OpeningHours
+    pause: Pause | None = None
+
+    def summary(self, now: datetime) -> RestaurantSummary:
+        fields = self.model_dump(exclude={"time_zone", "opening_hours", "pause"}, by_alias=True)
+        return RestaurantSummary.model_validate({**fields, **status_of(self, now).model_dump(by_alias=True)})
+
+
+class RestaurantSummary(OrderingStatus, ListingFields):
+    """What the public listing shows of a restaurant, with whether it takes orders now."""
 
 
 class RestaurantPage(WireModel):
@@ -203,7 +233,8 @@ class MenuItemView(WireModel):
     name: str
     description: str
     category: str
-    price: Money
+    price: int
+    currency: str
     dietary_tags: list[str]
     available: bool
     option_groups: list[OptionGroup]

@@ -9,10 +9,12 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from waiter.catalog.availability import MAX_PAUSE_DAYS, AvailabilityChange, Pause, RestaurantAvailability, status_of
 from waiter.catalog.models import (
+    ListingEntry,
     MenuCategory,
     MenuItem,
     MenuItemCreate,
@@ -23,9 +25,10 @@ from waiter.catalog.models import (
     RestaurantCreate,
     RestaurantPatch,
     RestaurantSummary,
+    RestaurantView,
 )
 from waiter.errors import Conflict, Forbidden, NotFound, PreconditionFailed, ValidationFailed
-from waiter.identity import Principal
+from waiter.identity import Principal, partner_restaurant
 
 MAX_MENU_ITEMS = 300
 DEFAULT_PAGE_SIZE = 20
@@ -36,18 +39,18 @@ class CatalogStore(Protocol):
     """What the catalog needs from storage (implemented by ``waiter.repository.catalog.CatalogRepository``)."""
 
     def get_restaurant(self, restaurant_id: str) -> Restaurant | None: ...
-    def create_restaurant(self, restaurant: Restaurant, listing: RestaurantSummary | None) -> None: ...
+    def create_restaurant(self, restaurant: Restaurant, listing: ListingEntry | None) -> None: ...
     def replace_restaurant(
         self,
         restaurant: Restaurant,
-        listing: RestaurantSummary | None,
+        listing: ListingEntry | None,
         *,
         expected_version: int,
-        previous_listing: RestaurantSummary | None,
+        previous_listing: ListingEntry | None,
     ) -> None: ...
     def list_restaurants(
         self, *, city: str | None, cuisine: str | None, limit: int, cursor: str | None
-    ) -> tuple[list[RestaurantSummary], str | None]: ...
+    ) -> tuple[list[ListingEntry], str | None]: ...
     def get_menu(self, restaurant_id: str) -> tuple[Restaurant | None, list[MenuItem]]: ...
     def get_menu_item(self, restaurant_id: str, item_id: str) -> MenuItem | None: ...
     def count_menu_items(self, restaurant_id: str) -> int: ...
@@ -66,15 +69,15 @@ def new_id() -> str:
     return uuid.uuid4().hex
 
 
-def public_listing(restaurant: Restaurant) -> RestaurantSummary | None:
-    """What the public listing shows of a restaurant: active ones only, and only these fields.
+def public_listing(restaurant: Restaurant) -> ListingEntry | None:
+    """What the public listing holds of a restaurant: active ones only, and only these fields.
 
     >>> public_listing(_demo_restaurant(active=False)) is None
     True
     """
     if not restaurant.active:
         return None
-    return RestaurantSummary(
+    return ListingEntry(
         id=restaurant.id,
         name=restaurant.name,
         description=restaurant.description,
@@ -83,6 +86,9 @@ def public_listing(restaurant: Restaurant) -> RestaurantSummary | None:
         currency=restaurant.currency,
         delivery_fee=restaurant.delivery_fee,
         minimum_order=restaurant.minimum_order,
+        time_zone=restaurant.time_zone,
+        opening_hours=restaurant.opening_hours,
+        pause=restaurant.pause,
     )
 
 
@@ -121,7 +127,11 @@ class CatalogService:
     ) -> tuple[list[RestaurantSummary], str | None]:
         if not 1 <= limit <= MAX_PAGE_SIZE:
             raise ValidationFailed.on("query.limit", f"must be between 1 and {MAX_PAGE_SIZE}")
-        return self.store.list_restaurants(city=city or None, cuisine=cuisine or None, limit=limit, cursor=cursor)
+        entries, next_cursor = self.store.list_restaurants(
+            city=city or None, cuisine=cuisine or None, limit=limit, cursor=cursor
+        )
+        now = self.clock()
+        return [entry.summary(now) for entry in entries], next_cursor
 
     def get_restaurant(self, caller: Principal, restaurant_id: str) -> Restaurant:
         """A restaurant; a deactivated one exists only for those who manage it."""
@@ -130,12 +140,21 @@ class CatalogService:
             raise NotFound(f"restaurant {restaurant_id} does not exist")
         return restaurant
 
+    def view(self, restaurant: Restaurant) -> RestaurantView:
+        """The restaurant as callers see it now (with its ordering status computed at this service's clock)."""
+        return restaurant.view(self.clock())
+
     def get_menu(self, caller: Principal, restaurant_id: str) -> MenuView:
+        """The menu; its staff, admins and its partner key also see the items that are unavailable now."""
         restaurant, items = self.store.get_menu(restaurant_id)
-        manages = caller.staffs(restaurant_id)
-        if restaurant is None or not (restaurant.active or manages):
+        runs = caller.staffs(restaurant_id) or _is_partner_of(caller, restaurant_id)
+        if restaurant is None or not (restaurant.active or runs):
             raise NotFound(f"restaurant {restaurant_id} does not exist")
-        return group_menu(restaurant, items, include_unavailable=manages)
+        return group_menu(restaurant, items, include_unavailable=runs)
+
+    def partner_menu(self, caller: Principal) -> MenuView:
+        """The whole menu (unavailable items included) of the one restaurant a partner key is scoped to."""
+        return self.get_menu(caller, partner_restaurant(caller))
 
     # ---- restaurant management ------------------------------------------------------------------------------
 
@@ -166,17 +185,41 @@ class CatalogService:
         if current.active:
             self._save_restaurant(current, {"active": False})
 
+    # ---- pausing incoming orders (docs/hours.md) ---------------------------------------------------------------
+
+    def set_availability(
+        self, caller: Principal, restaurant_id: str, change: AvailabilityChange
+    ) -> RestaurantAvailability:
+        """Pause or resume the restaurant's incoming orders: its staff, admins, or its partner key. Orders already
+        placed are untouched. A write of the restaurant's profile (and listing entries), retried when a concurrent
+        edit wins the optimistic lock: a kitchen under pressure should not have to try again."""
+        now = self.clock()
+        pause = _pause(change, now)
+        for attempt in range(_AVAILABILITY_ATTEMPTS):
+            current = self.store.get_restaurant(restaurant_id)
+            if current is None or not (current.active or caller.acts_for(restaurant_id)):
+                raise NotFound(f"restaurant {restaurant_id} does not exist")
+            if not caller.acts_for(restaurant_id):
+                raise Forbidden("you do not work for this restaurant")
+            try:
+                updated = self._save_restaurant(current, {"pause": pause})
+                break
+            except Conflict:  # the store's lost optimistic lock (nothing else here raises Conflict)
+                if attempt == _AVAILABILITY_ATTEMPTS - 1:
+                    raise
+        status = status_of(updated, now)
+        return RestaurantAvailability(restaurant_id=restaurant_id, **dict(status))
+
     # ---- menu management ------------------------------------------------------------------------------------
 
     def create_menu_item(self, caller: Principal, restaurant_id: str, data: MenuItemCreate) -> MenuItem:
         restaurant = self._managed_restaurant(caller, restaurant_id, None)
-        _check_currency(restaurant, data.price.currency)
+        _check_currency(restaurant, data.currency)
         if self.store.count_menu_items(restaurant_id) >= MAX_MENU_ITEMS:
             raise Conflict(f"a menu holds at most {MAX_MENU_ITEMS} items")
         now = self.clock()
-        item = MenuItem(
-            id=self.ids(), restaurant_id=restaurant_id, **dict(data), version=1, created_at=now, updated_at=now
-        )
+        fields = {**dict(data), "currency": restaurant.currency}  # the item states the currency it is priced in
+        item = MenuItem(id=self.ids(), restaurant_id=restaurant_id, **fields, version=1, created_at=now, updated_at=now)
         self.store.create_menu_item(item)
         return item
 
@@ -192,14 +235,33 @@ class CatalogService:
         restaurant = self._managed_restaurant(caller, restaurant_id, None)
         current = self._menu_item(restaurant_id, item_id, if_match)
         changes = _set_fields(patch)
-        if patch.price is not None:
-            _check_currency(restaurant, patch.price.currency)
+        _check_currency(restaurant, changes.pop("currency", None))  # a restaurant's currency never changes
         updated = current.model_copy(
             update={
                 **_revalidated(MenuItem, current, changes),
                 "version": current.version + 1,
                 "updated_at": self.clock(),
             }
+        )
+        self.store.replace_menu_item(updated, current.version)
+        return updated
+
+    def set_item_availability(
+        self,
+        caller: Principal,
+        item_id: str,
+        available: bool,
+        *,
+        if_match: Collection[int] | None = None,
+    ) -> MenuItem:
+        """Switch a menu item on or off: the one menu change a partner key (a restaurant's POS) may make, on its own
+        restaurant's items. Staff change availability like any other field (``update_menu_item``)."""
+        restaurant_id = partner_restaurant(caller)
+        current = self._menu_item(restaurant_id, item_id, if_match)
+        if current.available == available:
+            return current
+        updated = current.model_copy(
+            update={"available": available, "version": current.version + 1, "updated_at": self.clock()}
         )
         self.store.replace_menu_item(updated, current.version)
         return updated
@@ -221,14 +283,14 @@ class CatalogService:
             raise NotFound(f"restaurant {restaurant_id} does not exist")
         if not caller.staffs(restaurant_id):
             raise Forbidden("you do not manage this restaurant")
-        _check_precondition(restaurant.version, if_match)
+        check_precondition(restaurant.version, if_match)
         return restaurant
 
     def _menu_item(self, restaurant_id: str, item_id: str, if_match: Collection[int] | None) -> MenuItem:
         item = self.store.get_menu_item(restaurant_id, item_id)
         if item is None:
             raise NotFound(f"menu item {item_id} does not exist")
-        _check_precondition(item.version, if_match)
+        check_precondition(item.version, if_match)
         return item
 
     def _save_restaurant(self, current: Restaurant, changes: dict[str, object]) -> Restaurant:
@@ -248,14 +310,42 @@ class CatalogService:
         return updated
 
 
-def _check_precondition(version: int, if_match: Collection[int] | None) -> None:
+def _is_partner_of(caller: Principal, restaurant_id: str) -> bool:
+    return caller.is_partner and restaurant_id in caller.restaurants
+
+
+_AVAILABILITY_ATTEMPTS = 3
+
+
+def _pause(change: AvailabilityChange, now: datetime) -> Pause | None:
+    """The pause an availability change asks for (None: resume), its ``until`` in UTC."""
+    if change.accepting_orders:
+        for name in ("until", "reason"):
+            if getattr(change, name) is not None:
+                raise ValidationFailed.on(f"body.{name}", "is only for pausing (acceptingOrders: false)")
+        return None
+    until = change.until
+    if until is not None and until <= now:
+        raise ValidationFailed.on("body.until", "must be in the future")
+    if until is not None and until > now + timedelta(days=MAX_PAUSE_DAYS):
+        raise ValidationFailed.on(
+            "body.until", f"must be within {MAX_PAUSE_DAYS} days; for closures, use the opening hours' exceptions"
+        )
+    # converted only once in range: year 9999 at -23:59 compares fine but has no UTC equivalent
+    return Pause(since=now, until=until.astimezone(UTC) if until else None, reason=change.reason)
+
+
+def check_precondition(version: int, if_match: Collection[int] | None) -> None:
+    """``PreconditionFailed`` (412) unless ``If-Match`` is absent (``None``) or names ``version``; every
+    optimistic-locked resource (restaurants, menu items, orders) answers a stale tag alike."""
     if if_match is not None and version not in if_match:
         raise PreconditionFailed("the resource was changed since you read it; fetch it again (ETag mismatch)")
 
 
-def _check_currency(restaurant: Restaurant, currency: str) -> None:
-    if currency != restaurant.currency:
-        raise ValidationFailed.on("body.price.currency", f"must be the restaurant's currency, {restaurant.currency}")
+def _check_currency(restaurant: Restaurant, currency: object) -> None:
+    """A currency sent beside a price may only restate the restaurant's (``None``: not sent)."""
+    if currency is not None and currency != restaurant.currency:
+        raise ValidationFailed.on("body.currency", f"must be the restaurant's currency, {restaurant.currency}")
 
 
 def _revalidated[M: Restaurant | MenuItem](model: type[M], current: M, changes: dict[str, object]) -> dict[str, object]:
@@ -282,12 +372,14 @@ def _camel(name: str) -> str:
 
 def _demo_restaurant(*, active: bool) -> Restaurant:
     """A small restaurant for doctests."""
+    from waiter.catalog.hours import AROUND_THE_CLOCK  # noqa: PLC0415
     from waiter.catalog.models import Address  # noqa: PLC0415
 
     now = datetime(2026, 1, 1, tzinfo=UTC)
     return Restaurant(
         id="r1", name="Demo", description="", cuisines=["pizza"],
         address=Address(line1="1 Main St", city="Berlin", postcode="10115", country="DE"),
-        opening_hours=[], currency="EUR", tax_rate_bps=700, delivery_fee=0, minimum_order=0,
+        currency="EUR", tax_rate_bps=700, delivery_fee=0, minimum_order=0,
         active=active, version=1, created_at=now, updated_at=now,
+        time_zone="Europe/Berlin", opening_hours=AROUND_THE_CLOCK,
     )  # fmt: skip

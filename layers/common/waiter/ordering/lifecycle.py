@@ -8,8 +8,10 @@ a change that actor may not make from the current status is a ``Conflict`` namin
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
+from waiter.catalog.models import DEFAULT_DELIVERY_MINUTES, DEFAULT_PREP_MINUTES
 from waiter.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from waiter.identity import Principal
 from waiter.ordering.models import (
@@ -21,6 +23,7 @@ from waiter.ordering.models import (
     Order,
     OrderHistoryEntry,
     OrderStatus,
+    OrderView,
     PaymentStatus,
     PricedCart,
 )
@@ -89,13 +92,30 @@ def allowed_transitions(order: Order, actor: Actor) -> list[OrderStatus]:
     return transitions_from(order.status, order.fulfilment, actor.type)
 
 
-def transition(order: Order, to: OrderStatus, actor: Actor, at: datetime) -> Order:
-    """``order`` moved to ``to`` by ``actor`` at ``at``: a new order with its version bumped and the change
-    appended to its history.
+# A reason is what the restaurant tells the customer about a refusal: required to reject, optional to cancel (a
+# customer need not explain), refused on every other move so nobody believes a note on ACCEPTED reaches anyone.
+_REASON_REQUIRED = frozenset({S.REJECTED})
+_REASON_ALLOWED = frozenset({S.REJECTED, S.CANCELLED})
 
-    Raises ``Forbidden`` when a customer actor does not own the order, and ``Conflict`` (with ``currentStatus``
-    and ``allowed`` in ``extra``) when ``actor`` may not move it to ``to`` now, whether or not others may.
-    Staff and partner actors are trusted to be scoped to the order's restaurant: build them with ``order_actor``.
+
+def transition(
+    order: Order,
+    to: OrderStatus,
+    actor: Actor,
+    at: datetime,
+    *,
+    reason: str | None = None,
+    prep_minutes: int | None = None,
+) -> Order:
+    """``order`` moved to ``to`` by ``actor`` at ``at``: a new order with its version bumped, the change (with
+    ``reason``, if any) appended to its history and its ready-time estimates updated (``estimates``);
+    ``prep_minutes`` is the kitchen's estimate when accepting.
+
+    Raises ``Forbidden`` when a customer actor does not own the order, ``Conflict`` (with ``currentStatus``
+    and ``allowed`` in ``extra``) when ``actor`` may not move it to ``to`` now, whether or not others may, and
+    ``ValidationFailed`` on ``body.reason`` when a rejection has no reason or a move other than a rejection or
+    a cancellation has one, and on ``body.prepMinutes`` when a move other than accepting has one. Staff and
+    partner actors are trusted to be scoped to the order's restaurant: build them with ``order_actor``.
 
     >>> from datetime import UTC, datetime
     >>> from waiter.ordering.lifecycle import _demo_order
@@ -107,6 +127,9 @@ def transition(order: Order, to: OrderStatus, actor: Actor, at: datetime) -> Ord
     Traceback (most recent call last):
     ...
     waiter.errors.Conflict: the order is ACCEPTED and you cannot change it any more
+    >>> transition(_demo_order(), OrderStatus.REJECTED, Actor(type=ActorType.STAFF, id="s1"), accepted.updated_at,
+    ...     reason="out of dough").history[-1].reason
+    'out of dough'
     """
     if not _has_rights(order, actor):
         raise Forbidden("only the customer who placed an order or its restaurant may change it")
@@ -122,10 +145,102 @@ def transition(order: Order, to: OrderStatus, actor: Actor, at: datetime) -> Ord
         raise Conflict(
             detail=detail, extra={"currentStatus": order.status.value, "allowed": [s.value for s in allowed]}
         )
-    entry = OrderHistoryEntry(from_=order.status, to=to, at=at, actor=actor)
+    if reason is not None:
+        reason = reason.strip() or None
+    if reason is None and to in _REASON_REQUIRED:
+        raise ValidationFailed.on("body.reason", f"is required to move an order to {to.value}: tell the customer why")
+    if reason is not None and to not in _REASON_ALLOWED:
+        raise ValidationFailed.on("body.reason", "is taken only when rejecting or cancelling an order")
+    if prep_minutes is not None and to is not S.ACCEPTED:
+        raise ValidationFailed.on("body.prepMinutes", "is taken only when accepting an order")
+    entry = OrderHistoryEntry(from_=order.status, to=to, at=at, actor=actor, reason=reason)
     return order.model_copy(
-        update={"status": to, "version": order.version + 1, "history": [*order.history, entry], "updated_at": at}
+        update={
+            "status": to,
+            "version": order.version + 1,
+            "history": [*order.history, entry],
+            "updated_at": at,
+            **estimates(order, to, at, prep_minutes=prep_minutes),
+        }
     )
+
+
+def estimates(order: Order, to: OrderStatus, at: datetime, *, prep_minutes: int | None = None) -> dict[str, Any]:
+    """How a move of ``order`` to ``to`` at ``at`` changes its ready-time estimates (only the fields it changes).
+
+    - ``ACCEPTED``: ready ``prep_minutes`` (the kitchen's estimate, else the default the order was placed with)
+      from now: the kitchen starts when it accepts. Delivered ``deliveryMinutes`` after that.
+    - ``READY``: nothing left to estimate about readiness; delivered ``deliveryMinutes`` from now.
+    - a terminal status: no estimates at all.
+    - otherwise (``PREPARING``, ``OUT_FOR_DELIVERY``): unchanged.
+
+    >>> from datetime import UTC, datetime
+    >>> from waiter.ordering.lifecycle import _demo_order
+    >>> estimates(_demo_order(), OrderStatus.ACCEPTED, datetime(2026, 1, 15, 12, 5, tzinfo=UTC), prep_minutes=25)
+    {'prep_minutes': 25, 'estimated_ready_at': datetime.datetime(2026, 1, 15, 12, 30, tzinfo=datetime.timezone.utc)}
+    """
+    if to in TERMINAL:
+        return {"estimated_ready_at": None, "estimated_delivered_at": None}
+    if to is S.ACCEPTED:
+        minutes = prep_minutes or order.prep_minutes
+        if minutes is None:  # an order placed before estimates existed: only the kitchen's word counts
+            return {}
+        ready = at + timedelta(minutes=minutes)
+        return {"prep_minutes": minutes, "estimated_ready_at": ready, **_delivered(order, ready)}
+    if to is S.READY:
+        return {"estimated_ready_at": None, **_delivered(order, at)}
+    return {}
+
+
+def _delivered(order: Order, ready: datetime) -> dict[str, Any]:
+    if order.fulfilment is not Fulfilment.DELIVERY or order.delivery_minutes is None:
+        return {}
+    return {"estimated_delivered_at": ready + timedelta(minutes=order.delivery_minutes)}
+
+
+def order_view(order: Order, actor: Actor) -> OrderView:
+    """``order`` as ``actor`` sees it: with the reason given for its current status and the statuses ``actor``
+    may move it to now (so a client shows only the buttons that will work).
+
+    >>> from waiter.ordering.lifecycle import _demo_order
+    >>> [s.value for s in order_view(_demo_order(), Actor(type=ActorType.CUSTOMER, id="c1")).allowed_transitions]
+    ['CANCELLED']
+    """
+    return OrderView(
+        **dict(order),
+        status_reason=order.history[-1].reason if order.history else None,
+        allowed_transitions=allowed_transitions(order, actor),
+    )
+
+
+SYSTEM = Actor(type=ActorType.SYSTEM, id="kitchen-timeout")
+"""Waiter itself, as the kitchen timeout's history entries name it."""
+
+
+def placed_at(order: Order) -> datetime | None:
+    """When ``order`` last became ``PLACED`` (the kitchen timeout counts from then); None when it never was."""
+    return next((entry.at for entry in reversed(order.history) if entry.to is S.PLACED), None)
+
+
+def reject_if_unaccepted(order: Order, now: datetime, timeout: timedelta) -> Order | None:
+    """``order`` rejected by the system when it has waited in ``PLACED`` for ``timeout`` or longer at ``now``;
+    None when it is not due (accepted meanwhile, or still within the time the kitchen has).
+
+    >>> from datetime import UTC, datetime, timedelta
+    >>> order = _demo_order()  # placed at 12:00
+    >>> reject_if_unaccepted(order, datetime(2026, 1, 15, 12, 9, tzinfo=UTC), timedelta(minutes=10)) is None
+    True
+    >>> late = reject_if_unaccepted(order, datetime(2026, 1, 15, 12, 10, tzinfo=UTC), timedelta(minutes=10))
+    >>> late.status.value, late.history[-1].actor.type.value, late.history[-1].reason
+    ('REJECTED', 'system', 'the restaurant did not accept the order within 10 minutes')
+    """
+    since = placed_at(order)
+    if order.status is not S.PLACED or since is None or now - since < timeout:
+        return None
+    minutes = timeout.total_seconds() / 60
+    wait = f"{minutes:g} minutes" if minutes != 1 else "1 minute"
+    reason = f"the restaurant did not accept the order within {wait}"
+    return transition(order, S.REJECTED, SYSTEM, now, reason=reason)
 
 
 def order_actor(principal: Principal, order: Order) -> Actor:
@@ -159,8 +274,11 @@ def place_order(
     customer_id: str,
     delivery_address: DeliveryAddress | None,
     at: datetime,
+    prep_minutes: int = DEFAULT_PREP_MINUTES,
+    delivery_minutes: int = DEFAULT_DELIVERY_MINUTES,
 ) -> Order:
-    """A new ``PLACED``, ``UNPAID`` order snapshotting ``cart`` (names, options, prices, totals).
+    """A new ``PLACED``, ``UNPAID`` order snapshotting ``cart`` (names, options, prices, totals), estimated ready
+    ``prep_minutes`` (the restaurant's default) from ``at`` and, for delivery, delivered ``delivery_minutes`` later.
 
     Raises ``ValidationFailed`` on ``body.deliveryAddress`` when it is missing for delivery or given for pickup,
     and ``Conflict`` (listing the warnings in ``extra``) when the cart is empty, below the minimum order or has
@@ -183,6 +301,8 @@ def place_order(
             extra={"warnings": [w.model_dump(mode="json", by_alias=True) for w in blocking]},
         )
     customer = Actor(type=ActorType.CUSTOMER, id=customer_id)
+    ready = at + timedelta(minutes=prep_minutes)
+    delivery = cart.fulfilment is Fulfilment.DELIVERY
     return Order(
         id=order_id,
         customer_id=customer_id,
@@ -204,6 +324,10 @@ def place_order(
         created_at=at,
         updated_at=at,
         version=1,
+        prep_minutes=prep_minutes,
+        delivery_minutes=delivery_minutes if delivery else None,
+        estimated_ready_at=ready,
+        estimated_delivered_at=ready + timedelta(minutes=delivery_minutes) if delivery else None,
     )
 
 

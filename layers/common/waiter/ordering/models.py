@@ -11,10 +11,19 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AwareDatetime, BeforeValidator, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
-from waiter.catalog.models import Address, CurrencyCode, Id, MinorUnits
+from waiter.catalog.models import Address, Id, MinorUnits, PrepTime
 from waiter.model_base import InputModel, WireModel
+from waiter.money import CurrencyCode
 
 MAX_QUANTITY = 99
 MAX_OPTION_GROUPS = 10
@@ -88,6 +97,8 @@ class CartWarningCode(StrEnum):
     MINIMUM_ORDER_NOT_MET = "MINIMUM_ORDER_NOT_MET"
     DISCOUNT_NOT_APPLIED = "DISCOUNT_NOT_APPLIED"
     TIP_REDUCED = "TIP_REDUCED"
+    RESTAURANT_CLOSED = "RESTAURANT_CLOSED"  # with nextOpensAt: checkout is refused until then
+    ORDERS_PAUSED = "ORDERS_PAUSED"  # with pausedUntil when staff set one: checkout is refused meanwhile
 
 
 # ---- input shapes -------------------------------------------------------------------------------------------
@@ -119,8 +130,9 @@ class DeliveryAddress(Address):
     instructions: Annotated[str, StringConstraints(max_length=280)] = ""
 
 
-# ``_check_discount_shape`` as JSON Schema: a percent code has percentBps and no amount or currency, a fixed code
-# has amount and currency and no percentBps (null counts as absent).
+# ``_check_discount_shape`` as JSON Schema: a percent code has percentBps and no amount, a fixed code has amount
+# and no percentBps (null counts as absent). ``currency`` is in neither: it may be left out of both (the
+# restaurant's currency is meant), and when given the service checks it is the restaurant's.
 DISCOUNT_SHAPES: dict[str, Any] = {
     "oneOf": [
         {
@@ -128,7 +140,6 @@ DISCOUNT_SHAPES: dict[str, Any] = {
                 "kind": {"const": DiscountKind.PERCENT.value},
                 "percentBps": {"type": "integer"},
                 "amount": {"type": "null"},
-                "currency": {"type": "null"},
             },
             "required": ["kind", "percentBps"],
         },
@@ -137,17 +148,17 @@ DISCOUNT_SHAPES: dict[str, Any] = {
                 "kind": {"const": DiscountKind.FIXED.value},
                 "percentBps": {"type": "null"},
                 "amount": {"type": "integer"},
-                "currency": {"type": "string"},
             },
-            "required": ["kind", "amount", "currency"],
+            "required": ["kind", "amount"],
         },
     ]
 }
 
 
 class DiscountCodeCreate(InputModel):
-    """A discount code staff create for their restaurant: ``percentBps`` for percent codes, ``amount`` and
-    ``currency`` for fixed ones; valid in ``[validFrom, validUntil)``."""
+    """A discount code staff create for their restaurant: ``percentBps`` for percent codes, ``amount`` for fixed
+    ones; valid in ``[validFrom, validUntil)``. Amounts (``amount``, ``minSubtotal``) are in the restaurant's
+    currency: ``currency`` may be left out, and when given must be the restaurant's."""
 
     schema_rules: ClassVar[dict[str, Any]] = DISCOUNT_SHAPES
 
@@ -163,7 +174,7 @@ class DiscountCodeCreate(InputModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> DiscountCodeCreate:
-        _check_discount_shape(self.kind, self.percent_bps, self.amount, self.currency)
+        _check_discount_shape(self.kind, self.percent_bps, self.amount)
         if self.valid_from >= self.valid_until:
             raise ValueError("validFrom must be before validUntil")
         return self
@@ -180,13 +191,11 @@ class DiscountCodeApply(InputModel):
         return value.strip().upper() if isinstance(value, str) else value
 
 
-def _check_discount_shape(
-    kind: DiscountKind, percent_bps: int | None, amount: int | None, currency: str | None
-) -> None:
-    if kind is DiscountKind.PERCENT and (percent_bps is None or amount is not None or currency is not None):
-        raise ValueError("a percent code has percentBps and no amount or currency")
-    if kind is DiscountKind.FIXED and (percent_bps is not None or amount is None or currency is None):
-        raise ValueError("a fixed code has amount and currency and no percentBps")
+def _check_discount_shape(kind: DiscountKind, percent_bps: int | None, amount: int | None) -> None:
+    if kind is DiscountKind.PERCENT and (percent_bps is None or amount is not None):
+        raise ValueError("a percent code has percentBps and no amount")
+    if kind is DiscountKind.FIXED and (percent_bps is not None or amount is None):
+        raise ValueError("a fixed code has amount and no percentBps")
 
 
 # ---- domain entities and output shapes -------------------------------------------------------------------
@@ -218,7 +227,7 @@ class DiscountCodeView(WireModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> DiscountCodeView:
-        _check_discount_shape(self.kind, self.percent_bps, self.amount, self.currency)
+        _check_discount_shape(self.kind, self.percent_bps, self.amount)
         return self
 
 
@@ -252,17 +261,27 @@ class PricedLine(WireModel):
 
 
 class CartWarning(WireModel):
-    """Something the customer should know about a priced cart; ``lineId`` names the line it is about, if any."""
+    """Something the customer should know about a priced cart; ``lineId`` names the line it is about, if any.
+
+    A warning about money says the amount in ``message`` as a person reads it ("add 3.50 EUR more") and carries
+    it in ``amount`` (minor units of ``currency``); ``previousAmount`` is the price a changed price replaced.
+    What ``amount`` is depends on ``code`` (docs/pricing.md lists them)."""
 
     code: CartWarningCode
     message: str
     line_id: str | None = None
+    amount: int | None = None
+    previous_amount: int | None = None
+    currency: str | None = None
+    # RESTAURANT_CLOSED / ORDERS_PAUSED: until when (UTC)
+    next_opens_at: datetime | None = None
+    paused_until: datetime | None = None
 
 
 Money = Annotated[int, Field(ge=0)]
 
 
-def _check_totals(m: PricedCart | OrderView) -> None:
+def _check_totals(m: PricedCart | Order) -> None:
     """The money invariants every priced cart and order keeps (``docs/pricing.md``)."""
     if m.discount > m.subtotal:
         raise ValueError("the discount exceeds the subtotal")
@@ -301,16 +320,19 @@ class Actor(WireModel):
 
 
 class OrderHistoryEntry(WireModel):
-    """One status change; ``from`` is null for the order's first entry (it being placed)."""
+    """One status change; ``from`` is null for the order's first entry (it being placed). ``reason`` is what the
+    actor said about a rejection (always) or a cancellation (when they gave one), else null."""
 
     from_: OrderStatus | None = Field(default=None, alias="from")
     to: OrderStatus
     at: datetime
     actor: Actor
+    reason: str | None = None  # why, when the change needs explaining (a rejection by the kitchen timeout)
 
 
-class OrderView(WireModel):
-    """An order as callers see it: a snapshot of the priced cart at checkout plus its status and history."""
+class Order(WireModel):
+    """The domain entity: a snapshot of the priced cart at checkout plus its status, history and ``version`` (the
+    optimistic lock, sent as the ETag and honoured by ``If-Match`` on transitions)."""
 
     id: str
     customer_id: str
@@ -331,23 +353,34 @@ class OrderView(WireModel):
     history: list[OrderHistoryEntry]
     created_at: datetime
     updated_at: datetime
+    version: int
+    # ---- ready-time estimates (docs/order-lifecycle.md, "When will it be ready") ----
+    # the minutes in force: the restaurant's default when placed, the kitchen's estimate once accepted
+    prep_minutes: int | None = None
+    # the restaurant's delivery time when placed (delivery orders only)
+    delivery_minutes: int | None = None
+    estimated_ready_at: datetime | None = None
+    estimated_delivered_at: datetime | None = None
+    # The customer erased their account: ``customerId`` is an anonymous id and the delivery address is gone.
+    customer_erased: bool = False
 
     @model_validator(mode="after")
-    def _consistent(self) -> OrderView:
+    def _consistent(self) -> Order:
         _check_totals(self)
-        if (self.delivery_address is None) == (self.fulfilment is Fulfilment.DELIVERY):
+        if self.customer_erased:
+            if self.delivery_address is not None:
+                raise ValueError("an order whose customer was erased has no delivery address")
+        elif (self.delivery_address is None) == (self.fulfilment is Fulfilment.DELIVERY):
             raise ValueError("a delivery order has a delivery address and a pickup order has none")
         return self
 
 
-class Order(OrderView):
-    """The domain entity: the view plus the version used for optimistic locking."""
+class OrderView(Order):
+    """An order as one caller sees it (built per caller by ``waiter.ordering.lifecycle.order_view``): the order,
+    the reason given for its current status, and the statuses this caller may move it to now."""
 
-    version: int
-
-    def view(self) -> OrderView:
-        """What callers see: everything but internal attributes."""
-        return OrderView.model_validate(self.model_dump(exclude={"version"}))
+    status_reason: str | None = None
+    allowed_transitions: list[OrderStatus]
 
 
 # ---- carts and checkout ---------------------------------------------------------------------------------
@@ -394,7 +427,9 @@ class Checkout(InputModel):
             {
                 "properties": {
                     "fulfilment": {"const": Fulfilment.DELIVERY.value},
-                    "deliveryAddress": {"type": "object"},
+                    # "not null" rather than an inline object: the top level already gives the address's shape, and
+                    # a second inline shape makes client generators emit a duplicate model.
+                    "deliveryAddress": {"not": {"type": "null"}},
                 },
                 "required": ["fulfilment", "deliveryAddress"],
             },
@@ -412,8 +447,31 @@ class Checkout(InputModel):
     expected_total: Annotated[int, Field(ge=0, le=100_000_000, strict=True)]
 
 
+def _no_control_characters(value: str) -> str:
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+MAX_REASON_LENGTH = 280
+Reason = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_REASON_LENGTH), AfterValidator(_no_control_characters)
+]
+
+
 class TransitionRequest(InputModel):
+    """Move an order to ``to``. ``reason`` is required to reject, optional to cancel and refused otherwise;
+    ``prepMinutes`` (the kitchen's estimate, 1-240) is taken only when accepting."""
+
     to: OrderStatus
+    reason: Reason | None = None
+    prep_minutes: PrepTime | None = None
+
+
+class CancelRequest(InputModel):
+    """A customer's cancellation; the reason is optional."""
+
+    reason: Reason | None = None
 
 
 class OrderPage(WireModel):

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from waiter.catalog import availability
 from waiter.catalog.models import MenuItem, Restaurant
 from waiter.errors import Conflict, FieldError, ValidationFailed, WaiterError
+from waiter.money import format_money
 from waiter.ordering.models import (
     CartItemAdd,
     CartLine,
@@ -78,7 +80,7 @@ def new_cart_line(restaurant: Restaurant, menu: Mapping[str, MenuItem], data: Ca
         menu_item_id=item.id,
         quantity=data.quantity,
         options=data.options,
-        unit_price_when_added=item.price.amount + sum(o.price_delta for o in options),
+        unit_price_when_added=item.price + sum(o.price_delta for o in options),
     )
 
 
@@ -97,7 +99,9 @@ def new_discount_code(restaurant: Restaurant, data: DiscountCodeCreate, *, at: d
     """
     if data.currency is not None and data.currency != restaurant.currency:
         raise ValidationFailed.on("body.currency", f"must be the restaurant's currency, {restaurant.currency}")
-    return DiscountCode(**data.model_dump(), restaurant_id=restaurant.id, created_at=at, version=1)
+    # the code states the currency its amounts (amount, minSubtotal) are in, whatever its kind
+    fields = {**data.model_dump(), "currency": restaurant.currency}
+    return DiscountCode(**fields, restaurant_id=restaurant.id, created_at=at, version=1)
 
 
 def discount_amount(code: DiscountCode, subtotal: int) -> int:
@@ -129,7 +133,7 @@ def check_discount_code(
     ...     customer_has_used_discount=False, now=datetime(2026, 1, 15, tzinfo=UTC))
     Traceback (most recent call last):
     ...
-    waiter.errors.ValidationFailed: body.code: applies from a subtotal of 2000; this cart's is 1000
+    waiter.errors.ValidationFailed: body.code: applies from a subtotal of 20.00 EUR; this cart's is 10.00 EUR
     """
     error = _discount_problem(
         code, restaurant, subtotal=subtotal, customer_has_used_discount=customer_has_used_discount, now=now
@@ -141,48 +145,63 @@ def check_discount_code(
 def _discount_problem(
     code: DiscountCode, restaurant: Restaurant, *, subtotal: int, customer_has_used_discount: bool, now: datetime
 ) -> WaiterError | None:
-    failures: list[tuple[bool, type[WaiterError], str]] = [
-        (code.restaurant_id != restaurant.id, ValidationFailed, "is not a code of this restaurant"),
-        (now < code.valid_from, ValidationFailed, f"is not valid before {code.valid_from.isoformat()}"),
-        (now >= code.valid_until, ValidationFailed, f"expired at {code.valid_until.isoformat()}"),
+    currency = restaurant.currency
+    below_minimum = (
+        f"applies from a subtotal of {format_money(code.min_subtotal, currency)}; "
+        f"this cart's is {format_money(subtotal, currency)}"
+    )
+    # (failed, error, message, the amount the message names, if any)
+    failures: list[tuple[bool, type[WaiterError], str, int | None]] = [
+        (code.restaurant_id != restaurant.id, ValidationFailed, "is not a code of this restaurant", None),
+        (now < code.valid_from, ValidationFailed, f"is not valid before {code.valid_from.isoformat()}", None),
+        (now >= code.valid_until, ValidationFailed, f"expired at {code.valid_until.isoformat()}", None),
         (
-            code.currency is not None and code.currency != restaurant.currency,
+            code.currency is not None and code.currency != currency,
             ValidationFailed,
-            f"is in {code.currency}, this restaurant prices in {restaurant.currency}",
+            f"is in {code.currency}, this restaurant prices in {currency}",
+            None,
         ),
         (
             code.once_per_customer and customer_has_used_discount,
             Conflict,
             "was already used by you; it applies once per customer",
+            None,
         ),
-        (
-            subtotal < code.min_subtotal,
-            ValidationFailed,
-            f"applies from a subtotal of {code.min_subtotal}; this cart's is {subtotal}",
-        ),
+        (subtotal < code.min_subtotal, ValidationFailed, below_minimum, code.min_subtotal),
     ]
-    for failed, error, message in failures:
+    for failed, error, message, amount in failures:
         if failed:
-            return error(detail=f"body.code: {message}", errors=[FieldError("body.code", message)])
+            extra = {"amount": amount, "currency": currency} if amount is not None else {}
+            return error(detail=f"body.code: {message}", errors=[FieldError("body.code", message)], extra=extra)
     return None
 
 
 # ---- tips ---------------------------------------------------------------------------------------------------------
 
 
-def check_tip(tip: int, *, subtotal: int) -> None:
-    """Raise ``ValidationFailed`` naming ``body.tip`` unless ``0 <= tip <= min(subtotal, MAX_TIP)``.
+def check_tip(tip: int, restaurant: Restaurant, *, subtotal: int) -> None:
+    """Raise ``ValidationFailed`` naming ``body.tip`` unless ``0 <= tip <= min(subtotal, MAX_TIP)``; the problem
+    carries the cap in ``amount`` and ``currency``.
 
-    >>> check_tip(200, subtotal=1000)
-    >>> check_tip(1200, subtotal=1000)
+    >>> from waiter.ordering.pricing import _demo_restaurant
+    >>> check_tip(200, _demo_restaurant(), subtotal=1000)
+    >>> check_tip(1200, _demo_restaurant(), subtotal=1000)
     Traceback (most recent call last):
     ...
-    waiter.errors.ValidationFailed: body.tip: must be between 0 and 1000 (the subtotal, at most 100000)
+    waiter.errors.ValidationFailed: body.tip: must be between 0 and 10.00 EUR (the subtotal, at most 1000.00 EUR)
     """
-    if not 0 <= tip <= min(subtotal, MAX_TIP):
-        raise ValidationFailed.on(
-            "body.tip", f"must be between 0 and {min(subtotal, MAX_TIP)} (the subtotal, at most {MAX_TIP})"
-        )
+    cap = min(subtotal, MAX_TIP)
+    if not 0 <= tip <= cap:
+        currency = restaurant.currency
+        most = format_money(MAX_TIP, currency)
+        message = f"must be between 0 and {format_money(cap, currency)} (the subtotal, at most {most})"
+        raise _tip_refused(message, cap, restaurant)
+
+
+def _tip_refused(message: str, cap: int, restaurant: Restaurant) -> ValidationFailed:
+    refused = ValidationFailed.on("body.tip", message)
+    refused.extra.update(amount=cap, currency=restaurant.currency)
+    return refused
 
 
 # ---- pricing a cart (lenient) ---------------------------------------------------------------------------------
@@ -215,7 +234,7 @@ def price_cart(
     (1900, 250, 133, 100, 2383)
     """
     if not 0 <= tip <= MAX_TIP:
-        raise ValidationFailed.on("body.tip", f"must be between 0 and {MAX_TIP}")
+        raise _tip_refused(f"must be between 0 and {format_money(MAX_TIP, restaurant.currency)}", MAX_TIP, restaurant)
     priced: list[PricedLine] = []
     warnings: list[CartWarning] = []
     for line in lines:
@@ -226,12 +245,16 @@ def price_cart(
             warnings.append(warning)
 
     subtotal = sum(p.line_total for p in priced)
+    currency = restaurant.currency
     if subtotal < restaurant.minimum_order:
+        missing = restaurant.minimum_order - subtotal
         warnings.append(
             CartWarning(
                 code=CartWarningCode.MINIMUM_ORDER_NOT_MET,
-                message=f"the minimum order is {restaurant.minimum_order}; "
-                f"add {restaurant.minimum_order - subtotal} more to check out",
+                message=f"the minimum order is {format_money(restaurant.minimum_order, currency)}; "
+                f"add {format_money(missing, currency)} more to check out",
+                amount=missing,
+                currency=currency,
             )
         )
 
@@ -244,17 +267,29 @@ def price_cart(
             reduction, applied_code = discount_amount(discount, subtotal), discount.code
         else:
             message = problem.errors[0].message if problem.errors else problem.detail
+            amount = problem.extra.get("amount")
             warnings.append(
-                CartWarning(code=CartWarningCode.DISCOUNT_NOT_APPLIED, message=f"code {discount.code} {message}")
+                CartWarning(
+                    code=CartWarningCode.DISCOUNT_NOT_APPLIED,
+                    message=f"code {discount.code} {message}",
+                    amount=amount,
+                    currency=currency if amount is not None else None,
+                )
             )
 
     tip_cap = min(subtotal, MAX_TIP)
     if tip > tip_cap:
         warnings.append(
-            CartWarning(code=CartWarningCode.TIP_REDUCED, message=f"the tip was lowered to {tip_cap}, the subtotal")
+            CartWarning(
+                code=CartWarningCode.TIP_REDUCED,
+                message=f"the tip was lowered to {format_money(tip_cap, currency)}, the subtotal",
+                amount=tip_cap,
+                currency=currency,
+            )
         )
         tip = tip_cap
 
+    warnings += _ordering_warnings(restaurant, now)
     delivery_fee = restaurant.delivery_fee if fulfilment is Fulfilment.DELIVERY and priced else 0
     tax = round_half_up((subtotal - reduction) * restaurant.tax_rate_bps, BPS)
     return PricedCart(
@@ -273,6 +308,29 @@ def price_cart(
     )
 
 
+def _ordering_warnings(restaurant: Restaurant, now: datetime) -> list[CartWarning]:
+    """Why checking out now would be refused (availability.check_taking_orders), as the cart says it."""
+    status = availability.status_of(restaurant, now)
+    warnings: list[CartWarning] = []
+    if not status.accepting_orders:
+        warnings.append(
+            CartWarning(
+                code=CartWarningCode.ORDERS_PAUSED,
+                message=availability.paused_message(status, restaurant.time_zone),
+                paused_until=status.paused_until,
+            )
+        )
+    if not status.open_now:
+        warnings.append(
+            CartWarning(
+                code=CartWarningCode.RESTAURANT_CLOSED,
+                message=availability.closed_message(status, restaurant.time_zone),
+                next_opens_at=status.next_opens_at,
+            )
+        )
+    return warnings
+
+
 def _price_line(
     restaurant: Restaurant, menu: Mapping[str, MenuItem], line: CartLine
 ) -> tuple[PricedLine | None, CartWarning | None]:
@@ -287,13 +345,17 @@ def _price_line(
         reasons = "; ".join(e.message for e in errors)
         message = f"the options chosen for {item.name} are no longer offered ({reasons}); it was left out"
         return None, CartWarning(code=CartWarningCode.OPTIONS_INVALID, message=message, line_id=line.line_id)
-    unit_price = item.price.amount + sum(o.price_delta for o in options)
+    unit_price = item.price + sum(o.price_delta for o in options)
     warning = None
     if unit_price != line.unit_price_when_added:
+        cost, was = format_money(unit_price, item.currency), format_money(line.unit_price_when_added, item.currency)
         warning = CartWarning(
             code=CartWarningCode.PRICE_CHANGED,
-            message=f"{item.name} now costs {unit_price} (was {line.unit_price_when_added} when added)",
+            message=f"{item.name} now costs {cost} (was {was} when added)",
             line_id=line.line_id,
+            amount=unit_price,
+            previous_amount=line.unit_price_when_added,
+            currency=item.currency,
         )
     priced = PricedLine(
         line_id=line.line_id,
@@ -312,8 +374,8 @@ def _item_problem(restaurant: Restaurant, item: MenuItem | None) -> str | None:
         return "is not on this restaurant's menu"
     if not item.available:
         return "is not available"
-    if item.price.currency != restaurant.currency:
-        return f"is priced in {item.price.currency}, not the restaurant's {restaurant.currency}"
+    if item.currency != restaurant.currency:
+        return f"is priced in {item.currency}, not the restaurant's {restaurant.currency}"
     return None
 
 
@@ -374,14 +436,16 @@ def _demo_restaurant() -> Restaurant:
     """A restaurant for doctests: EUR, 7 % tax, 2.50 delivery, no minimum order."""
     from datetime import UTC  # noqa: PLC0415
 
+    from waiter.catalog.hours import AROUND_THE_CLOCK  # noqa: PLC0415
     from waiter.catalog.models import Address  # noqa: PLC0415
 
     at = datetime(2026, 1, 1, tzinfo=UTC)
     return Restaurant(
         id="r1", name="Demo", description="", cuisines=["pizza"],
         address=Address(line1="1 Main St", city="Berlin", postcode="10115", country="DE"),
-        opening_hours=[], currency="EUR", tax_rate_bps=700, delivery_fee=250, minimum_order=0,
+        currency="EUR", tax_rate_bps=700, delivery_fee=250, minimum_order=0,
         active=True, version=1, created_at=at, updated_at=at,
+        time_zone="Europe/Berlin", opening_hours=AROUND_THE_CLOCK,
     )  # fmt: skip
 
 
@@ -392,7 +456,7 @@ def _demo_menu() -> dict[str, MenuItem]:
     at = datetime(2026, 1, 1, tzinfo=UTC)
     pizza = MenuItem.model_validate({
         "id": "pizza", "restaurantId": "r1", "name": "Margherita", "description": "", "category": "Pizza",
-        "price": {"amount": 950, "currency": "EUR"}, "dietaryTags": [], "available": True,
+        "price": 950, "currency": "EUR", "dietaryTags": [], "available": True,
         "optionGroups": [{"id": "size", "name": "Size", "minChoices": 1, "maxChoices": 1, "choices": [
             {"id": "small", "name": "Small"}, {"id": "large", "name": "Large", "priceDelta": 200}]}],
         "createdAt": at, "updatedAt": at, "version": 1,

@@ -7,18 +7,21 @@ import re
 import uuid
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol
 
+from waiter.catalog import availability
 from waiter.catalog.models import MenuItem, Restaurant
-from waiter.catalog.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, utc_now
-from waiter.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
+from waiter.catalog.service import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, check_precondition, utc_now
+from waiter.errors import Conflict, Forbidden, NotFound, PreconditionFailed, Unauthorized, ValidationFailed
 from waiter.identity import Principal
+from waiter.money import format_money
 from waiter.ordering import lifecycle, pricing
 from waiter.ordering.models import (
     IDEMPOTENCY_KEY_MAX_LENGTH,
     IDEMPOTENCY_KEY_PATTERN,
     MAX_CART_LINES,
+    Actor,
     Cart,
     CartItemAdd,
     CartLinePatch,
@@ -30,6 +33,7 @@ from waiter.ordering.models import (
     Fulfilment,
     Order,
     OrderStatus,
+    OrderView,
     PricedCart,
 )
 from waiter.ratelimit import CHECKOUT_PER_CUSTOMER, RateLimiter
@@ -40,6 +44,7 @@ class PricingInputsLike(Protocol):
     menu: dict[str, MenuItem]
     discount: DiscountCode | None
     discount_used: bool
+    customer_erased: bool
 
 
 class OrderingStore(Protocol):
@@ -50,7 +55,13 @@ class OrderingStore(Protocol):
     def save_cart(self, cart: Cart, *, expected_version: int) -> None: ...
     def delete_cart(self, customer_id: str, restaurant_id: str) -> None: ...
     def pricing_inputs(
-        self, restaurant_id: str, item_ids: Collection[str], *, discount_code: str | None, customer_id: str
+        self,
+        restaurant_id: str,
+        item_ids: Collection[str],
+        *,
+        discount_code: str | None,
+        customer_id: str,
+        check_erased: bool = False,
     ) -> PricingInputsLike: ...
     def create_discount(self, code: DiscountCode) -> None: ...
     def place_order(
@@ -64,6 +75,7 @@ class OrderingStore(Protocol):
     def restaurant_orders(
         self, restaurant_id: str, *, status: OrderStatus | None, limit: int, cursor: str | None
     ) -> tuple[list[Order], str | None]: ...
+    def placed_before(self, cutoff: str, *, limit: int) -> list[Order]: ...
 
 
 class IdempotencyGuard(Protocol):
@@ -124,10 +136,15 @@ class OrderingService:
 
     def add_item(self, caller: Principal, restaurant_id: str, data: CartItemAdd) -> PricedCart:
         customer = _customer(caller)
-        cart = self.store.get_cart(customer, restaurant_id) or self._empty_cart(customer, restaurant_id)
+        stored = self.store.get_cart(customer, restaurant_id)
+        cart = stored or self._empty_cart(customer, restaurant_id)
         if len(cart.lines) >= MAX_CART_LINES:
             raise Conflict(f"a cart holds at most {MAX_CART_LINES} lines")
-        inputs = self._inputs(cart, extra_items=[data.menu_item_id])
+        inputs = self._inputs(cart, extra_items=[data.menu_item_id], check_erased=stored is None)
+        if inputs.customer_erased:
+            # An ID token outlives the account it names (API Gateway accepts it until it expires): a new cart must
+            # not bring personal data back under an erased customer's id.
+            raise Unauthorized("this account has been deleted")
         restaurant = self._open_restaurant(inputs.restaurant, restaurant_id)
         line = pricing.new_cart_line(restaurant, inputs.menu, data, line_id=uuid.uuid4().hex[:12])
         return self._save(cart, [*cart.lines, line], inputs=inputs)
@@ -183,7 +200,7 @@ class OrderingService:
 
     # ---- checkout -------------------------------------------------------------------------------------------
 
-    def checkout(self, caller: Principal, data: Checkout, *, idempotency_key: str | None) -> Order:
+    def checkout(self, caller: Principal, data: Checkout, *, idempotency_key: str | None) -> OrderView:
         """Place an order from the open cart, at most once per idempotency key (kept 24 hours, per customer)."""
         customer = _customer(caller)
         if not idempotency_key:
@@ -206,12 +223,12 @@ class OrderingService:
             operation=place,
         )
         if placed:
-            return placed[0]
+            return _view(caller, placed[0])
         # a replay: the first request with this key placed the order; answer with it as it is now
         order = self.store.get_order(str(result["orderId"]))
         if order is None:
             raise NotFound("the order this Idempotency-Key placed no longer exists")
-        return order
+        return _view(caller, order)
 
     def _place(self, customer: str, data: Checkout) -> Order:
         self.limiter.hit(CHECKOUT_PER_CUSTOMER, customer)
@@ -220,15 +237,33 @@ class OrderingService:
             raise Conflict("your cart at this restaurant is empty", extra={"cart": None})
         priced, inputs = self._price(cart, fulfilment=data.fulfilment, tip=data.tip)
         restaurant = self._open_restaurant(inputs.restaurant, data.restaurant_id)
-        pricing.check_tip(data.tip, subtotal=priced.subtotal)  # setting a tip above the subtotal is refused (400)
-        if priced.total != data.expected_total:
-            raise Conflict(
-                f"the total is now {priced.total}, not {data.expected_total}; review the cart and confirm",
-                extra={"cart": priced.model_dump(mode="json", by_alias=True)},
-            )
         now = self.clock()
+        # closed or paused: 409 naming until when, before anything is written (a pause racing this check changes the
+        # restaurant's version, which the checkout transaction below holds it to)
+        availability.check_taking_orders(restaurant, now)
+        pricing.check_tip(data.tip, restaurant, subtotal=priced.subtotal)  # a tip above the subtotal is a 400
+        if priced.total != data.expected_total:
+            now_total, expected = (
+                format_money(priced.total, priced.currency),
+                format_money(data.expected_total, priced.currency),
+            )
+            raise Conflict(
+                f"the total is now {now_total}, not {expected}; review the cart and confirm",
+                extra={
+                    "amount": priced.total,
+                    "expectedAmount": data.expected_total,
+                    "currency": priced.currency,
+                    "cart": priced.model_dump(mode="json", by_alias=True),
+                },
+            )
         order = lifecycle.place_order(
-            priced, order_id=self.ids(), customer_id=customer, delivery_address=data.delivery_address, at=now
+            priced,
+            order_id=self.ids(),
+            customer_id=customer,
+            delivery_address=data.delivery_address,
+            at=now,
+            prep_minutes=restaurant.default_prep_minutes,
+            delivery_minutes=restaurant.delivery_minutes,
         )
         counted = {line.menu_item_id for line in priced.lines}
         versions = {item_id: inputs.menu[item_id].version for item_id in counted}
@@ -253,18 +288,19 @@ class OrderingService:
 
     # ---- orders ---------------------------------------------------------------------------------------------
 
-    def get_order(self, caller: Principal, order_id: str) -> Order:
+    def get_order(self, caller: Principal, order_id: str) -> OrderView:
         """The order, for its customer and its restaurant only; anyone else gets 404 so ids cannot be probed."""
         order = self.store.get_order(order_id)
         if order is None or not _may_see(caller, order):
             raise NotFound(f"order {order_id} does not exist")
-        return order
+        return _view(caller, order)
 
     def my_orders(
         self, caller: Principal, *, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None
-    ) -> tuple[list[Order], str | None]:
+    ) -> tuple[list[OrderView], str | None]:
         _check_limit(limit)
-        return self.store.customer_orders(_customer(caller), limit=limit, cursor=cursor)
+        orders, next_cursor = self.store.customer_orders(_customer(caller), limit=limit, cursor=cursor)
+        return [_view(caller, order) for order in orders], next_cursor
 
     def kitchen_orders(
         self,
@@ -274,22 +310,36 @@ class OrderingService:
         status: OrderStatus | None = None,
         limit: int = DEFAULT_PAGE_SIZE,
         cursor: str | None = None,
-    ) -> tuple[list[Order], str | None]:
+    ) -> tuple[list[OrderView], str | None]:
         """A restaurant's orders, oldest first: for its staff, admins and its partner key."""
         _check_limit(limit)
         if not caller.acts_for(restaurant_id):
             raise Forbidden("you do not work for this restaurant")
-        return self.store.restaurant_orders(restaurant_id, status=status, limit=limit, cursor=cursor)
+        orders, next_cursor = self.store.restaurant_orders(restaurant_id, status=status, limit=limit, cursor=cursor)
+        return [_view(caller, order) for order in orders], next_cursor
 
-    def cancel(self, caller: Principal, order_id: str) -> Order:
-        return self.transition(caller, order_id, OrderStatus.CANCELLED)
+    def cancel(
+        self, caller: Principal, order_id: str, *, reason: str | None = None, if_match: Collection[int] | None = None
+    ) -> OrderView:
+        return self.transition(caller, order_id, OrderStatus.CANCELLED, reason=reason, if_match=if_match)
 
     def transition(
-        self, caller: Principal, order_id: str, to: OrderStatus, *, restaurant_id: str | None = None
-    ) -> Order:
+        self,
+        caller: Principal,
+        order_id: str,
+        to: OrderStatus,
+        *,
+        restaurant_id: str | None = None,
+        reason: str | None = None,
+        prep_minutes: int | None = None,
+        if_match: Collection[int] | None = None,
+    ) -> OrderView:
         """Move the order to ``to`` if the state machine lets this caller; an optimistic-locked write.
 
         ``restaurant_id`` is given by the kitchen and partner routes: only those working for it may use them.
+        ``prep_minutes`` is the kitchen's estimate when accepting. ``if_match`` holds the versions the caller last
+        saw (``If-Match``): when the order has moved past them the move is refused with 412 and nothing is written;
+        ``None`` moves whatever the current version is.
         """
         if restaurant_id is not None and not caller.acts_for(restaurant_id):
             raise Forbidden("you do not work for this restaurant")
@@ -297,20 +347,44 @@ class OrderingService:
         if order is None or not _may_see(caller, order) or (restaurant_id and order.restaurant_id != restaurant_id):
             raise NotFound(f"order {order_id} does not exist")
         actor = lifecycle.order_actor(caller, order)
-        moved = lifecycle.transition(order, to, actor, self.clock())
+        try:
+            check_precondition(order.version, if_match)
+        except PreconditionFailed as stale:
+            stale.extra.update(_where_it_is(order, actor))
+            raise
+        moved = lifecycle.transition(order, to, actor, self.clock(), reason=reason, prep_minutes=prep_minutes)
         try:
             self.store.save_order(moved, expected_version=order.version)
         except Conflict:
             current = self.store.get_order(order_id) or order
-            raise Conflict(
-                f"the order changed meanwhile; it is now {current.status.value}",
-                extra={
-                    "currentStatus": current.status.value,
-                    "allowed": [s.value for s in lifecycle.allowed_transitions(current, actor)],
-                },
-            ) from None
+            details = _where_it_is(current, actor)
+            if if_match is not None:  # the caller asked not to overwrite a newer move: this is one
+                raise PreconditionFailed(
+                    f"the order changed since you read it; it is now {current.status.value} (ETag mismatch)",
+                    extra=details,
+                ) from None
+            raise Conflict(f"the order changed meanwhile; it is now {current.status.value}", extra=details) from None
         self.on_moved(moved)
-        return moved
+        return lifecycle.order_view(moved, actor)
+
+    def reject_unaccepted(self, *, timeout: timedelta, limit: int = 100) -> list[Order]:
+        """Reject (as the system, with the reason) every order its restaurant left in ``PLACED`` for ``timeout``:
+        the kitchen timeout, run on a schedule. Due orders come from one index Query; an order the kitchen moved
+        meanwhile is left alone (the optimistic lock decides). Returns the orders rejected."""
+        now = self.clock()
+        cutoff = (now - timeout).isoformat()
+        rejected = []
+        for order in self.store.placed_before(cutoff, limit=limit):
+            moved = lifecycle.reject_if_unaccepted(order, now, timeout)
+            if moved is None:
+                continue
+            try:
+                self.store.save_order(moved, expected_version=order.version)
+            except Conflict:
+                continue  # accepted (or cancelled) between the Query and the write: the kitchen won
+            self.on_moved(moved)
+            rejected.append(moved)
+        return rejected
 
     # ---- helpers --------------------------------------------------------------------------------------------
 
@@ -324,10 +398,16 @@ class OrderingService:
             raise NotFound("you have no cart at this restaurant")
         return cart
 
-    def _inputs(self, cart: Cart, extra_items: Collection[str] = ()) -> PricingInputsLike:
+    def _inputs(
+        self, cart: Cart, extra_items: Collection[str] = (), *, check_erased: bool = False
+    ) -> PricingInputsLike:
         item_ids = {line.menu_item_id for line in cart.lines} | set(extra_items)
         return self.store.pricing_inputs(
-            cart.restaurant_id, item_ids, discount_code=cart.discount_code, customer_id=cart.customer_id
+            cart.restaurant_id,
+            item_ids,
+            discount_code=cart.discount_code,
+            customer_id=cart.customer_id,
+            check_erased=check_erased,
         )
 
     def _price(
@@ -370,6 +450,20 @@ class OrderingService:
         if restaurant is None or not restaurant.active:
             raise NotFound(f"restaurant {restaurant_id} does not exist")
         return restaurant
+
+
+def _where_it_is(order: Order, actor: Actor) -> dict[str, Any]:
+    """What a refused move tells the caller: where the order is now and what they may do from there."""
+    return {
+        "currentStatus": order.status.value,
+        "currentVersion": order.version,
+        "allowed": [s.value for s in lifecycle.allowed_transitions(order, actor)],
+    }
+
+
+def _view(caller: Principal, order: Order) -> OrderView:
+    """``order`` as ``caller`` sees it (``_may_see`` holds): the one place an order view is built."""
+    return lifecycle.order_view(order, lifecycle.order_actor(caller, order))
 
 
 def _may_see(caller: Principal, order: Order) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from waiter.catalog.models import MenuItem, Restaurant, RestaurantSummary
+from waiter.catalog.models import ListingEntry, MenuItem, Restaurant
 from waiter.errors import Conflict
 from waiter.repository import keys
 from waiter.repository.cursor import decode_cursor, encode_cursor
@@ -40,7 +40,7 @@ class CatalogRepository(PagedRepository):
         item = raw.get("Item")
         return restaurant_from_item(deserialize(item)) if item else None
 
-    def create_restaurant(self, restaurant: Restaurant, listing: RestaurantSummary | None) -> None:
+    def create_restaurant(self, restaurant: Restaurant, listing: ListingEntry | None) -> None:
         """Store a new restaurant and, when it is listed, its listing entries, atomically."""
         writes: list[TransactWriteItemTypeDef] = [
             {
@@ -57,10 +57,10 @@ class CatalogRepository(PagedRepository):
     def replace_restaurant(
         self,
         restaurant: Restaurant,
-        listing: RestaurantSummary | None,
+        listing: ListingEntry | None,
         *,
         expected_version: int,
-        previous_listing: RestaurantSummary | None,
+        previous_listing: ListingEntry | None,
     ) -> None:
         """Store ``restaurant`` if the stored version is still ``expected_version``; move its listing entries."""
         new_entries = {(e["PK"], e["SK"]) for e in _listing_keys(listing)}
@@ -81,7 +81,7 @@ class CatalogRepository(PagedRepository):
 
     def list_restaurants(
         self, *, city: str | None, cuisine: str | None, limit: int, cursor: str | None
-    ) -> tuple[list[RestaurantSummary], str | None]:
+    ) -> tuple[list[ListingEntry], str | None]:
         """One page of the public listing for a filter combination, ordered by name."""
         partition = keys.listing_partition(city, cuisine)
         params: dict[str, Any] = {
@@ -93,9 +93,9 @@ class CatalogRepository(PagedRepository):
         if cursor:
             params["ExclusiveStartKey"] = decode_cursor(cursor, partition, self._secret)
         page = self.client.query(**params)
-        summaries = [RestaurantSummary.model_validate(deserialize(raw)["summary"]) for raw in page.get("Items", [])]
+        entries = [ListingEntry.model_validate(deserialize(raw)["summary"]) for raw in page.get("Items", [])]
         last = page.get("LastEvaluatedKey")
-        return summaries, (encode_cursor(dict(last), partition, self._secret) if last else None)
+        return entries, (encode_cursor(dict(last), partition, self._secret) if last else None)
 
     # ---- menu -----------------------------------------------------------------------------------------------
 
@@ -177,7 +177,7 @@ class CatalogRepository(PagedRepository):
                 raise StaleVersion("the item was changed by someone else") from None
             raise
 
-    def _listing_puts(self, listing: RestaurantSummary | None) -> list[TransactWriteItemTypeDef]:
+    def _listing_puts(self, listing: ListingEntry | None) -> list[TransactWriteItemTypeDef]:
         if listing is None:
             return []
         summary = listing.model_dump(mode="json", by_alias=True)
@@ -201,7 +201,7 @@ class CatalogRepository(PagedRepository):
 # ---- storage shapes -----------------------------------------------------------------------------------------
 
 
-def _listing_keys(listing: RestaurantSummary | None) -> list[dict[str, str]]:
+def _listing_keys(listing: ListingEntry | None) -> list[dict[str, str]]:
     if listing is None:
         return []
     return keys.listing_entries(listing.id, listing.name, listing.city, listing.cuisines)

@@ -2,13 +2,20 @@
 
 Powertools does the hard parts (an atomic in-progress marker, payload validation by hash, replaying the stored
 result, expiry); this module only points it at Waiter's table (``PK``/``SK``, TTL attribute ``expiresAt``) and
-turns its exceptions into domain errors. Powertools puts the Lambda function's name into each key, so keys are
-scoped per function as well as per customer: a protocol adapter that checks out from another function keeps its
-own records.
+turns its exceptions into domain errors. Each key holds the Lambda function's name, so keys are scoped per function
+as well as per customer: a protocol adapter that checks out from another function keeps its own records.
+
+Every record is its own partition (``PK = IDEMPOTENCY#<function>#<hash>``, ``SK = RECORD``). Powertools' DynamoDB
+store, given a table with a sort key, puts every record under one partition key (its ``static_pk_value``) and the
+hash in the sort key: every checkout's two writes (in progress, completed) would land in that one partition, whose
+limit of 1,000 write units a second is reached at 500 checkouts a second - the first thing that breaks at the
+modelled peak (docs/capacity.md). The store's key layout is one method, ``_get_key``, overridden below; nothing
+else of the utility changes (the same conditional writes, hashes, expiry and replay).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -20,6 +27,16 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 KEPT_SECONDS = 24 * 3600
+RECORD_SK = "RECORD"
+
+
+def record_key(idempotency_key: str) -> dict[str, str]:
+    """The table key of the record Powertools keeps for ``idempotency_key`` (its ``<prefix>#<hash>`` string).
+
+    >>> record_key("IDEMPOTENCY#fn#0a1b")
+    {'PK': 'IDEMPOTENCY#fn#0a1b', 'SK': 'RECORD'}
+    """
+    return {"PK": idempotency_key, "SK": RECORD_SK}
 
 
 class PowertoolsIdempotency:
@@ -27,17 +44,27 @@ class PowertoolsIdempotency:
         self._table = table_name
         self._scope = scope
 
+    @property
+    def key_prefix(self) -> str:
+        """What Powertools puts before each key's hash: the scope and the Lambda function's name."""
+        return f"{self._scope}#{os.environ.get('AWS_LAMBDA_FUNCTION_NAME', '')}"
+
     @cached_property
     def _store(self) -> DynamoDBPersistenceLayer:
         from aws_lambda_powertools.utilities.idempotency import DynamoDBPersistenceLayer  # noqa: PLC0415
 
         from waiter.repository.dynamo import dynamodb_client  # noqa: PLC0415
 
-        return DynamoDBPersistenceLayer(
+        class PartitionPerRecord(DynamoDBPersistenceLayer):
+            """Powertools' store with each record in a partition of its own (see the module docstring)."""
+
+            def _get_key(self, idempotency_key: str) -> dict[str, Any]:
+                return {name: {"S": value} for name, value in record_key(idempotency_key).items()}
+
+        return PartitionPerRecord(
             table_name=self._table,
             key_attr="PK",
             sort_key_attr="SK",
-            static_pk_value=self._scope,
             expiry_attr="expiresAt",
             in_progress_expiry_attr="inProgressExpiresAt",
             status_attr="idempotencyStatus",
@@ -73,7 +100,10 @@ class PowertoolsIdempotency:
             return operation()
 
         guarded = idempotent_function(
-            data_keyword_argument="request", persistence_store=self._store, config=self._config
+            data_keyword_argument="request",
+            persistence_store=self._store,
+            config=self._config,
+            key_prefix=self.key_prefix,
         )(once)
         try:
             result: dict[str, Any] = guarded(request={"key": key, "payload": payload})

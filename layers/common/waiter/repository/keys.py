@@ -54,7 +54,12 @@ def listing_entries(restaurant_id: str, name: str, city: str, cuisines: list[str
 
 def rate_counter(bucket: str, window_start: int) -> dict[str, str]:
     """A rate-limit counter for one bucket (limit name + hashed key) and one window."""
-    return {"PK": f"RATE#{bucket}", "SK": f"W#{window_start}"}
+    return {"PK": rate_counter_partition(bucket), "SK": f"W#{window_start}"}
+
+
+def rate_counter_partition(bucket: str) -> str:
+    """The partition holding every window of one counter."""
+    return f"RATE#{bucket}"
 
 
 def staff_membership(restaurant_id: str, user_id: str) -> dict[str, str]:
@@ -118,3 +123,21 @@ def orders_of_restaurant(restaurant_id: str) -> str:
 def orders_of_restaurant_in(restaurant_id: str, status: str) -> str:
     """GSI3 partition of a restaurant's orders in one status (the kitchen view filtered by status)."""
     return f"REST#{restaurant_id}#STATUS#{status}"
+
+
+def erased_account(customer_id: str) -> dict[str, str]:
+    """The marker an erased account leaves for a day (TTL): it holds the orders' anonymous id and refuses new carts
+    for tokens issued before the erasure. Keyed by a digest, so it does not carry the customer id itself."""
+    import hashlib  # noqa: PLC0415 - only erasure and new carts build this key
+
+    return {"PK": f"ERASED#{hashlib.sha256(customer_id.encode()).hexdigest()[:32]}", "SK": "ACCOUNT"}
+
+
+def delivery(consumer: str, event_id: str) -> dict[str, str]:
+    """The mark that ``consumer`` handled event ``event_id`` (its idempotency record; removed by TTL)."""
+    return {"PK": f"DELIVERY#{consumer}#{event_id}", "SK": "DELIVERY"}
+
+
+PLACED_ORDERS = "ORDERS#PLACED"
+"""GSI4 partition of every order waiting in ``PLACED`` (sparse: an order leaves it with its first transition),
+sorted by creation (``GSI1SK``): the kitchen timeout finds due orders with one Query."""

@@ -30,7 +30,7 @@ from waiter.repository.dynamo import (
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
-_INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI3PK", "entity")
+_INTERNAL = ("PK", "SK", "GSI1PK", "GSI1SK", "GSI2PK", "GSI3PK", "GSI4PK", "entity")
 _BATCH_RETRIES = 5
 
 
@@ -42,6 +42,7 @@ class PricingInputs:
     menu: dict[str, MenuItem] = field(default_factory=dict)
     discount: DiscountCode | None = None
     discount_used: bool = False
+    customer_erased: bool = False  # the customer erased their account (asked for when a cart is created)
 
 
 class CheckoutConflict(Conflict):
@@ -86,15 +87,24 @@ class OrderingRepository(PagedRepository):
     # ---- what pricing reads ---------------------------------------------------------------------------------
 
     def pricing_inputs(
-        self, restaurant_id: str, item_ids: Iterable[str], *, discount_code: str | None, customer_id: str
+        self,
+        restaurant_id: str,
+        item_ids: Iterable[str],
+        *,
+        discount_code: str | None,
+        customer_id: str,
+        check_erased: bool = False,
     ) -> PricingInputs:
-        """The restaurant, the menu items named, the discount code and whether this customer used it: one batch."""
+        """The restaurant, the menu items named, the discount code and whether this customer used it: one batch;
+        with ``check_erased``, also whether the customer erased their account (``waiter.accounts.privacy``)."""
         wanted = [keys.restaurant(restaurant_id), *(keys.menu_item(restaurant_id, i) for i in sorted(set(item_ids)))]
         if discount_code:
             wanted += [
                 keys.discount_code(restaurant_id, discount_code),
                 keys.discount_use(restaurant_id, discount_code, customer_id),
             ]
+        if check_erased:
+            wanted.append(keys.erased_account(customer_id))
         inputs = PricingInputs(restaurant=None)
         for item in self._batch_get(wanted):
             entity = item.get("entity")
@@ -107,6 +117,8 @@ class OrderingRepository(PagedRepository):
                 inputs.discount = DiscountCode.model_validate(_strip(item))
             elif entity == "discountUse":
                 inputs.discount_used = True
+            elif entity == "erasedAccount":
+                inputs.customer_erased = True
         return inputs
 
     def _batch_get(self, wanted: list[dict[str, str]]) -> list[Item]:
@@ -234,6 +246,18 @@ class OrderingRepository(PagedRepository):
         partition = keys.orders_of_restaurant_in(restaurant_id, status.value)
         return self._order_page("GSI3", "GSI3PK", partition, limit, cursor)
 
+    def placed_before(self, cutoff: str, *, limit: int) -> list[Order]:
+        """Orders still ``PLACED`` that were created before ``cutoff`` (ISO 8601 UTC), oldest first: one Query on the
+        sparse GSI4, at most ``limit`` of them."""
+        page = self.client.query(
+            TableName=self._table,
+            IndexName="GSI4",
+            KeyConditionExpression="GSI4PK = :pk AND GSI1SK < :cutoff",
+            ExpressionAttributeValues=serialize({":pk": keys.PLACED_ORDERS, ":cutoff": cutoff}),
+            Limit=limit,
+        )
+        return [Order.model_validate(_strip(deserialize(raw))) for raw in page.get("Items", [])]
+
     def _order_page(
         self, index: str, key_attr: str, partition: str, limit: int, cursor: str | None, *, newest_first: bool = False
     ) -> tuple[list[Order], str | None]:
@@ -275,6 +299,13 @@ def _order_item(order: Order) -> Item:
         "GSI1SK": f"{order.created_at.isoformat()}#{order.id}",
         "GSI2PK": keys.orders_of_restaurant(order.restaurant_id),
         "GSI3PK": keys.orders_of_restaurant_in(order.restaurant_id, order.status.value),
+        # sparse: only orders waiting for the kitchen are in GSI4 (the kitchen timeout's index)
+        "GSI4PK": keys.PLACED_ORDERS if order.status is OrderStatus.PLACED else None,
         "entity": "order",
         **_dump(order),
     }
+
+
+def order_from_item(item: Item) -> Order:
+    """An order as stored (index keys and all) back to the domain entity."""
+    return Order.model_validate(_strip(item))
