@@ -85,6 +85,15 @@ def test_a_malformed_sign_up_is_a_400(user_pool: UserPool, body: dict[str, Any],
     assert (reply.status, reply.field_errors()) == (400, [field])
 
 
+def test_an_e_mail_address_the_identity_provider_refuses_is_a_400_on_the_email(user_pool: UserPool) -> None:
+    # Valid by the document's e-mail pattern (found by make fuzz); Cognito refuses it as a username.
+    reply = _signup("Z|zg,@Jb{.7!M")
+
+    assert (reply.status, reply.field_errors()) == (400, ["body.email"])
+    assert reply.body["type"] != "https://waiter.dev/problems/internal"
+    assert boto3.client("cognito-idp").list_users(UserPoolId=user_pool.pool_id)["Users"] == []
+
+
 def test_sign_ups_are_limited_to_ten_an_hour_per_address(user_pool: UserPool) -> None:
     for n in range(10):
         assert _signup(f"user{n}@example.com", source_ip="203.0.113.7").status == 201

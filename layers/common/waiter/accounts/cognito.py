@@ -107,6 +107,11 @@ class CognitoProvider:
                 UserAttributes=[{"Name": "email", "Value": email}, {"Name": "name", "Value": name}],
             )
         except Exception as error:
+            if _code(error) == "InvalidParameterException":
+                # The address is the only input here that our own model does not bound as Cognito does (the name's
+                # length is ours, the password has its own error code): an address our pattern lets through but
+                # Cognito will not take as a username or an e-mail attribute is the caller's to fix.
+                raise ValidationFailed.on("body.email", "is not an e-mail address we can accept") from None
             raise _translate(error) from None
         return result["UserSub"]
 
