@@ -81,6 +81,21 @@ PHASES = "examples,coverage,fuzzing,stateful"
 # Warnings that say the document and the API disagree, or that a run never reached an operation's rules.
 FAILING_WARNINGS = ("validation_mismatch", "missing_test_data")
 SEED = 20_251_125
+
+# The operations whose every valid request of a phase may rightly be refused, and why. Each is run with its warnings
+# off (``[[operations]] warnings = false``): Schemathesis 4.32 reads an operation's own ``warnings`` to decide
+# whether to look, but the project's ``fail-on`` to decide whether a warning fails the run, so switching off one
+# warning for one operation is not possible, only all of them for that operation. Every other check still runs on
+# these operations (no 5xx, the documented statuses and bodies, invalid input refused). See docs/api-contract.md.
+EXPECTED_REFUSALS: dict[str, str] = {
+    "confirmSignUp": "the local stack confirms a sign-up at once, so every code is of an account already confirmed "
+    "(or unknown): 400 'is wrong or has expired'",
+    "createMenuItem": "an option group's minChoices must not exceed its maxChoices nor its number of choices, and "
+    "group and choice ids are unique: comparisons of two values, which JSON Schema cannot state",
+    "updateMenuItem": "the same option-group rules as createMenuItem",
+    "createDiscount": "validFrom must be before validUntil: a comparison of two values, which JSON Schema cannot state",
+    "checkout": "the tip is at most the cart's subtotal: a bound that depends on the stored cart, not the request",
+}
 REFUSALS = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx"]
 TABLES = re.compile(r"\(tables: ([^)]*)\)")  # the banner's moto line names the tables
 GATEWAY_PARAMETERS = ("PartnerRateLimit=100000", "PartnerBurstLimit=100000", "PartnerDailyQuota=100000000")
@@ -116,12 +131,13 @@ class Caller:
                 return "cognito" in schemes and admin_only
 
 
-# About 4 minutes in all on 2 cores (CI's machine): the examples per operation bound it, whatever the machine.
+# The examples per operation bound a run's length whatever the machine; these keep the whole gate near 10 minutes
+# on 2 cores (measured figures in docs/api-contract.md).
 CALLERS = (
-    Caller("customer", DEMO_CUSTOMER.email, 200),
-    Caller("staff", DEMO_STAFF.email, 200),
-    Caller("anonymous", None, 300),
-    Caller("admin", DEMO_ADMIN.email, 200),
+    Caller("customer", DEMO_CUSTOMER.email, 100),
+    Caller("staff", DEMO_STAFF.email, 100),
+    Caller("anonymous", None, 150),
+    Caller("admin", DEMO_ADMIN.email, 100),
 )
 
 
@@ -190,7 +206,9 @@ class Known:
     def prepare(cls, api: httpx.Client, tokens: dict[str, str]) -> dict[str, Known]:
         """What each caller's run draws from: the demo data as it is, plus what the demo customer and staff make
         through the API now (cart lines, orders, an API key, a discount code) at the staff's restaurant."""
-        restaurants = [str(r["id"]) for r in api.get("/v1/restaurants", params={"limit": 100}).json()["items"]]
+        listed = api.get("/v1/restaurants", params={"limit": 100}).json()["items"]
+        restaurants = [str(r["id"]) for r in listed]
+        open_now = [str(r["id"]) for r in listed if r.get("openNow") and r.get("acceptingOrders", True)]
         menus = {r: api.get(f"/v1/restaurants/{r}/menu").json() for r in restaurants}
         items = [str(i["id"]) for menu in menus.values() for c in menu["categories"] for i in c["items"]]
         staff = _as(tokens["staff"])
@@ -200,6 +218,20 @@ class Known:
         customer = _as(tokens["customer"])
         orders = [str(_place_order(api, customer, home, menus[home])["id"]) for _ in range(3)]
         lines = [_add_line(api, customer, home, menus[home], n) for n in range(3)]
+        # A cart is one per customer and restaurant, and some operations use it up (emptying it, checking it out,
+        # removing its lines): each of those gets a cart of its own at another restaurant, so the operations that
+        # change a line or a discount still find the cart at ``home`` (else they only ever answer 404 "you have
+        # no cart here": "missing test data").
+        consumed = next(r for r in open_now if r != home)  # checked out: open now
+        spare = next(r for r in restaurants if r not in (home, consumed))
+        spare_lines = [_add_line(api, customer, spare, menus[spare], n) for n in range(3)]
+        for n in range(2):
+            _add_line(api, customer, consumed, menus[consumed], n)
+        own_carts = {
+            "removeCartItem": {"path.restaurantId": [spare], "path.lineId": spare_lines},
+            "emptyCart": {"path.restaurantId": [consumed]},
+            "checkout": {"body.restaurantId": [consumed]},
+        }
         key = api.post(f"/v1/restaurants/{home}/api-keys", json={"name": "fuzz"}, headers=staff)
         code = api.post(f"/v1/restaurants/{home}/discounts", json=_discount(), headers=staff)
         for made in (key, code):
@@ -219,7 +251,7 @@ class Known:
         at_home = {**shared, "path.restaurantId": [home], "body.restaurantId": [home], "path.itemId": home_items}
         at_home["body.menuItemId"] = home_items
         return {
-            "customer": cls(at_home),
+            "customer": cls(at_home, own_carts),
             "staff": cls(at_home),
             "anonymous": cls(
                 {k: v for k, v in shared.items() if k in PUBLIC_IDS},
@@ -303,11 +335,14 @@ def config(caller: Caller, known: Known) -> str:
         lines += [f'[dictionaries."{parameter}"]', f"values = {json.dumps(values)}"]
     for parameter in sorted(known.ids):
         lines += [f'[parameters."{parameter}"]', f'dictionary = "{parameter}"', "probability = 0.5"]
-    for operation, ids in sorted(known.by_operation.items()):
+    for operation in sorted(set(known.by_operation) | set(EXPECTED_REFUSALS)):
+        ids = known.by_operation.get(operation, {})
         for parameter, values in sorted(ids.items()):
             name = f"{operation}.{parameter}"
             lines += [f'[dictionaries."{name}"]', f"values = {json.dumps(values)}"]
         lines += ["[[operations]]", f'include-operation-id = "{operation}"']
+        if operation in EXPECTED_REFUSALS:
+            lines += ["warnings = false"]
         for parameter in sorted(ids):
             name = f"{operation}.{parameter}"
             lines += [f'[operations.parameters."{parameter}"]', f'dictionary = "{name}"', "probability = 0.5"]
@@ -439,7 +474,9 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     banner: list[str] = []
-    url, stop = spawn(port=0, args=["--no-reload", "--parameter-overrides", *GATEWAY_PARAMETERS], banner=banner)
+    # No event sources: the gate is about the REST contract, and the stream and queue workers would take the cores
+    gateway = ["--no-reload", "--no-event-sources", "--parameter-overrides", *GATEWAY_PARAMETERS]
+    url, stop = spawn(port=0, args=gateway, banner=banner)
     try:
         partner_key = next(line.split("X-Api-Key:", 1)[1].strip() for line in banner if "X-Api-Key: wtr_" in line)
         table_names = [t.strip() for line in banner for found in TABLES.findall(line) for t in found.split(",")]

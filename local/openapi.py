@@ -161,6 +161,12 @@ def _body_examples(spec: dict[str, Any]) -> None:
         for field, schema in spec["components"]["schemas"][name].get("properties", {}).items():
             if field in examples:
                 schema["examples"] = [examples[field]]
+    # the demo discount code, for applying one (not for creating one: that one exists, so it would be a 409)
+    from local.seed import DEMO_DISCOUNT_CODE
+
+    applied = spec["components"]["schemas"].get("DiscountCodeApply", {}).get("properties", {}).get("code")
+    if applied is not None:
+        applied["examples"] = [DEMO_DISCOUNT_CODE]
 
 
 def _responses(spec: dict[str, Any]) -> None:

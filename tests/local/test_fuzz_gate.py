@@ -79,6 +79,7 @@ def tiny_api() -> Iterator[str]:
 
 def _gate(tmp_path: Path, url: str, operations: list[str]) -> subprocess.CompletedProcess[str]:
     """The gate's own Schemathesis command and configuration (as an anonymous caller), on the tiny API."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     (tmp_path / "spec.json").write_text(json.dumps(SPEC), encoding="utf-8")
     anonymous = next(c for c in fuzz.CALLERS if c.email is None)
     (tmp_path / "schemathesis.toml").write_text(fuzz.config(anonymous, fuzz.Known({})), encoding="utf-8")
@@ -118,3 +119,23 @@ def test_every_operation_of_the_document_is_in_one_callers_run() -> None:
     spec = json.loads((ROOT / "openapi.json").read_text(encoding="utf-8"))
 
     assert fuzz.check_coverage(spec) == []
+
+
+def test_an_operation_expected_to_refuse_passes_the_gate_and_only_that_one(
+    tmp_path: Path, tiny_api: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fuzz, "EXPECTED_REFUSALS", {"createThing": "refuses every body, by design"})
+
+    excused = _gate(tmp_path / "excused", tiny_api, ["createThing"])
+    others = _gate(tmp_path / "others", tiny_api, ["getThing"])
+
+    assert excused.returncode == 0, excused.stdout
+    assert others.returncode != 0, others.stdout
+    assert "Missing test data" in others.stdout
+
+
+def test_every_expected_refusal_is_an_operation_of_the_document() -> None:
+    spec = json.loads((ROOT / "openapi.json").read_text(encoding="utf-8"))
+    operation_ids = {o["operationId"] for path_item in spec["paths"].values() for o in path_item.values()}
+
+    assert set(fuzz.EXPECTED_REFUSALS) <= operation_ids
