@@ -6,7 +6,6 @@ on AWS the stream's batching window and EventBridge's own delivery set the figur
 from __future__ import annotations
 
 import json
-import math
 import re
 import time
 import uuid
@@ -15,6 +14,7 @@ from typing import Any
 
 from bench.config import RunSize
 from bench.results import PartResult, fmt, percentile, table
+from local import samples
 
 
 def measure(size: RunSize, progress: Callable[[str], None]) -> PartResult:
@@ -66,18 +66,7 @@ def _one(api: Any, sqs: Any, queue: str, callers: tuple[dict[str, str], dict[str
     """Seconds from the transition's response to its event on the queue (placing the order is not timed)."""
     customer, staff = callers
     menu = api.get(f"/v1/restaurants/{restaurant}/menu").json()
-    profile = api.get(f"/v1/restaurants/{restaurant}").json()
-    item = next(i for c in menu["categories"] for i in c["items"] if i["available"])
-    options = [
-        {"groupId": g["id"], "choiceIds": [c["id"] for c in g["choices"][: g["minChoices"]]]}
-        for g in item["optionGroups"]
-        if g["minChoices"] > 0
-    ]
-    unit = item["price"]["amount"] + sum(
-        c["priceDelta"] for g in item["optionGroups"] for c in g["choices"][: g["minChoices"]]
-    )
-    quantity = max(1, math.ceil((profile["minimumOrder"] + 1) / unit))
-    line = {"menuItemId": item["id"], "quantity": quantity, "options": options}
+    line = samples.line_over_minimum(api.get(f"/v1/restaurants/{restaurant}").json(), menu)
     api.post(f"/v1/carts/{restaurant}/items", json=line, headers=customer).raise_for_status()
     total = api.get(f"/v1/carts/{restaurant}", params={"fulfilment": "pickup"}, headers=customer).json()["total"]
     body = {"restaurantId": restaurant, "fulfilment": "pickup", "expectedTotal": total}

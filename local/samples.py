@@ -7,6 +7,7 @@ caller to the next (headers, identity, API id) left to the caller.
 
 from __future__ import annotations
 
+import math
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -205,3 +206,14 @@ def authorizer_event(headers: dict[str, str], *, api_id: str, request_id: str, s
             "identity": {"sourceIp": source_ip},
         },
     }
+
+
+def line_over_minimum(restaurant: dict[str, Any], menu: dict[str, Any]) -> dict[str, Any]:
+    """A cart line worth more than ``restaurant``'s minimum order (its REST view), from ``menu`` (its REST menu): the
+    first available item, with the first choices of every option group that requires some."""
+    item = next(i for c in menu["categories"] for i in c["items"] if i["available"])
+    required = [g for g in item["optionGroups"] if g["minChoices"] > 0]
+    options = [{"groupId": g["id"], "choiceIds": [c["id"] for c in g["choices"][: g["minChoices"]]]} for g in required]
+    unit = item["price"] + sum(c["priceDelta"] for g in required for c in g["choices"][: g["minChoices"]])
+    quantity = max(1, math.ceil((restaurant["minimumOrder"] + 1) / unit))
+    return {"menuItemId": item["id"], "quantity": quantity, "options": options}

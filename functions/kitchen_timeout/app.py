@@ -13,6 +13,7 @@ from waiter.observability import logger
 from waiter.settings import get_settings
 
 
+@logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:  # noqa: ARG001
     timeout = timedelta(minutes=get_settings().kitchen_timeout_minutes)
     rejected = ordering_service().reject_unaccepted(timeout=timeout)

@@ -54,3 +54,17 @@ def expected_authorizer(route: Route) -> str:
 def is_partner_route(route: Route) -> bool:
     """True for the routes a partner key calls: ``/v1/partner/*`` and the SOAP facade."""
     return route[1].startswith(PARTNER_PATH_PREFIX) or route[1] == SOAP_PATH
+
+
+# The WebSocket API (live updates): only $connect is authorized, by the token query parameter (an ID token or a
+# partner key); every later message of the connection carries the caller that $connect let in, and the services
+# decide what it may subscribe to. {route key: how it is authorized}.
+WEBSOCKET_AUTHORIZER = "WebSocketAuthorizer"
+WEBSOCKET_ROUTES: dict[str, str] = {
+    "$connect": WEBSOCKET_AUTHORIZER,
+    "$disconnect": NONE,
+    "subscribe": NONE,
+    "unsubscribe": NONE,
+    "ping": NONE,
+    "$default": NONE,
+}

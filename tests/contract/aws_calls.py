@@ -79,6 +79,17 @@ def _ses(region: str, operation: str, params: dict[str, Any]) -> list[Call]:
     raise AssertionError(f"no IAM translation for ses:{operation}")
 
 
+def _connections(region: str, endpoint_url: str, model: Any, params: dict[str, Any]) -> list[Call]:
+    # the Management API authorizes execute-api:ManageConnections on <api>/<stage>/<METHOD>/@connections/<id>,
+    # the API and stage being those of the endpoint (https://<api>.execute-api.<region>.amazonaws.com/<stage>)
+    host, _, stage = endpoint_url.split("://", 1)[1].partition("/")
+    api = host.split(".", 1)[0]
+    method = model.http["method"]
+    connection = params["ConnectionId"]
+    resource = f"arn:aws:execute-api:{region}:{ACCOUNT}:{api}/{stage.strip('/')}/{method}/@connections/{connection}"
+    return [Call("execute-api:ManageConnections", resource)]
+
+
 @dataclass
 class Recorder:
     """The IAM-authorized calls made while recording, and the operations IAM does not authorize (``noAuth``)."""
@@ -99,7 +110,14 @@ def recording(*clients: Any) -> Iterator[Recorder]:
         region = client.meta.region_name
         service = client.meta.service_model.service_name
 
-        def record(params: dict[str, Any], model: Any, region: str = region, service: str = service, **_: Any) -> None:
+        def record(
+            params: dict[str, Any],
+            model: Any,
+            region: str = region,
+            service: str = service,
+            endpoint_url: str = client.meta.endpoint_url,
+            **_: Any,
+        ) -> None:
             if getattr(model, "auth_type", None) == "none":
                 recorder.unauthenticated.add(f"{service}:{model.name}")
             elif service == "dynamodb":
@@ -112,6 +130,8 @@ def recording(*clients: Any) -> Iterator[Recorder]:
                 recorder.calls.update(_events(region, model.name, params))
             elif service == "ses":
                 recorder.calls.update(_ses(region, model.name, params))
+            elif service == "apigatewaymanagementapi":
+                recorder.calls.update(_connections(region, endpoint_url, model, params))
             else:
                 raise AssertionError(f"no IAM translation for {service}:{model.name}")
 

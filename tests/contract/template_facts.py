@@ -47,6 +47,37 @@ def event_source_functions() -> dict[str, set[str]]:
     return found
 
 
+def websocket_routes() -> dict[str, str]:
+    """The WebSocket API's route keys (``$connect``, ``subscribe``, ...), with the function each integrates."""
+    integrations = resources_of_type("AWS::ApiGatewayV2::Integration")
+    routes: dict[str, str] = {}
+    for route in resources_of_type("AWS::ApiGatewayV2::Route").values():
+        target = str(route["Properties"]["Target"]["Fn::Sub"])
+        integration = integrations[target.removeprefix("integrations/${").removesuffix("}")]
+        routes[str(route["Properties"]["RouteKey"])] = _function_in(integration["Properties"]["IntegrationUri"])
+    return routes
+
+
+def websocket_authorizer_functions() -> dict[str, str]:
+    """The WebSocket API's Lambda authorizers: {function: authorizer logical id}."""
+    return {
+        _function_in(a["Properties"]["AuthorizerUri"]): logical_id
+        for logical_id, a in resources_of_type("AWS::ApiGatewayV2::Authorizer").items()
+    }
+
+
+def _function_in(uri: Any) -> str:
+    """The function whose ``${X.Arn}`` an ``.../functions/${X.Arn}/invocations`` URI names."""
+    found = re.search(r"functions/\$\{(\w+)\.Arn\}/invocations", str(uri["Fn::Sub"]))
+    assert found, f"{uri} does not invoke a function of the template"
+    return found.group(1)
+
+
+def websocket_functions() -> set[str]:
+    """Every function the WebSocket API invokes (routes and authorizer)."""
+    return set(websocket_routes().values()) | set(websocket_authorizer_functions())
+
+
 def api_auth() -> dict[str, Any]:
     """The ``Auth`` property of the REST API (default authorizer, authorizers, usage plan)."""
     auth: dict[str, Any] = template()["Resources"][API]["Properties"].get("Auth") or {}

@@ -19,3 +19,13 @@ def test_asyncapi_document_is_version_3_and_describes_every_domain_event() -> No
     for event in EVENT_TYPES:
         detail = document["components"]["schemas"][event.__name__]
         assert {"eventId", "occurredAt", "schemaVersion"} <= set(detail["properties"])
+
+
+def test_asyncapi_document_describes_every_websocket_action_and_frame() -> None:
+    from tests.contract.template_facts import websocket_routes
+    from waiter.adapters.websocket import ACTIONS
+
+    live = yaml.safe_load(OUTPUT.read_text(encoding="utf-8"))["channels"]["live"]["messages"]
+    assert set(ACTIONS) == set(websocket_routes()) - {"$connect", "$disconnect", "$default"}
+    assert {"subscribe", "unsubscribe", "ping", "subscribed", "order", "unsubscribed", "pong", "error"} == set(live)
+    assert live["order"]["payload"]["properties"]["order"] == {"$ref": "#/components/schemas/OrderView"}

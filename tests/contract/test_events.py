@@ -40,6 +40,7 @@ from tests.contract.template_facts import (
     functions,
     route_auth,
     template_routes,
+    websocket_functions,
 )
 from tests.support import LambdaContext, call, load_function
 from waiter import compose
@@ -78,8 +79,9 @@ AUTHORIZER_OUTCOME = {
 # functions that read or erase everything of a customer, orders included
 _ALL_OF_A_CUSTOMER = {"ExportMeFunction", "DeleteMeFunction"}
 SOAP_FUNCTION = "SoapPosFunction"
-# API Gateway's events (proxy and authorizer); the event-source functions' samples: tests/contract/test_event_sources.py
-EVENTS = [e for e in event_files() if e.function not in event_source_functions()]
+# API Gateway's REST events (proxy and authorizer); the event-source functions' samples:
+# tests/contract/test_event_sources.py; the WebSocket API's: tests/contract/test_websocket.py
+EVENTS = [e for e in event_files() if e.function not in set(event_source_functions()) | websocket_functions()]
 MAIN_EVENTS = [e for e in EVENTS if e.case is None]
 AUTHORIZERS = authorizer_functions()  # {function: authorizer name}
 
@@ -267,7 +269,7 @@ def _wrong_outcome(event_file: EventFile, result: Any) -> str | None:
     return None if ok else f"status {status} (expected {expected or '2xx'}): {body}"
 
 
-@pytest.mark.parametrize("logical_id", sorted(set(functions()) - set(event_source_functions())))
+@pytest.mark.parametrize("logical_id", sorted(set(functions()) - set(event_source_functions()) - websocket_functions()))
 def test_invoking_the_functions_events_answers_as_documented_using_exactly_its_permissions(
     logical_id: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -49,6 +49,9 @@ _APIGATEWAY = "arn:${AWS::Partition}:apigateway:${AWS::Region}::"
 API_KEYS = f"{_APIGATEWAY}/apikeys"
 AN_API_KEY = f"{_APIGATEWAY}/apikeys/*"  # key ids are generated at run time: the one wildcard allowed
 USAGE_PLAN_KEYS = f"{_APIGATEWAY}/usageplans/${{ApiUsagePlan}}/keys"
+# this WebSocket API's connections on its own stage (connection ids are made at run time: the one wildcard allowed)
+_EXECUTE_API = "arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}"
+CONNECTIONS = f"{_EXECUTE_API}:${{WebSocketApi}}/${{Environment}}/POST/@connections/*"
 
 
 def _dynamodb(*actions: str) -> set[str]:
@@ -179,6 +182,23 @@ EXPECTED_GRANTS: dict[str, Grants] = {
         SENDER: {"ses:SendEmail"},
     },
     "KitchenTimeoutFunction": {GSI4: QUERY, TABLE: _dynamodb("PutItem")},  # due orders (GSI4), each rejected
+    # ---- real time (the WebSocket API)
+    "WsAuthorizerFunction": {TABLE: _dynamodb("GetItem")},  # a partner key's record; ID tokens need no AWS call
+    "WsConnectFunction": {TABLE: _dynamodb("PutItem")},  # the connection
+    "WsDisconnectFunction": {TABLE: _dynamodb("Query", "BatchWriteItem")},  # its partition, deleted 25 at a time
+    # the snapshot (my orders: GSI1, an order: GetItem, a kitchen: GSI3 by status), the subscription and the
+    # connection's count in one transaction (Put + Update), the connection's existence when the count refuses
+    "WsSubscribeFunction": {TABLE: _dynamodb("GetItem", "PutItem", "UpdateItem"), GSI1: QUERY, GSI3: QUERY},
+    "WsUnsubscribeFunction": {TABLE: _dynamodb("DeleteItem", "UpdateItem")},  # the subscription and the count
+    "WsPingFunction": {},
+    "WsDefaultFunction": {},
+    # the order (GetItem), each feed's subscribers (GSI1), gone connections' partitions (Query + BatchWriteItem),
+    # the posts (this API's connections only)
+    "LiveNotifierFunction": {
+        TABLE: _dynamodb("GetItem", "Query", "BatchWriteItem"),
+        GSI1: QUERY,
+        CONNECTIONS: {"execute-api:ManageConnections"},
+    },
 }
 # Grants that depend on a template condition: {function: {condition: grants added when it holds}}.
 CONDITIONAL_GRANTS: dict[str, dict[str, Grants]] = {
@@ -186,7 +206,7 @@ CONDITIONAL_GRANTS: dict[str, dict[str, Grants]] = {
     "AuthSignUpFunction": {"AutoConfirm": {POOL: _cognito("AdminConfirmSignUp")}},
 }
 KEYS = {"TableKey", "ConfigKey"}
-SERVICES = {"dynamodb", "kms", "cognito-idp", "apigateway", "events", "ses"}
+SERVICES = {"dynamodb", "kms", "cognito-idp", "apigateway", "events", "ses", "execute-api"}
 _APIGATEWAY_PATHS = re.compile(r"/apikeys(/\*)?|/usageplans/\$\{ApiUsagePlan\}/keys")
 _HTTP_VERBS = {f"apigateway:{verb}" for verb in ("GET", "POST", "PUT", "PATCH", "DELETE")}
 
@@ -269,12 +289,14 @@ def test_every_statement_allows_named_actions_of_one_service_on_named_resources(
             assert resources == [BUS], f"Waiter's bus only: {statement}"
         elif service == "ses":
             assert resources == [SENDER], f"the sender identity only: {statement}"
+        elif service == "execute-api":
+            assert (actions, resources) == ({"execute-api:ManageConnections"}, [CONNECTIONS]), statement
         else:
             assert actions <= _HTTP_VERBS, statement
             for resource in resources:
                 assert resource.startswith(_APIGATEWAY), statement
                 assert _APIGATEWAY_PATHS.fullmatch(resource.removeprefix(_APIGATEWAY)), f"API keys only: {statement}"
-        assert all("*" not in r for r in resources if r != AN_API_KEY), f"no wildcard resources: {statement}"
+        assert all("*" not in r for r in resources if r not in (AN_API_KEY, CONNECTIONS)), f"no wildcards: {statement}"
 
 
 @pytest.mark.parametrize("logical_id", FUNCTIONS)

@@ -21,6 +21,7 @@ from tests.contract.template_facts import (
     handler_schema_routes,
     openapi_routes,
     template_routes,
+    websocket_functions,
 )
 from tests.support import load_function
 
@@ -77,8 +78,10 @@ def test_every_function_serves_a_route_is_an_authorizer_of_the_api_or_has_an_eve
     serves = logical_id in set(template_routes().values())
     authorizes = logical_id in authorizer_functions()
     consumes = logical_id in event_source_functions()
-    assert [serves, authorizes, consumes].count(True) == 1, (
-        f"{logical_id}: needs an Api event, to be named by an authorizer of the Api, or one event source"
+    live = logical_id in websocket_functions()
+    assert [serves, authorizes, consumes, live].count(True) == 1, (
+        f"{logical_id}: needs an Api event, to be named by an authorizer of the Api, one event source, or to be"
+        " integrated (or the authorizer) of the WebSocket API"
     )
 
 

@@ -12,7 +12,6 @@ the fixtures sign up few customers, and tests that need more start a gateway of 
 
 from __future__ import annotations
 
-import math
 import os
 import re
 import time
@@ -24,6 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
+from local import samples
 from local.gateway import spawn
 from local.seed import DEMO_ADMIN, DEMO_CUSTOMER, DEMO_PASSWORD, DEMO_RESTAURANTS, DEMO_STAFF, SAMPLE_RESTAURANT_ID
 from local.seed import stable_id as seeded_id
@@ -181,16 +181,7 @@ def cart_line(api: httpx.Client, restaurant_id: str) -> dict[str, Any]:
     """A cart line worth at least the restaurant's minimum order: its first available item, with the first
     choices of every option group that requires one."""
     restaurant = api.get(f"/v1/restaurants/{restaurant_id}").json()
-    menu = api.get(f"/v1/restaurants/{restaurant_id}/menu").json()
-    item = next(i for c in menu["categories"] for i in c["items"] if i["available"])
-    options = [
-        {"groupId": g["id"], "choiceIds": [c["id"] for c in g["choices"][: g["minChoices"]]]}
-        for g in item["optionGroups"]
-        if g["minChoices"] > 0
-    ]
-    unit = item["price"] + sum(c["priceDelta"] for g in item["optionGroups"] for c in g["choices"][: g["minChoices"]])
-    quantity = max(1, math.ceil((restaurant["minimumOrder"] + 1) / unit))
-    return {"menuItemId": item["id"], "quantity": quantity, "options": options}
+    return samples.line_over_minimum(restaurant, api.get(f"/v1/restaurants/{restaurant_id}/menu").json())
 
 
 def check_out(

@@ -100,7 +100,8 @@ def test_the_surface_is_classified() -> None:
     assert len(cognito_operations()) >= 20
     assert len(staff_or_admin_operations()) >= 10
     assert {op.operation_id for op in partner_operations()} == {
-        "partnerListOrders", "partnerTransitionOrder", "partnerSetAvailability"
+        "partnerListOrders", "partnerTransitionOrder", "partnerSetAvailability", "partnerGetMenu",
+        "partnerSetItemAvailability",
     }  # fmt: skip
     assert all(op.api_key_required for op in partner_operations())
 

@@ -8,6 +8,7 @@ gateway (401/403 problem+json), not with a fault."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -81,6 +82,8 @@ def node_ready() -> Path:
     """The npm ``soap`` client installed from tests/soap_node/package-lock.json (``npm ci``, no global install)."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
+        if os.environ.get("CI"):  # .ci/run installs Node.js: in CI a missing client is a failure, not a skip
+            pytest.fail("Node.js (node and npm) is not installed: the npm soap client cannot run")
         pytest.skip("Node.js (node and npm) is not installed: the npm soap client cannot run")
     if not (NODE_CLIENT / "node_modules" / "soap").is_dir():
         done = subprocess.run(  # noqa: S603 - npm from PATH, our lock file

@@ -14,6 +14,7 @@ from waiter.ratelimit import RateLimiter
 from waiter.settings import get_settings
 
 if TYPE_CHECKING:
+    from waiter.accounts.id_tokens import IdTokenVerifier
     from waiter.accounts.privacy import PersonalDataService
     from waiter.accounts.service import AccountService
     from waiter.bus import EventBus
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from waiter.ordering.models import Order
     from waiter.ordering.service import OrderingService
     from waiter.partners.service import ApiKeyService
+    from waiter.realtime.notifier import LiveNotifier
+    from waiter.realtime.subscriptions import SubscriptionService
     from waiter.repository.idempotency import PowertoolsIdempotency
 
 
@@ -127,6 +130,37 @@ def email_notifier() -> EmailNotifier:
         deliveries=DeliveryRepository(settings.table_name),
         mailer=Mailer(settings.sender_email),
         email_of=directory.email_of,
+    )
+
+
+@cache
+def id_token_verifier() -> IdTokenVerifier:
+    from waiter.accounts.id_tokens import IdTokenVerifier  # noqa: PLC0415 - only authorizers verify tokens
+
+    settings = get_settings()
+    return IdTokenVerifier.from_env(settings.user_pool_id, settings.user_pool_client_id)
+
+
+@cache
+def subscription_service() -> SubscriptionService:
+    from waiter.realtime.subscriptions import SubscriptionService  # noqa: PLC0415
+    from waiter.repository.connections import ConnectionRepository  # noqa: PLC0415
+
+    return SubscriptionService(store=ConnectionRepository(get_settings().table_name), ordering=ordering_service())
+
+
+@cache
+def live_notifier() -> LiveNotifier:
+    from waiter.adapters.websocket import order_frame  # noqa: PLC0415
+    from waiter.live_push import ConnectionPoster  # noqa: PLC0415
+    from waiter.realtime.notifier import LiveNotifier  # noqa: PLC0415
+
+    ordering = ordering_service()
+    return LiveNotifier(
+        subscriptions=subscription_service(),
+        load_order=ordering.store.get_order,
+        poster=ConnectionPoster(get_settings().websocket_endpoint),
+        frame=lambda delivery: order_frame(delivery.subscription.topic, delivery.order),
     )
 
 

@@ -122,4 +122,6 @@ def principal_from_authorizer(authorizer: Mapping[str, Any] | None) -> Principal
         return principal_from_claims(authorizer["claims"])
     if authorizer.get("keyId") and authorizer.get("restaurantId"):
         return principal_from_partner(authorizer)
+    if authorizer.get("sub"):  # a Lambda authorizer that verified an ID token hands its claims on as its context
+        return principal_from_claims(authorizer)
     return Principal.anonymous()

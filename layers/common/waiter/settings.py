@@ -32,6 +32,9 @@ class Settings:
     event_bus_name: str = ""
     sender_email: str = ""
     kitchen_timeout_minutes: float = 10.0
+    # the live-update notifier: the WebSocket API's Management API endpoint (https://<api>.execute-api.<region>.
+    # amazonaws.com/<stage>, or the local gateway's)
+    websocket_endpoint: str = ""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -52,6 +55,7 @@ class Settings:
             event_bus_name=env.get("EVENT_BUS_NAME", ""),
             sender_email=env.get("SENDER_EMAIL", ""),
             kitchen_timeout_minutes=float(env.get("KITCHEN_TIMEOUT_MINUTES", "10")),
+            websocket_endpoint=env.get("WEBSOCKET_ENDPOINT", ""),
         )
 
 

@@ -41,6 +41,8 @@ def stream_publisher(bus: Callable[[], Publisher]) -> LambdaHandler:
     they already had by ``eventId``.
     """
 
+    # the invocation's context on every log line (function, request id), and nothing left over from the last one
+    @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:  # noqa: ARG001
         from waiter.repository.stream import events_from_record  # noqa: PLC0415 - first use: the layer's codecs
 
@@ -88,6 +90,7 @@ def queue_consumer(name: str, handle: Callable[[DomainEvent], object]) -> Lambda
     (unparseable, or ``handle`` raised) is reported alone and comes back after the visibility timeout, until the
     queue's redrive policy moves it to the DLQ."""
 
+    @logger.inject_lambda_context(clear_state=True)
     def handler(event: dict[str, Any], context: LambdaContext) -> PartialItemFailureResponse:
         from aws_lambda_powertools.utilities.batch import (  # noqa: PLC0415 - only queue consumers pay for it
             BatchProcessor,

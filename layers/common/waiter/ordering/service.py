@@ -295,6 +295,11 @@ class OrderingService:
             raise NotFound(f"order {order_id} does not exist")
         return _view(caller, order)
 
+    def view_for(self, caller: Principal, order: Order) -> OrderView | None:
+        """``order`` as ``caller`` sees it, or None when ``caller`` may not see it (the same rule as ``get_order``):
+        for pushing an order someone loaded elsewhere (the live-update notifier)."""
+        return _view(caller, order) if _may_see(caller, order) else None
+
     def my_orders(
         self, caller: Principal, *, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None
     ) -> tuple[list[OrderView], str | None]:

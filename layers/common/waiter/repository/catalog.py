@@ -180,10 +180,10 @@ class CatalogRepository(PagedRepository):
     def _listing_puts(self, listing: ListingEntry | None) -> list[TransactWriteItemTypeDef]:
         if listing is None:
             return []
-        summary = listing.model_dump(mode="json", by_alias=True)
+        # the same summary goes into every entry: encoded once, the attribute value shared (botocore only reads it)
+        summary = serialize({"entity": "listing", "summary": listing.model_dump(mode="json", by_alias=True)})
         return [
-            {"Put": {"TableName": self._table, "Item": serialize({**k, "entity": "listing", "summary": summary})}}
-            for k in _listing_keys(listing)
+            {"Put": {"TableName": self._table, "Item": {**serialize(k), **summary}}} for k in _listing_keys(listing)
         ]
 
     def _delete(self, key: dict[str, str]) -> TransactWriteItemTypeDef:

@@ -34,7 +34,24 @@ def dynamodb_client() -> DynamoDBClient:
 # never load (waiter.aws). Reading accepts every DynamoDB type, so items written by other tools still load.
 
 
-def _attribute(value: Any) -> dict[str, Any]:  # noqa: PLR0911 - one return per DynamoDB type
+def _attribute(value: Any) -> dict[str, Any]:
+    # Exact-type checks first: nearly every value is one of these five, and an isinstance against an ABC (Mapping)
+    # costs more than the encoding itself. Subclasses (enums, other mappings) take the general path below.
+    kind = type(value)
+    if kind is str:
+        return {"S": value}
+    if kind is dict:
+        return {"M": {k: _attribute(v) for k, v in value.items() if v is not None}}
+    if kind is int:
+        return {"N": str(value)}
+    if kind is bool:
+        return {"BOOL": value}
+    if kind is list:
+        return {"L": [_attribute(v) for v in value]}
+    return _other_attribute(value)
+
+
+def _other_attribute(value: Any) -> dict[str, Any]:  # noqa: PLR0911 - one return per DynamoDB type
     if value is True or value is False:
         return {"BOOL": value}
     if isinstance(value, str):

@@ -22,6 +22,7 @@ from waiter.repository.cursor import decode_cursor, encode_cursor
 from waiter.repository.dynamo import (
     Item,
     PagedRepository,
+    TableRepository,
     deserialize,
     is_condition_failure,
     serialize,
@@ -219,17 +220,7 @@ class OrderingRepository(PagedRepository):
 
     def save_order(self, order: Order, *, expected_version: int) -> None:
         """Replace the order if it is still at ``expected_version`` (the optimistic lock of every transition)."""
-        try:
-            self.client.put_item(
-                TableName=self._table,
-                Item=serialize(_order_item(order)),
-                ConditionExpression="version = :expected",
-                ExpressionAttributeValues=serialize({":expected": expected_version}),
-            )
-        except Exception as error:
-            if is_condition_failure(error):
-                raise StaleVersion("the order changed meanwhile") from None
-            raise
+        put_order_at(self, order, expected_version=expected_version)
 
     def customer_orders(self, customer_id: str, *, limit: int, cursor: str | None) -> tuple[list[Order], str | None]:
         """A customer's orders, newest first."""
@@ -247,16 +238,19 @@ class OrderingRepository(PagedRepository):
         return self._order_page("GSI3", "GSI3PK", partition, limit, cursor)
 
     def placed_before(self, cutoff: str, *, limit: int) -> list[Order]:
-        """Orders still ``PLACED`` that were created before ``cutoff`` (ISO 8601 UTC), oldest first: one Query on the
-        sparse GSI4, at most ``limit`` of them."""
-        page = self.client.query(
-            TableName=self._table,
-            IndexName="GSI4",
-            KeyConditionExpression="GSI4PK = :pk AND GSI1SK < :cutoff",
-            ExpressionAttributeValues=serialize({":pk": keys.PLACED_ORDERS, ":cutoff": cutoff}),
-            Limit=limit,
-        )
-        return [Order.model_validate(_strip(deserialize(raw))) for raw in page.get("Items", [])]
+        """Orders still ``PLACED`` that were created before ``cutoff`` (ISO 8601 UTC), oldest first, at most ``limit``
+        of them: one Query on each shard of the sparse GSI4 (``keys.placed_order_shards``), merged."""
+        due: list[Order] = []
+        for partition in keys.placed_order_shards():
+            page = self.client.query(
+                TableName=self._table,
+                IndexName="GSI4",
+                KeyConditionExpression="GSI4PK = :pk AND GSI1SK < :cutoff",
+                ExpressionAttributeValues=serialize({":pk": partition, ":cutoff": cutoff}),
+                Limit=limit,
+            )
+            due += [Order.model_validate(_strip(deserialize(raw))) for raw in page.get("Items", [])]
+        return sorted(due, key=lambda order: order.created_at)[:limit]
 
     def _order_page(
         self, index: str, key_attr: str, partition: str, limit: int, cursor: str | None, *, newest_first: bool = False
@@ -300,7 +294,7 @@ def _order_item(order: Order) -> Item:
         "GSI2PK": keys.orders_of_restaurant(order.restaurant_id),
         "GSI3PK": keys.orders_of_restaurant_in(order.restaurant_id, order.status.value),
         # sparse: only orders waiting for the kitchen are in GSI4 (the kitchen timeout's index)
-        "GSI4PK": keys.PLACED_ORDERS if order.status is OrderStatus.PLACED else None,
+        "GSI4PK": keys.placed_orders(order.id) if order.status is OrderStatus.PLACED else None,
         "entity": "order",
         **_dump(order),
     }
@@ -309,3 +303,19 @@ def _order_item(order: Order) -> Item:
 def order_from_item(item: Item) -> Order:
     """An order as stored (index keys and all) back to the domain entity."""
     return Order.model_validate(_strip(item))
+
+
+def put_order_at(repository: TableRepository, order: Order, *, expected_version: int) -> None:
+    """Write ``order`` over the stored one if that is still at ``expected_version``; ``StaleVersion`` otherwise. Every
+    replacement of an order (a transition, an erasure's anonymisation) goes through this one conditional write."""
+    try:
+        repository.client.put_item(
+            TableName=repository._table,
+            Item=serialize(_order_item(order)),
+            ConditionExpression="version = :expected",
+            ExpressionAttributeValues=serialize({":expected": expected_version}),
+        )
+    except Exception as error:
+        if is_condition_failure(error):
+            raise StaleVersion("the order changed meanwhile") from None
+        raise

@@ -7,10 +7,9 @@ from typing import Any
 
 from waiter.ordering.models import Cart, Order
 from waiter.repository import keys
-from waiter.repository.catalog import StaleVersion
 from waiter.repository.counters import CounterRepository
-from waiter.repository.dynamo import Item, TableRepository, deserialize, is_condition_failure, serialize
-from waiter.repository.ordering import _order_item, _strip
+from waiter.repository.dynamo import Item, TableRepository, deserialize, serialize
+from waiter.repository.ordering import _strip, put_order_at
 
 
 class PersonalDataRepository(TableRepository):
@@ -68,17 +67,7 @@ class PersonalDataRepository(TableRepository):
 
     def replace_order(self, order: Order, *, expected_version: int) -> None:
         """Write the anonymised order (moved to the anonymous id's GSI1 partition) if no one moved it meanwhile."""
-        try:
-            self.client.put_item(
-                TableName=self._table,
-                Item=serialize(_order_item(order)),
-                ConditionExpression="version = :expected",
-                ExpressionAttributeValues=serialize({":expected": expected_version}),
-            )
-        except Exception as error:
-            if is_condition_failure(error):
-                raise StaleVersion("the order changed meanwhile") from None
-            raise
+        put_order_at(self, order, expected_version=expected_version)
 
     def move_discount_use(self, restaurant_id: str, code: str, customer_id: str, anonymous_id: str) -> None:
         """Re-key a once-per-customer code's use from the customer to the anonymous id (the restaurant keeps the
