@@ -149,7 +149,8 @@ def _demo_ids() -> dict[str, str]:
 
 def _body_examples(spec: dict[str, Any]) -> None:
     """The demo ids (``_demo_ids``) as the examples of the request-body fields that take them (a checkout's
-    ``restaurantId``, a cart line's ``menuItemId``), so a request built from the examples finds them."""
+    ``restaurantId``, a cart line's ``menuItemId``), and the demo discount code and member of staff as those of the
+    fields that must name an existing one, so a request built from the examples finds them."""
     examples = _demo_ids()
     bodies = {
         media["schema"]["$ref"].rsplit("/", 1)[1]
@@ -167,6 +168,12 @@ def _body_examples(spec: dict[str, Any]) -> None:
     applied = spec["components"]["schemas"].get("DiscountCodeApply", {}).get("properties", {}).get("code")
     if applied is not None:
         applied["examples"] = [DEMO_DISCOUNT_CODE]
+    # the demo member of staff, for assigning staff (only an existing account can be: a 400 on body.email otherwise)
+    from local.seed import DEMO_STAFF
+
+    assigned = spec["components"]["schemas"].get("StaffAssign", {}).get("properties", {}).get("email")
+    if assigned is not None:
+        assigned["examples"] = [DEMO_STAFF.email]
 
 
 def _responses(spec: dict[str, Any]) -> None:

@@ -2,14 +2,48 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import re
+from datetime import date, datetime
+from typing import Annotated, Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, StringConstraints
 from pydantic.alias_generators import to_camel
 
 # A string with a character left after stripping, as pydantic strips (Unicode White_Space; Python's ``\s`` also
 # counts U+001C-U+001F, which pydantic keeps, hence the range).
 NOT_BLANK = r"[\S\x1c-\x1f]"
+
+# RFC 3339, which the document's ``format: date`` and ``format: date-time`` mean. Pydantic alone also reads a number,
+# or a string of digits, as seconds since 1970 ("0" is 1970-01-01), and a date-time without seconds.
+_RFC3339_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_RFC3339_DATE_TIME = re.compile(r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})")
+
+
+def _rfc3339_date(value: Any) -> Any:
+    """A ValueError (pydantic reports it as the field's error) for what is not an RFC 3339 date.
+
+    >>> _rfc3339_date("2026-12-24")
+    '2026-12-24'
+    >>> _rfc3339_date("0")
+    Traceback (most recent call last):
+    ...
+    ValueError: must be an ISO 8601 date, such as 2026-12-24
+    """
+    if isinstance(value, date) or (isinstance(value, str) and _RFC3339_DATE.fullmatch(value)):
+        return value
+    raise ValueError("must be an ISO 8601 date, such as 2026-12-24")
+
+
+def _rfc3339_date_time(value: Any) -> Any:
+    """A ValueError for what is not an RFC 3339 date-time (with its offset)."""
+    if isinstance(value, datetime) or (isinstance(value, str) and _RFC3339_DATE_TIME.fullmatch(value)):
+        return value
+    raise ValueError("must be an ISO 8601 time with its offset, such as 2026-01-01T00:00:00Z")
+
+
+# A calendar date and a time with its offset, as the document says (``format: date``, ``format: date-time``).
+IsoDate = Annotated[date, BeforeValidator(_rfc3339_date)]
+Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339_date_time)]
 
 
 class WireModel(BaseModel):
@@ -24,7 +58,9 @@ def _input_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
     - an InputModel strips surrounding whitespace before ``minLength`` is checked, so "  " is too short for a
       name: every such string without a pattern of its own gets ``NOT_BLANK``;
     - the cross-field rules its validators check, as the model states them in ``schema_rules`` (``oneOf`` and
-      the like), so the OpenAPI document refuses what the API refuses.
+      the like), so the OpenAPI document refuses what the API refuses;
+    - a field that may be left out but not sent as null (a patch's, typed ``X | SkipJsonSchema[None] = None``)
+      states no ``default: null``: a default its own schema refuses would tell a client, and a fuzzer, to send it.
     """
     keeps_whitespace = {
         field.alias or to_camel(name)
@@ -34,7 +70,18 @@ def _input_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
     for name, prop in (schema.get("properties") or {}).items():
         if name not in keeps_whitespace:
             _add_not_blank(prop)
+        if "default" in prop and prop["default"] is None and not _allows_null(prop):
+            del prop["default"]
     schema.update(getattr(model, "schema_rules", {}))
+
+
+def _allows_null(schema: dict[str, Any]) -> bool:
+    kinds = schema.get("type")
+    return (
+        kinds == "null"
+        or (isinstance(kinds, list) and "null" in kinds)
+        or any(_allows_null(inner) for inner in schema.get("anyOf", []) + schema.get("oneOf", []))
+    )
 
 
 def _add_not_blank(schema: dict[str, Any]) -> None:

@@ -14,7 +14,6 @@ from typing import Annotated, Any, ClassVar
 from pydantic import (
     AfterValidator,
     AwareDatetime,
-    BeforeValidator,
     Field,
     StringConstraints,
     field_validator,
@@ -22,7 +21,7 @@ from pydantic import (
 )
 
 from waiter.catalog.models import Address, Id, MinorUnits, PrepTime
-from waiter.model_base import InputModel, WireModel
+from waiter.model_base import InputModel, Instant, WireModel
 from waiter.money import CurrencyCode
 
 MAX_QUANTITY = 99
@@ -38,18 +37,6 @@ DiscountCodeText = Annotated[str, StringConstraints(min_length=3, max_length=32,
 # The service checks it (every protocol checks out through it); the REST handler declares it, so the contract says so.
 IDEMPOTENCY_KEY_MAX_LENGTH = 255
 IDEMPOTENCY_KEY_PATTERN = rf"^[!-~]{{1,{IDEMPOTENCY_KEY_MAX_LENGTH}}}$"
-
-
-def _iso_text(value: Any) -> Any:
-    """Refuse what pydantic would read as a time but the document's ``format: date-time`` does not allow: a
-    number (seconds since 1970)."""
-    if not isinstance(value, str | datetime):  # a ValueError: pydantic reports it as the field's error
-        raise ValueError("must be an ISO 8601 time with its offset, such as 2026-01-01T00:00:00Z")
-    return value
-
-
-# A time with its offset (ISO 8601, as the document says: ``format: date-time``).
-Instant = Annotated[AwareDatetime, BeforeValidator(_iso_text)]
 
 
 class Fulfilment(StrEnum):
@@ -459,9 +446,42 @@ Reason = Annotated[
 ]
 
 
+# A reason is what the restaurant tells the customer about a refusal: required to reject, optional to cancel (a
+# customer need not explain), refused on every other move so nobody believes a note on ACCEPTED reaches anyone.
+REASON_REQUIRED = frozenset({OrderStatus.REJECTED})
+REASON_ALLOWED = frozenset({OrderStatus.REJECTED, OrderStatus.CANCELLED})
+PREP_MINUTES_ALLOWED = frozenset({OrderStatus.ACCEPTED})
+
+
+def _transition_shapes() -> dict[str, Any]:
+    """``TransitionRequest``'s cross-field rules (``lifecycle.transition`` checks them) as one shape per kind of
+    target: which of ``reason`` and ``prepMinutes`` it requires, takes or refuses. "Not null" rather than the
+    field's shape again: the top level gives it, and a second inline shape makes client generators emit a duplicate
+    model."""
+    kinds: dict[tuple[bool, bool, bool], list[str]] = {}
+    for status in OrderStatus:
+        kind = (status in REASON_REQUIRED, status in REASON_ALLOWED, status in PREP_MINUTES_ALLOWED)
+        kinds.setdefault(kind, []).append(status.value)
+    shapes = []
+    for (reason_required, reason_allowed, prep_allowed), targets in kinds.items():
+        properties: dict[str, Any] = {"to": {"enum": targets}}
+        required = ["to"]
+        if reason_required:
+            properties["reason"] = {"not": {"type": "null"}}
+            required.append("reason")
+        elif not reason_allowed:
+            properties["reason"] = {"type": "null"}
+        if not prep_allowed:
+            properties["prepMinutes"] = {"type": "null"}
+        shapes.append({"properties": properties, "required": required})
+    return {"oneOf": shapes}
+
+
 class TransitionRequest(InputModel):
     """Move an order to ``to``. ``reason`` is required to reject, optional to cancel and refused otherwise;
     ``prepMinutes`` (the kitchen's estimate, 1-240) is taken only when accepting."""
+
+    schema_rules: ClassVar[dict[str, Any]] = _transition_shapes()
 
     to: OrderStatus
     reason: Reason | None = None
