@@ -59,8 +59,9 @@ def _input_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
       name: every such string without a pattern of its own gets ``NOT_BLANK``;
     - the cross-field rules its validators check, as the model states them in ``schema_rules`` (``oneOf`` and
       the like), so the OpenAPI document refuses what the API refuses;
-    - a field that may be left out but not sent as null (a patch's, typed ``X | SkipJsonSchema[None] = None``)
-      states no ``default: null``: a default its own schema refuses would tell a client, and a fuzzer, to send it.
+    - a patch's fields (``patch_fields``) may be left out but not sent as null (``X | None = None`` in Python, so
+      left out reads as None, but the service refuses an explicit null): the schema of each is ``X`` alone, without
+      the null branch and the ``default: null`` that would tell a client, and a fuzzer, to send one.
     """
     keeps_whitespace = {
         field.alias or to_camel(name)
@@ -70,18 +71,19 @@ def _input_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
     for name, prop in (schema.get("properties") or {}).items():
         if name not in keeps_whitespace:
             _add_not_blank(prop)
-        if "default" in prop and prop["default"] is None and not _allows_null(prop):
-            del prop["default"]
+        if getattr(model, "patch_fields", False):
+            _drop_null(prop)
     schema.update(getattr(model, "schema_rules", {}))
 
 
-def _allows_null(schema: dict[str, Any]) -> bool:
-    kinds = schema.get("type")
-    return (
-        kinds == "null"
-        or (isinstance(kinds, list) and "null" in kinds)
-        or any(_allows_null(inner) for inner in schema.get("anyOf", []) + schema.get("oneOf", []))
-    )
+def _drop_null(schema: dict[str, Any]) -> None:
+    """``X | None`` as ``X``: the non-null branch of ``anyOf`` in place of the union, and no ``default: null``."""
+    branches = [b for b in schema.get("anyOf", []) if b != {"type": "null"}]
+    if "anyOf" in schema and len(branches) == 1:
+        del schema["anyOf"]
+        schema.update(branches[0])
+    if "default" in schema and schema["default"] is None:
+        del schema["default"]
 
 
 def _add_not_blank(schema: dict[str, Any]) -> None:
@@ -105,6 +107,8 @@ class InputModel(BaseModel):
 
     # JSON Schema for the cross-field rules of the model's validators, where JSON Schema can say them.
     schema_rules: ClassVar[dict[str, Any]] = {}
+    # A patch: every field may be left out, none may be null (see ``_input_schema``).
+    patch_fields: ClassVar[bool] = False
 
     model_config = ConfigDict(
         alias_generator=to_camel,

@@ -4,10 +4,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import Field, StringConstraints, model_validator
-from pydantic.json_schema import SkipJsonSchema
 
 from waiter.catalog.availability import OrderingStatus, Pause, status_of
 from waiter.catalog.hours import OpeningHours, TimeZoneName
@@ -95,22 +94,24 @@ class RestaurantCreate(InputModel):
 class RestaurantPatch(InputModel):
     """Fields a manager may change; currency is fixed once menu prices exist in it. A field left out keeps its
     value; null is refused (a patch changes values, it does not erase them: ``catalog.service._set_fields``), so
-    the schema says each field's type alone (``SkipJsonSchema[None]``), without the null branch of ``X | None``."""
+    the schema says each field's type alone, without the null branch of ``X | None`` (``patch_fields``)."""
 
-    name: Name | SkipJsonSchema[None] = None
-    description: Text | SkipJsonSchema[None] = None
-    cuisines: Annotated[list[Tag], Field(min_length=1, max_length=5)] | SkipJsonSchema[None] = None
-    address: Address | SkipJsonSchema[None] = None
-    tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)] | SkipJsonSchema[None] = None
-    delivery_fee: MinorUnits | SkipJsonSchema[None] = None
-    minimum_order: MinorUnits | SkipJsonSchema[None] = None
-    active: Flag | SkipJsonSchema[None] = None
+    patch_fields: ClassVar[bool] = True
+
+    name: Name | None = None
+    description: Text | None = None
+    cuisines: Annotated[list[Tag], Field(min_length=1, max_length=5)] | None = None
+    address: Address | None = None
+    tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)] | None = None
+    delivery_fee: MinorUnits | None = None
+    minimum_order: MinorUnits | None = None
+    active: Flag | None = None
     # ready-time estimates
-    default_prep_minutes: PrepTime | SkipJsonSchema[None] = None
-    delivery_minutes: DeliveryTime | SkipJsonSchema[None] = None
+    default_prep_minutes: PrepTime | None = None
+    delivery_minutes: DeliveryTime | None = None
     # opening hours (docs/hours.md); pausing orders has its own route (AvailabilityChange)
-    time_zone: TimeZoneName | SkipJsonSchema[None] = None
-    opening_hours: OpeningHours | SkipJsonSchema[None] = None
+    time_zone: TimeZoneName | None = None
+    opening_hours: OpeningHours | None = None
 
 
 class MenuItemCreate(InputModel):
@@ -135,14 +136,16 @@ class MenuItemCreate(InputModel):
 class MenuItemPatch(InputModel):
     """Fields staff may change on a menu item; as for ``RestaurantPatch``, left out keeps, null is refused."""
 
-    name: Name | SkipJsonSchema[None] = None
-    description: Text | SkipJsonSchema[None] = None
-    category: Name | SkipJsonSchema[None] = None
-    price: MinorUnits | SkipJsonSchema[None] = None
-    currency: CurrencyCode | SkipJsonSchema[None] = None
-    dietary_tags: Annotated[list[Tag], Field(max_length=10)] | SkipJsonSchema[None] = None
-    available: Flag | SkipJsonSchema[None] = None
-    option_groups: OptionGroups | SkipJsonSchema[None] = None
+    patch_fields: ClassVar[bool] = True
+
+    name: Name | None = None
+    description: Text | None = None
+    category: Name | None = None
+    price: MinorUnits | None = None
+    currency: CurrencyCode | None = None
+    dietary_tags: Annotated[list[Tag], Field(max_length=10)] | None = None
+    available: Flag | None = None
+    option_groups: OptionGroups | None = None
 
     @model_validator(mode="after")
     def _groups(self) -> MenuItemPatch:
