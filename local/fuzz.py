@@ -136,8 +136,8 @@ class Caller:
                 return "cognito" in schemes and admin_only
 
 
-# The examples per operation bound a run's length whatever the machine (the coverage phase excepted); at these the
-# gate took about 24 minutes on 2 busy cores, not yet the 10 it should (figures in docs/api-contract.md).
+# The examples per operation bound a run's length whatever the machine (the coverage phase excepted); figures in
+# docs/api-contract.md.
 CALLERS = (
     Caller("customer", DEMO_CUSTOMER.email, 100),
     Caller("staff", DEMO_STAFF.email, 100),
