@@ -176,7 +176,7 @@ LEAK_PATTERNS = (
     re.compile(r'File "'),
     re.compile(r"arn:aws"),
     re.compile(r"botocore"),
-    re.compile(r"\bline \d+"),
+    re.compile(r'", line \d+'),  # a stack frame's line (not "line 4b72... is not in this cart": cart lines)
 )
 
 
@@ -186,7 +186,9 @@ def leaks(body: str, table_names: Iterable[str] = ()) -> list[str]:
     >>> leaks('{"detail": "no such restaurant"}', ["waiter-local-Table"])
     []
     >>> leaks('Traceback (most recent call last): File "/var/task/app.py", line 3', ["waiter-local-Table"])
-    ['Traceback', 'File "', '\\\\bline \\\\d+']
+    ['Traceback', 'File "', '", line \\\\d+']
+    >>> leaks('{"detail": "line 537147839578 is not in this cart"}')
+    []
     >>> leaks("table waiter-local-Table not found", ["waiter-local-Table"])
     ['waiter-local-Table']
     """
