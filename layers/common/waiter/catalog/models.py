@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import Field, StringConstraints, model_validator
 
@@ -92,7 +92,11 @@ class RestaurantCreate(InputModel):
 
 
 class RestaurantPatch(InputModel):
-    """Fields a manager may change; currency is fixed once menu prices exist in it."""
+    """Fields a manager may change; currency is fixed once menu prices exist in it. A field left out keeps its
+    value; null is refused (a patch changes values, it does not erase them: ``catalog.service._set_fields``), so
+    the schema says each field's type alone, without the null branch of ``X | None`` (``patch_fields``)."""
+
+    patch_fields: ClassVar[bool] = True
 
     name: Name | None = None
     description: Text | None = None
@@ -130,6 +134,10 @@ class MenuItemCreate(InputModel):
 
 
 class MenuItemPatch(InputModel):
+    """Fields staff may change on a menu item; as for ``RestaurantPatch``, left out keeps, null is refused."""
+
+    patch_fields: ClassVar[bool] = True
+
     name: Name | None = None
     description: Text | None = None
     category: Name | None = None
