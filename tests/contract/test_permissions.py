@@ -220,11 +220,20 @@ EXPECTED_GRANTS: dict[str, Grants] = {
     "WsDisconnectFunction": {TABLE: _dynamodb("Query", "BatchWriteItem")},  # its partition, deleted 25 at a time
     # the snapshot (my orders: GSI1, an order: GetItem, a kitchen: GSI3 by status), the subscription and the
     # connection's count in one transaction (Put + Update), the connection's existence when the count refuses
-    "WsSubscribeFunction": {TABLE: _dynamodb("GetItem", "PutItem", "UpdateItem"), GSI1: QUERY, GSI3: QUERY},
+    # a kitchen topic's snapshot reads GSI3's keys and the orders back (BatchGetItem)
+    "WsSubscribeFunction": {
+        TABLE: _dynamodb("GetItem", "PutItem", "UpdateItem", "BatchGetItem"),
+        GSI1: QUERY,
+        GSI3: QUERY,
+    },
     "WsUnsubscribeFunction": {TABLE: _dynamodb("DeleteItem", "UpdateItem")},  # the subscription and the count
     "WsPingFunction": {},
     # graphql-transport-ws: the connection's protocol (GetItem), subscribe and complete as the two routes above
-    "WsDefaultFunction": {TABLE: _dynamodb("GetItem", "PutItem", "UpdateItem", "DeleteItem"), GSI1: QUERY, GSI3: QUERY},
+    "WsDefaultFunction": {
+        TABLE: _dynamodb("GetItem", "PutItem", "UpdateItem", "DeleteItem", "BatchGetItem"),
+        GSI1: QUERY,
+        GSI3: QUERY,
+    },
     # the order (GetItem), each feed's subscribers (GSI1), gone connections' partitions (Query + BatchWriteItem),
     # the posts (this API's connections only)
     "LiveNotifierFunction": {

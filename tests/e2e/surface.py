@@ -18,7 +18,7 @@ from functools import cache
 from typing import Any
 
 from local.template import ROOT, api_properties, api_routes, load_template
-from tests.contract.access import SOAP_PATH
+from tests.contract.access import GRAPHQL_PATH, SOAP_PATH
 
 # Tags of operations a customer (any signed-in user) may call; every other Cognito-protected operation is for
 # staff or admins. A new tag is therefore treated as staff/admin until listed here.
@@ -78,7 +78,9 @@ def operations() -> tuple[Operation, ...]:
     template = load_template()
     found = []
     for route in api_routes(template):
-        if route.path == SOAP_PATH:  # the SOAP facade's contract is its WSDL (tests/e2e/test_soap_clients.py)
+        # the SOAP facade's contract is its WSDL (tests/e2e/test_soap_clients.py), GraphQL's schema.graphql (its
+        # token matrix and probes: tests/e2e/test_graphql_clients.py)
+        if route.path in (SOAP_PATH, GRAPHQL_PATH):
             continue
         auth = api_properties(route.api, template).get("Auth") or {}
         event_auth = route.event.get("Auth") or {}

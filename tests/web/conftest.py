@@ -96,7 +96,9 @@ def axe_source() -> str:
     return script.read_text(encoding="utf-8")
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: Playwright's sync API keeps an event loop running on the main thread while it is
+# open, and a later test on the same worker that calls asyncio.run() (the WebSocket and usage-plan tests) would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     executable = chromium_path()
     if executable is None:

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from waiter.adapters.graphql.errors import input_fields
 from waiter.adapters.graphql.loaders import CatalogLoader
 from waiter.catalog.models import MenuItemPatch
-from waiter.compose import account_service, catalog_service, checkout_idempotency, ordering_service, payment_service
+from waiter.compose import account_service, catalog_service, ordering_service, payment_service
 from waiter.errors import ValidationFailed
 from waiter.identity import Principal
 from waiter.ordering.models import (
@@ -213,8 +213,6 @@ def empty_cart(_: None, info: GraphQLResolveInfo, restaurant_id: str) -> bool:  
 def checkout(_: None, info: GraphQLResolveInfo, data: Any, idempotency_key: str) -> dict[str, Any]:  # POST /v1/orders
     context = _ctx(info)
     order = parse_input(Checkout, data)
-    if context.lambda_context is not None:
-        checkout_idempotency().register_context(context.lambda_context)
     return _json(ordering_service().checkout(context.caller, order, idempotency_key=idempotency_key))
 
 
