@@ -16,7 +16,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -230,3 +230,14 @@ def order_b(api: httpx.Client, customer_b: Caller) -> dict[str, Any]:
 def order_at_b(api: httpx.Client, customer_b: Caller) -> dict[str, Any]:
     """Customer B's order at restaurant B."""
     return place_order(api, customer_b, RESTAURANT_B)
+
+
+def eventually[T](probe: Callable[[], T | None], *, within_s: float = 30, what: str = "it") -> T:
+    """What ``probe`` finds once it finds something (polled every 0.2 s), or an AssertionError after ``within_s``."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        found = probe()
+        if found is not None:
+            return found
+        time.sleep(0.2)
+    raise AssertionError(f"{what} did not happen within {within_s} s")

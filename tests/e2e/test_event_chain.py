@@ -10,7 +10,7 @@ import json
 import re
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -19,7 +19,16 @@ import httpx
 import pytest
 
 from local.seed import DEMO_CUSTOMER, DEMO_STAFF
-from tests.e2e.conftest import RESTAURANT_A, Caller, Gateway, log_in, place_order, skip_when_deployed, start_gateway
+from tests.e2e.conftest import (
+    RESTAURANT_A,
+    Caller,
+    Gateway,
+    eventually,
+    log_in,
+    place_order,
+    skip_when_deployed,
+    start_gateway,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -32,16 +41,6 @@ def _moto(gateway: Gateway, service: Literal["events", "sqs"]) -> Any:
     assert endpoint is not None
     session = boto3.Session(aws_access_key_id="local", aws_secret_access_key="local", region_name="us-east-1")
     return session.client(service, endpoint_url=endpoint.group(0))
-
-
-def _eventually[T](probe: Callable[[], T | None], *, within_s: float = 30, what: str = "it") -> T:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        found = probe()
-        if found is not None:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"{what} did not happen within {within_s} s")
 
 
 def _drain(sqs: Any, url: str, wait_s: int = 1) -> list[dict[str, Any]]:
@@ -87,7 +86,7 @@ def test_a_staff_transition_puts_exactly_one_status_change_on_the_bus(chain: tup
     )
     assert moved.status_code == 200, moved.text
 
-    seen = _eventually(lambda: _drain(sqs, url) or None, what="the OrderStatusChanged event")
+    seen = eventually(lambda: _drain(sqs, url) or None, what="the OrderStatusChanged event")
     time.sleep(2)  # anything more would be a duplicate
     seen += _drain(sqs, url)
     assert len(seen) == 1
@@ -100,7 +99,7 @@ def test_a_staff_transition_puts_exactly_one_status_change_on_the_bus(chain: tup
     )
     assert detail["actor"] == {"type": "staff", "id": staff.sub}
     # the e-mail notifier had the OrderPlaced event: the customer got one mail about it
-    mail = _eventually(lambda: _mail(api, f"We have your order {order['id']}"), what="the order-placed e-mail")
+    mail = eventually(lambda: _mail(api, f"We have your order {order['id']}"), what="the order-placed e-mail")
     assert mail["to"] == [customer.email]
 
 
@@ -127,8 +126,8 @@ def test_a_poison_message_reaches_the_dlq_after_max_receives_while_the_rest_is_h
         Entries=[{"Id": "poison", "MessageBody": "not an event"}, {"Id": "good", "MessageBody": json.dumps(good)}],
     )
 
-    mail = _eventually(lambda: _mail(api, f"We have your order {order_id}"), what="the good message's e-mail")
-    dead = _eventually(lambda: _drain(sqs, dlq) or None, within_s=60, what="the poison message reaching the DLQ")
+    mail = eventually(lambda: _mail(api, f"We have your order {order_id}"), what="the good message's e-mail")
+    dead = eventually(lambda: _drain(sqs, dlq) or None, within_s=60, what="the poison message reaching the DLQ")
 
     assert mail["to"] == [customer.email]
     assert [m["Body"] for m in dead] == ["not an event"]
@@ -162,9 +161,9 @@ def test_an_order_nobody_accepts_is_rejected_by_the_schedule_and_its_customer_se
         seen: dict[str, Any] = api.get(f"/v1/orders/{order['id']}", headers=customer.headers).json()
         return seen if seen["status"] == "REJECTED" else None
 
-    seen = _eventually(rejected, what="the rejection")
+    seen = eventually(rejected, what="the rejection")
     last = seen["history"][-1]
     assert last["actor"]["type"] == "system"
     assert last["reason"] == "the restaurant did not accept the order within 0.05 minutes"
-    mail = _eventually(lambda: _mail(api, f"Your order {order['id']} was rejected"), what="the rejection e-mail")
+    mail = eventually(lambda: _mail(api, f"Your order {order['id']} was rejected"), what="the rejection e-mail")
     assert "did not accept" in mail["body"]

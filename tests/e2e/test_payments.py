@@ -15,7 +15,7 @@ import pytest
 
 from local.gateway.payments import CARD_3DS, CARD_DECLINED, CARD_SUCCEEDS
 from local.seed import DEMO_CUSTOMER, DEMO_STAFF
-from tests.e2e.conftest import RESTAURANT_A, Caller, cart_line, log_in, skip_when_deployed, start_gateway
+from tests.e2e.conftest import RESTAURANT_A, Caller, cart_line, eventually, log_in, skip_when_deployed, start_gateway
 
 pytestmark = pytest.mark.e2e
 
@@ -36,16 +36,6 @@ def api() -> Iterator[httpx.Client]:
             yield client
     finally:
         stop()
-
-
-def _eventually[T](probe: Callable[[], T | None], *, within_s: float = 30, what: str = "it") -> T:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        found = probe()
-        if found is not None:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"{what} did not happen within {within_s} s")
 
 
 def _card_order(api: httpx.Client, customer: Caller) -> dict[str, Any]:
@@ -84,7 +74,7 @@ def _order_when(api: httpx.Client, caller: Caller, order_id: str, test: Callable
         order: dict[str, Any] = api.get(f"/v1/orders/{order_id}", headers=caller.headers).json()
         return order if test(order) else None
 
-    return _eventually(probe, what=f"order {order_id} reaching the expected state")
+    return eventually(probe, what=f"order {order_id} reaching the expected state")
 
 
 def _kitchen_ids(api: httpx.Client, staff: Caller) -> set[str]:
@@ -146,7 +136,7 @@ def test_an_order_left_unpaid_expires_and_can_no_longer_be_paid(api: httpx.Clien
     customer = log_in(api, DEMO_CUSTOMER.email)
     order = _card_order(api, customer)
     payment = _pay(api, customer, order["id"])
-    expired = _eventually(
+    expired = eventually(
         lambda: (
             ((o := api.get(f"/v1/orders/{order['id']}", headers=customer.headers).json())["status"] == "EXPIRED" and o)
             or None
@@ -157,7 +147,7 @@ def test_an_order_left_unpaid_expires_and_can_no_longer_be_paid(api: httpx.Clien
     assert expired["history"][-1]["actor"]["type"] == "system"
     assert api.post(f"/v1/orders/{order['id']}/payment", headers=customer.headers).status_code == 409
     # its intent was cancelled: the test card can no longer pay it
-    _eventually(
+    eventually(
         lambda: (
             api.post(f"/_local/payments/{payment['paymentId']}/confirm", json={"card": CARD_SUCCEEDS}).status_code
             == 400

@@ -17,7 +17,7 @@ import pytest
 from websockets.exceptions import InvalidStatus
 from websockets.sync.client import ClientConnection, connect
 
-from tests.e2e.conftest import RESTAURANT_A, Caller, Gateway, place_order, skip_when_deployed
+from tests.e2e.conftest import RESTAURANT_A, Caller, Gateway, eventually, place_order, skip_when_deployed
 from tests.e2e.tokens import forged_variants
 from waiter.repository import keys
 
@@ -100,16 +100,6 @@ def connection_items(gateway: Gateway, connection_id: str) -> list[dict[str, Any
         ExpressionAttributeValues={":pk": {"S": keys.live_connection_partition(connection_id)}},
     )
     return list(page["Items"])
-
-
-def eventually[T](probe: Callable[[], T | None], *, within_s: float = 30, what: str = "it") -> T:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        found = probe()
-        if found is not None:
-            return found
-        time.sleep(0.2)
-    raise AssertionError(f"{what} did not happen within {within_s} s")
 
 
 # ---- the chain ----------------------------------------------------------------------------------------------
