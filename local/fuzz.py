@@ -35,7 +35,8 @@ application's own rate limits (sign-in, password reset, sign-up, checkout: ``wai
 are; their 429 is documented on those routes.
 
 Reports land in ``reports/fuzz/<caller>/`` (JUnit XML); every distinct error body seen is written to
-``reports/fuzz/error-bodies.json`` and must not reveal internals (``leaks``).
+``reports/fuzz/error-bodies.json`` and must not reveal internals (``leaks``); the gateway's own log (a handler's
+traceback behind a 5xx, a timeout) is ``reports/fuzz/gateway.log``.
 """
 
 from __future__ import annotations
@@ -517,10 +518,14 @@ def main(argv: list[str] | None = None) -> int:
 
     started = time.monotonic()
     banner: list[str] = []
+    gateway_log: list[str] = []  # what the gateway printed (a 5xx's cause is there), kept in reports/fuzz/gateway.log
     # The HTTP contract is what is fuzzed: the event sources (stream, queues, schedules; tests/e2e/test_event_chain.py)
     # would only take turns with the fuzzer's requests in the gateway's one-at-a-time runtime.
     url, stop = spawn(
-        port=0, args=["--no-reload", "--no-event-sources", "--parameter-overrides", *GATEWAY_PARAMETERS], banner=banner
+        port=0,
+        args=["--no-reload", "--no-event-sources", "--parameter-overrides", *GATEWAY_PARAMETERS],
+        banner=banner,
+        log=gateway_log,
     )
     try:
         partner_key = next(line.split("X-Api-Key:", 1)[1].strip() for line in banner if "X-Api-Key: wtr_" in line)
@@ -541,6 +546,7 @@ def main(argv: list[str] | None = None) -> int:
             results.append(run(caller, url, known[caller.name], env, operations, examples_scale=args.examples_scale))
     finally:
         stop()
+        (REPORTS / "gateway.log").write_text("\n".join(gateway_log) + "\n", encoding="utf-8")
     results.append(check_error_bodies(table_names))
     print(f"==> fuzz {'passed' if all(results) else 'FAILED'} in {time.monotonic() - started:.0f} s")
     # A plain closing line (one per caller's run, plus the error-body check), so a CI log reader that looks for a
