@@ -143,10 +143,10 @@ class Caller:
 # The examples per operation bound a run's length whatever the machine (the coverage phase excepted); figures in
 # docs/api-contract.md.
 CALLERS = (
-    Caller("customer", DEMO_CUSTOMER.email, 100),
-    Caller("staff", DEMO_STAFF.email, 100),
-    Caller("anonymous", None, 150),
-    Caller("admin", DEMO_ADMIN.email, 100),
+    Caller("customer", DEMO_CUSTOMER.email, 50),
+    Caller("staff", DEMO_STAFF.email, 50),
+    Caller("anonymous", None, 75),
+    Caller("admin", DEMO_ADMIN.email, 50),
 )
 
 

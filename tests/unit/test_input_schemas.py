@@ -20,7 +20,14 @@ from waiter.catalog.models import MenuItemPatch, RestaurantPatch
 from waiter.catalog.service import _pause, _set_fields
 from waiter.errors import ValidationFailed
 from waiter.ordering.lifecycle import check_transition_fields
-from waiter.ordering.models import Checkout, DiscountCodeCreate, OrderStatus, TransitionRequest
+from waiter.ordering.models import (
+    CartItemAdd,
+    CartLinePatch,
+    Checkout,
+    DiscountCodeCreate,
+    OrderStatus,
+    TransitionRequest,
+)
 from waiter.partners.models import ApiKeyCreate
 
 VALID_FROM, VALID_UNTIL = "2026-01-01T00:00:00Z", "2026-02-01T00:00:00Z"
@@ -200,3 +207,30 @@ def test_the_checkout_schema_states_that_a_delivery_has_an_address_and_a_pickup_
         body["deliveryAddress"] = address
 
     assert jsonschema.Draft202012Validator(Checkout.model_json_schema()).is_valid(body) == placed
+
+
+@pytest.mark.parametrize(
+    ("model", "body", "field"),
+    [
+        (CartLinePatch, {}, "quantity"),
+        (CartItemAdd, {"menuItemId": "m1"}, "quantity"),
+        (Checkout, {"restaurantId": "r1", "fulfilment": "pickup"}, "expectedTotal"),
+        (MenuItemPatch, {}, "price"),
+    ],
+)
+@pytest.mark.parametrize(("value", "accepted"), [(2, True), (2.0, True), (2.5, False), ("2", False), (True, False)])
+def test_an_integer_field_takes_what_the_document_calls_an_integer_and_nothing_else(
+    model: type[BaseModel], body: dict[str, Any], field: str, value: object, accepted: bool
+) -> None:
+    """JSON Schema's ``integer`` is any number with no fractional part (``2.0`` too): the fuzzer sends such numbers,
+    and a client in a language without an integer type may."""
+    sent = {**body, field: value}
+    schema = jsonschema.Draft202012Validator(model.model_json_schema())
+
+    assert schema.is_valid(sent) == accepted
+    if accepted:
+        parsed = model.model_validate(sent)
+        assert any(v == 2 and type(v) is int for v in parsed.model_dump().values())
+    else:
+        with pytest.raises(ValidationError):
+            model.model_validate(sent)

@@ -42,6 +42,23 @@ def _rfc3339_date_time(value: Any) -> Any:
 
 
 # A calendar date and a time with its offset, as the document says (``format: date``, ``format: date-time``).
+def _whole_number(value: object) -> object:
+    """A JSON number with no fractional part, as an int: JSON Schema's ``integer`` is such a number, ``2.0``
+    included, so a client that writes ``2.0`` sends a valid integer. Everything else is left to the strict int
+    check: ``2.5``, ``"2"`` and ``true`` are still refused.
+
+    >>> _whole_number(2.0), _whole_number(2.5), _whole_number(True)
+    (2, 2.5, True)
+    """
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return value
+
+
+# After a strict int field's constraints (``Annotated[int, Field(ge=1, strict=True), WHOLE_NUMBER]``: placed
+# before them, the constraints would leave the document's ``minimum``/``maximum``): a whole JSON number (``2`` or
+# ``2.0``) is an int, never a string or a boolean.
+WHOLE_NUMBER = BeforeValidator(_whole_number)
 IsoDate = Annotated[date, BeforeValidator(_rfc3339_date)]
 Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339_date_time)]
 

@@ -21,16 +21,16 @@ from pydantic import (
 )
 
 from waiter.catalog.models import Address, Id, MinorUnits, PrepTime
-from waiter.model_base import InputModel, Instant, WireModel
+from waiter.model_base import WHOLE_NUMBER, InputModel, Instant, WireModel
 from waiter.money import CurrencyCode
 
 MAX_QUANTITY = 99
 MAX_OPTION_GROUPS = 10
 MAX_CHOICES = 30
 
-Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY, strict=True)]
-BasisPoints = Annotated[int, Field(ge=1, le=10_000, strict=True)]
-PositiveMinorUnits = Annotated[int, Field(ge=1, le=10_000_000, strict=True)]
+Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY, strict=True), WHOLE_NUMBER]
+BasisPoints = Annotated[int, Field(ge=1, le=10_000, strict=True), WHOLE_NUMBER]
+PositiveMinorUnits = Annotated[int, Field(ge=1, le=10_000_000, strict=True), WHOLE_NUMBER]
 DiscountCodeText = Annotated[str, StringConstraints(min_length=3, max_length=32, pattern=r"^[A-Z0-9-]+$")]
 
 # A checkout's Idempotency-Key: 1 to 255 visible ASCII characters (a UUID is the usual choice), as Stripe takes them.
@@ -206,7 +206,7 @@ class CartLine(WireModel):
     menu_item_id: Id
     quantity: Quantity
     options: OptionSelections = []
-    unit_price_when_added: Annotated[int, Field(ge=0, strict=True)]
+    unit_price_when_added: Annotated[int, Field(ge=0, strict=True), WHOLE_NUMBER]
 
 
 class DiscountCodeView(WireModel):
@@ -414,7 +414,8 @@ class CartList(WireModel):
     items: list[CartSummary]
 
 
-Tip = Annotated[int, Field(ge=0, strict=True)]  # the cap is a pricing rule (``check_tip``), stated once there
+# the cap is a pricing rule (``check_tip``), stated once there
+Tip = Annotated[int, Field(ge=0, strict=True), WHOLE_NUMBER]
 
 
 class Checkout(InputModel):
@@ -446,7 +447,7 @@ class Checkout(InputModel):
     fulfilment: Fulfilment
     delivery_address: DeliveryAddress | None = None
     tip: Tip = 0
-    expected_total: Annotated[int, Field(ge=0, le=100_000_000, strict=True)]
+    expected_total: Annotated[int, Field(ge=0, le=100_000_000, strict=True), WHOLE_NUMBER]
     payment_method: PaymentMethod = PaymentMethod.CASH
 
 
