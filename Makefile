@@ -88,7 +88,7 @@ checkov: $(CHECKOV_VENV)/.installed ## checkov on template.yaml: no failed check
 	CKV_SKIP_PACKAGE_UPDATE_CHECK=true $(CHECKOV_VENV)/bin/checkov -f template.yaml --framework cloudformation \
 	  --quiet --compact --skip-download
 
-fuzz: $(STAMP) openapi-check ## Schemathesis on a local gateway with openapi.json, as customer, staff and anonymous
+fuzz: $(STAMP) openapi-check ## Schemathesis on a local gateway with openapi.json (stateful phase on), as customer, staff, anonymous and admin
 	$(PY) -m local.fuzz
 
 build: $(STAMP) $(SAM_VENV)/.installed openapi-check ## sam build (needs python3.13 on PATH, found above)

@@ -122,12 +122,58 @@ IF_NONE_MATCH = {
 
 
 def _path_ids(spec: dict[str, Any], pattern: str) -> None:
-    """Every path parameter is an id of ``pattern`` (``waiter.adapters.rest.PATH_ID_PATTERN``)."""
+    """Every path parameter is an id of ``pattern`` (``waiter.adapters.rest.PATH_ID_PATTERN``); the ids every
+    local stack has (the demo restaurant and menu item ``local.seed`` makes, the ones events/ address) are their
+    parameters' examples, so Swagger UI's "Try it out" and a fuzzer's first requests find something."""
+    examples = _demo_ids()
     for path_item in spec.get("paths", {}).values():
         for operation in path_item.values():
             for parameter in operation.get("parameters", []):
                 if parameter.get("in") == "path":
                     parameter["schema"]["pattern"] = pattern
+                    if parameter["name"] in examples:
+                        parameter["example"] = examples[parameter["name"]]
+
+
+def _demo_ids() -> dict[str, str]:
+    """Ids every local stack has, by the name parameters and body fields take them as: the first demo restaurant
+    and its first menu item (``local.seed``; the ones events/ address), and as ``menuItemId`` one of its items a
+    cart takes with no options (the first has a required size)."""
+    from local.seed import DEMO_RESTAURANTS, SAMPLE_MENU_ITEM_ID, SAMPLE_RESTAURANT_ID, stable_id
+
+    first = DEMO_RESTAURANTS[0]
+    plain = next(i for i in first["menu"][1:] if not any(g["minChoices"] for g in i.get("optionGroups", [])))
+    plain_id = stable_id(f"{first['restaurant']['name']}/{plain['name']}")
+    return {"restaurantId": SAMPLE_RESTAURANT_ID, "itemId": SAMPLE_MENU_ITEM_ID, "menuItemId": plain_id}
+
+
+def _body_examples(spec: dict[str, Any]) -> None:
+    """The demo ids (``_demo_ids``) as the examples of the request-body fields that take them (a checkout's
+    ``restaurantId``, a cart line's ``menuItemId``), and the demo discount code and member of staff as those of the
+    fields that must name an existing one, so a request built from the examples finds them."""
+    examples = _demo_ids()
+    bodies = {
+        media["schema"]["$ref"].rsplit("/", 1)[1]
+        for _, operation in _operations(spec)
+        for media in (operation.get("requestBody") or {}).get("content", {}).values()
+        if "$ref" in media.get("schema", {})
+    }
+    for name in bodies:
+        for field, schema in spec["components"]["schemas"][name].get("properties", {}).items():
+            if field in examples:
+                schema["examples"] = [examples[field]]
+    # the demo discount code, for applying one (not for creating one: that one exists, so it would be a 409)
+    from local.seed import DEMO_DISCOUNT_CODE
+
+    applied = spec["components"]["schemas"].get("DiscountCodeApply", {}).get("properties", {}).get("code")
+    if applied is not None:
+        applied["examples"] = [DEMO_DISCOUNT_CODE]
+    # the demo member of staff, for assigning staff (only an existing account can be: a 400 on body.email otherwise)
+    from local.seed import DEMO_STAFF
+
+    assigned = spec["components"]["schemas"].get("StaffAssign", {}).get("properties", {}).get("email")
+    if assigned is not None:
+        assigned["examples"] = [DEMO_STAFF.email]
 
 
 def _responses(spec: dict[str, Any]) -> None:
@@ -160,11 +206,91 @@ def _responses(spec: dict[str, Any]) -> None:
                 raise ValueError(f"{method.upper()} {path} documents no success response: add rest.success(...)")
 
 
+def _operations(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [(path, operation) for path, path_item in spec["paths"].items() for operation in path_item.values()]
+
+
+def _path_parameters(operation: dict[str, Any]) -> list[str]:
+    return [p["name"] for p in operation.get("parameters", []) if p.get("in") == "path"]
+
+
+def _properties(spec: dict[str, Any], holder: dict[str, Any] | None) -> set[str]:
+    """The top-level properties of the JSON body ``holder`` (a request body or a response) declares."""
+    schema = ((holder or {}).get("content") or {}).get("application/json", {}).get("schema", {})
+    if "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return set(schema.get("properties", {}))
+
+
+def _links(spec: dict[str, Any], extension: str) -> None:
+    """OpenAPI links from every success response that names the ids it gives out (``rest.success(ids=...)``, the
+    ``extension`` on the response) to every operation that takes one of them, so a client (or Schemathesis'
+    stateful phase) can go from what one operation made to what uses it.
+
+    An id is named as its consumers take it: a path parameter (``orderId``: every operation with ``{orderId}`` in
+    its path takes it) or a body field (``body.code``: the operations taking a ``code`` in their body under one
+    of the producer's own path parameters, so a discount code links to the cart of that restaurant and not to
+    sign-up confirmation). Each of the consumer's other path parameters comes from the producer's request path
+    or from its response body, by name; a consumer that cannot be given all of them gets no link.
+    """
+    operations = [operation for _, operation in _operations(spec)]
+    for producer in operations:
+        for response in producer["responses"].values():
+            ids: dict[str, str] = response.pop(extension, None) or {}
+            links = {
+                consumer["operationId"]: link
+                for consumer in operations
+                if ids
+                and consumer is not producer
+                and (link := _link(spec, producer, response, consumer, ids)) is not None
+            }
+            if links:
+                response["links"] = dict(sorted(links.items()))
+
+
+def _link(
+    spec: dict[str, Any],
+    producer: dict[str, Any],
+    response: dict[str, Any],
+    consumer: dict[str, Any],
+    ids: dict[str, str],
+) -> dict[str, Any] | None:
+    """The link from ``producer``'s ``response`` (giving out ``ids``) to ``consumer``; None when it takes none of
+    them, or when one of its path parameters has no source (see ``_links``)."""
+    own_path = _path_parameters(producer)
+    consumer_path = _path_parameters(consumer)
+    body_fields = _properties(spec, consumer.get("requestBody")) if set(own_path) & set(consumer_path) else set()
+    taken_body = [name for name in ids if name.startswith("body.") and name.removeprefix("body.") in body_fields]
+    if not taken_body and not set(ids) & set(consumer_path):
+        return None
+    response_fields = _properties(spec, response)
+    parameters: dict[str, str] = {}
+    for name in consumer_path:
+        if name in ids:
+            parameters[f"path.{name}"] = f"$response.body#{ids[name]}"
+        elif name in own_path:
+            parameters[f"path.{name}"] = f"$request.path.{name}"
+        elif name in response_fields:
+            parameters[f"path.{name}"] = f"$response.body#/{name}"
+        else:
+            return None
+    link: dict[str, Any] = {"operationId": consumer["operationId"]}
+    if parameters:
+        link["parameters"] = parameters
+    if taken_body:
+        link["requestBody"] = {name.removeprefix("body."): f"$response.body#{ids[name]}" for name in taken_body}
+    return link
+
+
 def _finish(
     spec: dict[str, Any], problem_schema: dict[str, Any], authorizers: dict[tuple[str, str], str], path_id: str
 ) -> dict[str, Any]:
+    from waiter.adapters.rest import IDS_EXTENSION
+
     _path_ids(spec, path_id)
     _responses(spec)
+    _links(spec, IDS_EXTENSION)
+    _body_examples(spec)
     schemas: dict[str, Any] = spec.setdefault("components", {}).setdefault("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
         schemas.pop(unused, None)

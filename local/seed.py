@@ -445,6 +445,30 @@ def seed_demo_api_key(restaurant_id: str, admin_user_id: str) -> SeededApiKey:
     return SeededApiKey(id=created.id, restaurant_id=restaurant_id, key=created.key)
 
 
+# A percent code at the first demo restaurant, open-ended: the example ``openapi.json`` gives for applying a code,
+# so a request built from the document's examples finds one.
+DEMO_DISCOUNT_CODE = "WELCOME10"
+
+
+def seed_demo_discount(restaurant_id: str, admin_user_id: str) -> str:
+    """``DEMO_DISCOUNT_CODE`` (10 % off, any number of times) at ``restaurant_id``, made through the ordering service
+    by the demo admin, as ``POST /v1/restaurants/{id}/discounts`` makes it; the code."""
+    from waiter.compose import ordering_service
+    from waiter.ordering.models import DiscountCodeCreate
+
+    data = DiscountCodeCreate.model_validate(
+        {
+            "code": DEMO_DISCOUNT_CODE,
+            "kind": "percent",
+            "percentBps": 1000,
+            "validFrom": "2026-01-01T00:00:00Z",
+            "validUntil": "2100-01-01T00:00:00Z",
+            "oncePerCustomer": False,
+        }
+    )
+    return ordering_service().create_discount(_demo_admin(admin_user_id), restaurant_id, data).code
+
+
 def _demo_admin(user_id: str) -> Principal:
     from waiter.identity import Principal, Role
 

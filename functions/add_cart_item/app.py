@@ -20,7 +20,10 @@ rest.install(app)
     operation_id="addCartItem",
     summary="Add an item to my cart",
     tags=["Carts"],
-    responses={**rest.success("My cart, priced, with the line added"), **rest.problems(401, 404, 409, 413)},
+    responses={
+        **rest.success("My cart, priced, with the line added", ids={"lineId": "/lines/0/lineId"}),
+        **rest.problems(401, 404, 409, 413),
+    },
 )
 def add_cart_item(
     restaurantId: str,  # noqa: N803 - path names are the API's

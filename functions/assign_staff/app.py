@@ -20,7 +20,7 @@ rest.install(app)
     operation_id="assignStaff",
     summary="Assign staff",
     tags=["Staff"],
-    responses={**rest.created("The membership"), **rest.problems(401, 403, 404)},
+    responses={**rest.created("The membership", ids={"userId": "/userId"}), **rest.problems(401, 403, 404)},
 )
 def assign_staff(
     restaurantId: str,  # noqa: N803 - path names are the API's

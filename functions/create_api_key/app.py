@@ -20,7 +20,10 @@ rest.install(app)
     operation_id="createApiKey",
     summary="Create a partner API key",
     tags=["Partners"],
-    responses={**rest.created("The key, with its secret shown this once"), **rest.problems(401, 403, 404)},
+    responses={
+        **rest.created("The key, with its secret shown this once", ids={"keyId": "/id"}),
+        **rest.problems(401, 403, 404),
+    },
 )
 def create_api_key(
     restaurantId: str,  # noqa: N803 - path names are the API's

@@ -20,7 +20,10 @@ rest.install(app)
     operation_id="createDiscount",
     summary="Create a discount code",
     tags=["Catalog management"],
-    responses={**rest.created("The discount code"), **rest.problems(401, 403, 404, 409, 413)},
+    responses={
+        **rest.created("The discount code", ids={"body.code": "/code"}),
+        **rest.problems(401, 403, 404, 409, 413),
+    },
 )
 def create_discount(
     restaurantId: str,  # noqa: N803 - path names are the API's

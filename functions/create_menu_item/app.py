@@ -20,7 +20,10 @@ rest.install(app)
     operation_id="createMenuItem",
     summary="Add a menu item",
     tags=["Catalog management"],
-    responses={**rest.created("The menu item"), **rest.problems(403, 404, 409, 413)},
+    responses={
+        **rest.created("The menu item", ids={"itemId": "/id", "body.menuItemId": "/id"}),
+        **rest.problems(403, 404, 409, 413),
+    },
 )
 def create_menu_item(
     restaurantId: str,  # noqa: N803 - path names are the API's

@@ -21,7 +21,7 @@ rest.install(app)
     operation_id="createRestaurant",
     summary="Create a restaurant",
     tags=["Catalog management"],
-    responses={**rest.created("The restaurant"), **rest.problems(403, 413)},
+    responses={**rest.created("The restaurant", ids={"restaurantId": "/id"}), **rest.problems(403, 413)},
 )
 def create_restaurant(data: Annotated[RestaurantCreate, Body()]) -> Response[RestaurantView]:
     catalog = catalog_service()

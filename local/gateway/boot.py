@@ -27,6 +27,7 @@ from local.seed import (
     seed_demo_accounts,
     seed_demo_api_key,
     seed_demo_data,
+    seed_demo_discount,
 )
 
 # Parameter values of the local stack where they differ from the template's defaults (only for parameters the
@@ -129,8 +130,9 @@ def _seed(local: Local, env_overrides: Mapping[str, Mapping[str, str]] | None) -
         if pool is None or client is None or not local.seeded:
             return
         local.accounts = seed_demo_accounts(pool.ref, local.seeded[0].id)
+        admin = next(a for a in local.accounts if a.email == DEMO_ADMIN.email)
+        seed_demo_discount(local.seeded[0].id, admin.user_id)
         if plan is not None:
-            admin = next(a for a in local.accounts if a.email == DEMO_ADMIN.email)
             local.api_key = seed_demo_api_key(local.seeded[0].id, admin.user_id)
 
 

@@ -56,6 +56,10 @@ class MotoServer:
     def __init__(self) -> None:
         from moto.server import ThreadedMotoServer
 
+        from local.gateway import transactions
+
+        transactions.install()  # transactions back up what they write, not the whole table
+
         # werkzeug logs every request moto serves; the gateway's own log line per request is enough.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)

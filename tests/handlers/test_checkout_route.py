@@ -149,6 +149,17 @@ def test_checkout_needs_an_idempotency_key(shop: Shop) -> None:
     assert o.stored_cart("customer-1", shop.id) is not None
 
 
+@pytest.mark.parametrize("key", ["k" * 256, "two words", "caf\u00e9"], ids=["too-long", "space", "non-ascii"])
+def test_an_idempotency_key_outside_its_pattern_is_refused_naming_the_header(shop: Shop, key: str) -> None:
+    cart = _fill_cart(shop)
+
+    reply = o.checkout(o.checkout_body(shop.id, cart["total"]), key=key)
+
+    assert reply.status == 400
+    assert reply.field_errors() == ["header.Idempotency-Key"]
+    assert o.orders_of("customer-1") == []
+
+
 def test_the_same_key_and_body_replay_the_same_order(shop: Shop) -> None:
     cart = _fill_cart(shop)
     body = o.checkout_body(shop.id, cart["total"])

@@ -122,18 +122,35 @@ def problems(*statuses: int) -> dict[int, Any]:
     }
 
 
-def success(description: str, status: int = 200) -> dict[int, Any]:
+# The extension a success response names the ids it gives out with; local/openapi.py turns it into OpenAPI links.
+IDS_EXTENSION = "x-waiter-ids"
+
+
+def success(description: str, status: int = 200, *, ids: Mapping[str, str] | None = None) -> dict[int, Any]:
     """OpenAPI entry documenting the success response; its body schema is the handler's return annotation.
 
     Powertools documents a route's return type only when the route declares no ``responses``; every route
     declares its problems, so every route names its success response with this (or ``created``).
+
+    ``ids`` names the ids the response gives out, each as the parameter other operations take it as (a path
+    parameter such as ``orderId``, or ``body.code``) and where it is in the body (a JSON pointer). The document
+    links this operation to every operation taking one (``local/openapi.py``), so a client, Swagger UI or a
+    stateful fuzzer can go on from it:
+
+    >>> success("My cart", ids={"lineId": "/lines/0/lineId"})[200]["x-waiter-ids"]
+    {'lineId': '/lines/0/lineId'}
     """
-    return {status: {"description": description}}
+    response: dict[str, Any] = {"description": description}
+    if ids:
+        response[IDS_EXTENSION] = dict(ids)
+    return {status: response}
 
 
-def created(description: str) -> dict[int, Any]:
-    """OpenAPI entry documenting a 201 Created with its ``Location`` and ``ETag`` headers."""
-    return {201: {"description": description, "headers": {"Location": {"schema": {"type": "string"}}}}}
+def created(description: str, *, ids: Mapping[str, str] | None = None) -> dict[int, Any]:
+    """OpenAPI entry documenting a 201 Created with its ``Location`` header; ``ids`` as for ``success``."""
+    response = success(description, 201, ids=ids)[201]
+    response["headers"] = {"Location": {"schema": {"type": "string"}}}
+    return {201: response}
 
 
 def problem_response(error: WaiterError, request_id: str | None) -> Response[str]:
@@ -146,11 +163,18 @@ def problem_response(error: WaiterError, request_id: str | None) -> Response[str
 
 
 def _field_name(error: dict[str, Any]) -> str:
-    """``body.address.city`` from pydantic's location; a JSON syntax error is about the whole body."""
-    loc: Collection[Any] = error.get("loc", ())
+    """``body.address.city`` from pydantic's location; a JSON syntax error is about the whole body. A header is
+    named as HTTP writes it (``header.Idempotency-Key``), not as Powertools lower-cases it.
+
+    >>> _field_name({"loc": ("header", "idempotency-key"), "type": "missing"})
+    'header.Idempotency-Key'
+    """
+    loc = [str(part) for part in cast(Collection[Any], error.get("loc", ()))]
     if error.get("type") == "json_invalid":
         return "body"
-    return ".".join(str(part) for part in loc) or "body"
+    if len(loc) == 2 and loc[0] == "header":
+        loc[1] = "-".join(word.capitalize() for word in loc[1].split("-"))
+    return ".".join(loc) or "body"
 
 
 def install(app: APIGatewayRestResolver) -> None:

@@ -16,14 +16,14 @@ True
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from waiter.catalog.hours import OpeningHours, is_open, next_opening
 from waiter.errors import Conflict
-from waiter.model_base import InputModel, WireModel
+from waiter.model_base import InputModel, Instant, WireModel
 
 PauseReason = Annotated[str, StringConstraints(min_length=1, max_length=200)]
 MAX_PAUSE_DAYS = 30
@@ -41,8 +41,23 @@ class AvailabilityChange(InputModel):
     """Pause (``acceptingOrders: false``, optionally ``until`` a time and with a ``reason``) or resume
     (``acceptingOrders: true``, nothing else) a restaurant's incoming orders."""
 
+    # what ``service._pause`` refuses on a resume, stated (that ``until`` is ahead, and by how much, depends on now)
+    schema_rules: ClassVar[dict[str, Any]] = {
+        "oneOf": [
+            {
+                "properties": {
+                    "acceptingOrders": {"const": True},
+                    "until": {"type": "null"},
+                    "reason": {"type": "null"},
+                },
+                "required": ["acceptingOrders"],
+            },
+            {"properties": {"acceptingOrders": {"const": False}}, "required": ["acceptingOrders"]},
+        ]
+    }
+
     accepting_orders: Annotated[bool, Field(strict=True)]
-    until: AwareDatetime | None = None
+    until: Instant | None = None
     reason: PauseReason | None = None
 
 

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
-from waiter.model_base import InputModel
+from waiter.model_base import InputModel, IsoDate
 
 MINUTES_PER_DAY = 24 * 60
 MAX_RANGES_PER_DAY = 4
@@ -111,7 +111,7 @@ class DatedHours(InputModel):
     """A date whose hours differ from the week's (a holiday, an event): its ranges replace that weekday's;
     no ranges means closed all day."""
 
-    date: date
+    date: IsoDate
     ranges: DayRanges = []
     note: Annotated[str, StringConstraints(max_length=80)] | None = None
 

@@ -4,20 +4,20 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 from pydantic import Field, StringConstraints, model_validator
 
 from waiter.catalog.availability import OrderingStatus, Pause, status_of
 from waiter.catalog.hours import OpeningHours, TimeZoneName
-from waiter.model_base import InputModel, WireModel
+from waiter.model_base import WHOLE_NUMBER, InputModel, WireModel
 from waiter.money import CurrencyCode
 
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(max_length=2000)]
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9][a-z0-9-]*$")]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")]
-MinorUnits = Annotated[int, Field(ge=0, le=10_000_000, strict=True)]
+MinorUnits = Annotated[int, Field(ge=0, le=10_000_000, strict=True), WHOLE_NUMBER]
 Flag = Annotated[bool, Field(strict=True)]  # true/false only: not "no", 0 or "off"
 
 # ---- ready-time estimates: minutes a kitchen takes to prepare an order and a courier to deliver it ----
@@ -25,8 +25,8 @@ MAX_PREP_MINUTES = 240
 MAX_DELIVERY_MINUTES = 180
 DEFAULT_PREP_MINUTES = 20
 DEFAULT_DELIVERY_MINUTES = 30
-PrepTime = Annotated[int, Field(ge=1, le=MAX_PREP_MINUTES, strict=True)]
-DeliveryTime = Annotated[int, Field(ge=1, le=MAX_DELIVERY_MINUTES, strict=True)]
+PrepTime = Annotated[int, Field(ge=1, le=MAX_PREP_MINUTES, strict=True), WHOLE_NUMBER]
+DeliveryTime = Annotated[int, Field(ge=1, le=MAX_DELIVERY_MINUTES, strict=True), WHOLE_NUMBER]
 
 
 class Address(InputModel):
@@ -48,8 +48,8 @@ class OptionGroup(InputModel):
 
     id: Id
     name: Name
-    min_choices: Annotated[int, Field(ge=0, le=20, strict=True)] = 0
-    max_choices: Annotated[int, Field(ge=1, le=20, strict=True)] = 1
+    min_choices: Annotated[int, Field(ge=0, le=20, strict=True), WHOLE_NUMBER] = 0
+    max_choices: Annotated[int, Field(ge=1, le=20, strict=True), WHOLE_NUMBER] = 1
     choices: Annotated[list[OptionChoice], Field(min_length=1, max_length=30)]
 
     @model_validator(mode="after")
@@ -80,7 +80,7 @@ class RestaurantCreate(InputModel):
     cuisines: Annotated[list[Tag], Field(min_length=1, max_length=5)]
     address: Address
     currency: CurrencyCode
-    tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)]
+    tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True), WHOLE_NUMBER]
     delivery_fee: MinorUnits = 0
     minimum_order: MinorUnits = 0
     # ready-time estimates
@@ -92,13 +92,17 @@ class RestaurantCreate(InputModel):
 
 
 class RestaurantPatch(InputModel):
-    """Fields a manager may change; currency is fixed once menu prices exist in it."""
+    """Fields a manager may change; currency is fixed once menu prices exist in it. A field left out keeps its
+    value; null is refused (a patch changes values, it does not erase them: ``catalog.service._set_fields``), so
+    the schema says each field's type alone, without the null branch of ``X | None`` (``patch_fields``)."""
+
+    patch_fields: ClassVar[bool] = True
 
     name: Name | None = None
     description: Text | None = None
     cuisines: Annotated[list[Tag], Field(min_length=1, max_length=5)] | None = None
     address: Address | None = None
-    tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True)] | None = None
+    tax_rate_bps: Annotated[int, Field(ge=0, le=5000, strict=True), WHOLE_NUMBER] | None = None
     delivery_fee: MinorUnits | None = None
     minimum_order: MinorUnits | None = None
     active: Flag | None = None
@@ -130,6 +134,10 @@ class MenuItemCreate(InputModel):
 
 
 class MenuItemPatch(InputModel):
+    """Fields staff may change on a menu item; as for ``RestaurantPatch``, left out keeps, null is refused."""
+
+    patch_fields: ClassVar[bool] = True
+
     name: Name | None = None
     description: Text | None = None
     category: Name | None = None

@@ -15,6 +15,9 @@ from waiter.catalog.models import DEFAULT_DELIVERY_MINUTES, DEFAULT_PREP_MINUTES
 from waiter.errors import Conflict, FieldError, Forbidden, ValidationFailed
 from waiter.identity import Principal
 from waiter.ordering.models import (
+    PREP_MINUTES_ALLOWED,
+    REASON_ALLOWED,
+    REASON_REQUIRED,
     Actor,
     ActorType,
     CartWarningCode,
@@ -97,11 +100,10 @@ def allowed_transitions(order: Order, actor: Actor) -> list[OrderStatus]:
     return transitions_from(order.status, order.fulfilment, actor.type)
 
 
-# A reason is what the restaurant tells the customer about a refusal: required to reject, optional to cancel (a
-# customer need not explain), refused on every other move so nobody believes a note on ACCEPTED reaches anyone.
-# An expiry says why the order ended (the system gives it).
-_REASON_REQUIRED = frozenset({S.REJECTED})
-_REASON_ALLOWED = frozenset({S.REJECTED, S.CANCELLED, S.EXPIRED})
+# A reason is what the restaurant tells the customer about a refusal (``ordering.models.REASON_REQUIRED``,
+# ``REASON_ALLOWED``: the transition request's schema states them too).
+_REASON_REQUIRED = REASON_REQUIRED
+_REASON_ALLOWED = REASON_ALLOWED
 
 
 def transition(
@@ -151,14 +153,7 @@ def transition(
         raise Conflict(
             detail=detail, extra={"currentStatus": order.status.value, "allowed": [s.value for s in allowed]}
         )
-    if reason is not None:
-        reason = reason.strip() or None
-    if reason is None and to in _REASON_REQUIRED:
-        raise ValidationFailed.on("body.reason", f"is required to move an order to {to.value}: tell the customer why")
-    if reason is not None and to not in _REASON_ALLOWED:
-        raise ValidationFailed.on("body.reason", "is taken only when rejecting or cancelling an order")
-    if prep_minutes is not None and to is not S.ACCEPTED:
-        raise ValidationFailed.on("body.prepMinutes", "is taken only when accepting an order")
+    reason = check_transition_fields(to, reason, prep_minutes)
     entry = OrderHistoryEntry(from_=order.status, to=to, at=at, actor=actor, reason=reason)
     return order.model_copy(
         update={
@@ -169,6 +164,25 @@ def transition(
             **estimates(order, to, at, prep_minutes=prep_minutes),
         }
     )
+
+
+def check_transition_fields(to: OrderStatus, reason: str | None, prep_minutes: int | None) -> str | None:
+    """The reason a move to ``to`` keeps (stripped; None when blank), or ``ValidationFailed`` on ``body.reason``
+    when a rejection has none or a move other than a rejection or a cancellation has one, and on
+    ``body.prepMinutes`` when a move other than accepting has one (``TransitionRequest``'s schema says the same).
+
+    >>> check_transition_fields(OrderStatus.CANCELLED, " changed my mind ", None)
+    'changed my mind'
+    """
+    if reason is not None:
+        reason = reason.strip() or None
+    if reason is None and to in _REASON_REQUIRED:
+        raise ValidationFailed.on("body.reason", f"is required to move an order to {to.value}: tell the customer why")
+    if reason is not None and to not in _REASON_ALLOWED:
+        raise ValidationFailed.on("body.reason", "is taken only when rejecting or cancelling an order")
+    if prep_minutes is not None and to not in PREP_MINUTES_ALLOWED:
+        raise ValidationFailed.on("body.prepMinutes", "is taken only when accepting an order")
+    return reason
 
 
 def estimates(order: Order, to: OrderStatus, at: datetime, *, prep_minutes: int | None = None) -> dict[str, Any]:

@@ -9,22 +9,34 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, AwareDatetime, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from waiter.catalog.models import Address, Id, MinorUnits, PrepTime
-from waiter.model_base import InputModel, WireModel
+from waiter.model_base import WHOLE_NUMBER, InputModel, Instant, WireModel
 from waiter.money import CurrencyCode
 
 MAX_QUANTITY = 99
 MAX_OPTION_GROUPS = 10
 MAX_CHOICES = 30
 
-Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY, strict=True)]
-BasisPoints = Annotated[int, Field(ge=1, le=10_000, strict=True)]
-PositiveMinorUnits = Annotated[int, Field(ge=1, le=10_000_000, strict=True)]
+Quantity = Annotated[int, Field(ge=1, le=MAX_QUANTITY, strict=True), WHOLE_NUMBER]
+BasisPoints = Annotated[int, Field(ge=1, le=10_000, strict=True), WHOLE_NUMBER]
+PositiveMinorUnits = Annotated[int, Field(ge=1, le=10_000_000, strict=True), WHOLE_NUMBER]
 DiscountCodeText = Annotated[str, StringConstraints(min_length=3, max_length=32, pattern=r"^[A-Z0-9-]+$")]
+
+# A checkout's Idempotency-Key: 1 to 255 visible ASCII characters (a UUID is the usual choice), as Stripe takes them.
+# The service checks it (every protocol checks out through it); the REST handler declares it, so the contract says so.
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+IDEMPOTENCY_KEY_PATTERN = rf"^[!-~]{{1,{IDEMPOTENCY_KEY_MAX_LENGTH}}}$"
 
 
 class Fulfilment(StrEnum):
@@ -115,10 +127,37 @@ class DeliveryAddress(Address):
     instructions: Annotated[str, StringConstraints(max_length=280)] = ""
 
 
+# ``_check_discount_shape`` as JSON Schema: a percent code has percentBps and no amount, a fixed code has amount
+# and no percentBps (null counts as absent). ``currency`` is in neither: it may be left out of both (the
+# restaurant's currency is meant), and when given the service checks it is the restaurant's.
+DISCOUNT_SHAPES: dict[str, Any] = {
+    "oneOf": [
+        {
+            "properties": {
+                "kind": {"const": DiscountKind.PERCENT.value},
+                "percentBps": {"type": "integer"},
+                "amount": {"type": "null"},
+            },
+            "required": ["kind", "percentBps"],
+        },
+        {
+            "properties": {
+                "kind": {"const": DiscountKind.FIXED.value},
+                "percentBps": {"type": "null"},
+                "amount": {"type": "integer"},
+            },
+            "required": ["kind", "amount"],
+        },
+    ]
+}
+
+
 class DiscountCodeCreate(InputModel):
     """A discount code staff create for their restaurant: ``percentBps`` for percent codes, ``amount`` for fixed
     ones; valid in ``[validFrom, validUntil)``. Amounts (``amount``, ``minSubtotal``) are in the restaurant's
     currency: ``currency`` may be left out, and when given must be the restaurant's."""
+
+    schema_rules: ClassVar[dict[str, Any]] = DISCOUNT_SHAPES
 
     code: DiscountCodeText
     kind: DiscountKind
@@ -126,8 +165,8 @@ class DiscountCodeCreate(InputModel):
     amount: PositiveMinorUnits | None = None
     currency: CurrencyCode | None = None
     min_subtotal: MinorUnits = 0
-    valid_from: AwareDatetime
-    valid_until: AwareDatetime
+    valid_from: Instant
+    valid_until: Instant
     once_per_customer: bool = True
 
     @model_validator(mode="after")
@@ -167,7 +206,7 @@ class CartLine(WireModel):
     menu_item_id: Id
     quantity: Quantity
     options: OptionSelections = []
-    unit_price_when_added: Annotated[int, Field(ge=0, strict=True)]
+    unit_price_when_added: Annotated[int, Field(ge=0, strict=True), WHOLE_NUMBER]
 
 
 class DiscountCodeView(WireModel):
@@ -375,7 +414,8 @@ class CartList(WireModel):
     items: list[CartSummary]
 
 
-Tip = Annotated[int, Field(ge=0, strict=True)]  # the cap is a pricing rule (``check_tip``), stated once there
+# the cap is a pricing rule (``check_tip``), stated once there
+Tip = Annotated[int, Field(ge=0, strict=True), WHOLE_NUMBER]
 
 
 class Checkout(InputModel):
@@ -384,11 +424,30 @@ class Checkout(InputModel):
     ``paymentMethod`` ``card`` creates the order ``AWAITING_PAYMENT`` (docs/payments.md); ``cash`` (the default)
     creates it ``PLACED``."""
 
+    # ``lifecycle.place_order``'s rule as JSON Schema: a delivery has a delivery address, a pickup none.
+    schema_rules: ClassVar[dict[str, Any]] = {
+        "oneOf": [
+            {
+                "properties": {
+                    "fulfilment": {"const": Fulfilment.DELIVERY.value},
+                    # "not null" rather than an inline object: the top level already gives the address's shape, and
+                    # a second inline shape makes client generators emit a duplicate model.
+                    "deliveryAddress": {"not": {"type": "null"}},
+                },
+                "required": ["fulfilment", "deliveryAddress"],
+            },
+            {
+                "properties": {"fulfilment": {"const": Fulfilment.PICKUP.value}, "deliveryAddress": {"type": "null"}},
+                "required": ["fulfilment"],
+            },
+        ]
+    }
+
     restaurant_id: Id
     fulfilment: Fulfilment
     delivery_address: DeliveryAddress | None = None
     tip: Tip = 0
-    expected_total: Annotated[int, Field(ge=0, le=100_000_000, strict=True)]
+    expected_total: Annotated[int, Field(ge=0, le=100_000_000, strict=True), WHOLE_NUMBER]
     payment_method: PaymentMethod = PaymentMethod.CASH
 
 
@@ -404,9 +463,43 @@ Reason = Annotated[
 ]
 
 
+# A reason is what the restaurant tells the customer about a refusal: required to reject, optional to cancel (a
+# customer need not explain), refused on every other move so nobody believes a note on ACCEPTED reaches anyone.
+# An expiry says why the order ended (the system gives it).
+REASON_REQUIRED = frozenset({OrderStatus.REJECTED})
+REASON_ALLOWED = frozenset({OrderStatus.REJECTED, OrderStatus.CANCELLED, OrderStatus.EXPIRED})
+PREP_MINUTES_ALLOWED = frozenset({OrderStatus.ACCEPTED})
+
+
+def _transition_shapes() -> dict[str, Any]:
+    """``TransitionRequest``'s cross-field rules (``lifecycle.transition`` checks them) as one shape per kind of
+    target: which of ``reason`` and ``prepMinutes`` it requires, takes or refuses. "Not null" rather than the
+    field's shape again: the top level gives it, and a second inline shape makes client generators emit a duplicate
+    model."""
+    kinds: dict[tuple[bool, bool, bool], list[str]] = {}
+    for status in OrderStatus:
+        kind = (status in REASON_REQUIRED, status in REASON_ALLOWED, status in PREP_MINUTES_ALLOWED)
+        kinds.setdefault(kind, []).append(status.value)
+    shapes = []
+    for (reason_required, reason_allowed, prep_allowed), targets in kinds.items():
+        properties: dict[str, Any] = {"to": {"enum": targets}}
+        required = ["to"]
+        if reason_required:
+            properties["reason"] = {"not": {"type": "null"}}
+            required.append("reason")
+        elif not reason_allowed:
+            properties["reason"] = {"type": "null"}
+        if not prep_allowed:
+            properties["prepMinutes"] = {"type": "null"}
+        shapes.append({"properties": properties, "required": required})
+    return {"oneOf": shapes}
+
+
 class TransitionRequest(InputModel):
     """Move an order to ``to``. ``reason`` is required to reject, optional to cancel and refused otherwise;
     ``prepMinutes`` (the kitchen's estimate, 1-240) is taken only when accepting."""
+
+    schema_rules: ClassVar[dict[str, Any]] = _transition_shapes()
 
     to: OrderStatus
     reason: Reason | None = None

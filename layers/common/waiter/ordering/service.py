@@ -3,6 +3,7 @@ transitions. Every protocol (REST now; GraphQL, WebSocket, SOAP later) calls the
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from waiter.identity import Principal
 from waiter.money import format_money
 from waiter.ordering import lifecycle, pricing
 from waiter.ordering.models import (
+    IDEMPOTENCY_KEY_MAX_LENGTH,
+    IDEMPOTENCY_KEY_PATTERN,
     MAX_CART_LINES,
     Actor,
     Cart,
@@ -224,8 +227,11 @@ class OrderingService:
         customer = _customer(caller)
         if not idempotency_key:
             raise ValidationFailed.on("header.Idempotency-Key", "is required to check out")
-        if len(idempotency_key) > 255:
-            raise ValidationFailed.on("header.Idempotency-Key", "must be at most 255 characters")
+        if not re.fullmatch(IDEMPOTENCY_KEY_PATTERN, idempotency_key):
+            raise ValidationFailed.on(
+                "header.Idempotency-Key",
+                f"must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters (no spaces), such as a UUID",
+            )
         key, payload = f"{customer}:{idempotency_key}", data.model_dump(mode="json", by_alias=True)
         # read before anything counts or is read: a replay neither counts against the rate limit nor needs the cart
         order_id = self.idempotency.placed(key, payload)
