@@ -7,6 +7,9 @@ ask. A menu is one Query over the restaurant's partition (nothing reads several 
 per restaurant per request however many times the document asks for it; the cost limit bounds how many restaurants
 a document may ask menus of (``first`` weighs every field below it).
 
+A single restaurant asked for with its menu (``restaurant(id) { … menu { … } }``) is one read: the menu's Query
+holds the restaurant's details too (``CatalogService.get_restaurant_and_menu``), so the details are not read apart.
+
 Each restaurant and menu is dumped to JSON once, when read: every field of it then reads the same dictionary
 (graphql-core does not change what a resolver returns), however many fields or nodes ask.
 """
@@ -37,6 +40,19 @@ class CatalogLoader:
     def prime(self, restaurant_ids: Iterable[str]) -> None:
         """Ids whose details may be asked for soon (a page's nodes): they are read together on the first ask."""
         self._pending.update(i for i in restaurant_ids if i not in self._views)
+
+    def restaurant_with_menu(self, restaurant_id: str) -> dict[str, Any]:
+        """``restaurant``, its menu read with it (one read; ``menu`` then answers from it)."""
+        if restaurant_id not in self._views and restaurant_id not in self._menus:
+            try:
+                found, menu = self.catalog.get_restaurant_and_menu(self.caller, restaurant_id)
+            except NotFound:
+                self._views[restaurant_id] = None
+            else:
+                self._views[restaurant_id] = _json(self.catalog.view(found))
+                self._menus[restaurant_id] = _json(menu)
+            self._pending.discard(restaurant_id)
+        return self.restaurant(restaurant_id)
 
     def restaurant(self, restaurant_id: str) -> dict[str, Any]:
         """The restaurant as GET /v1/restaurants/{id} shows it, JSON-ready; NOT_FOUND as that route says it."""
