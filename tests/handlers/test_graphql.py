@@ -13,6 +13,7 @@ from tests.handlers.graphql_support import FORGER, GRAPHQL_RESPONSE, Answer, gra
 from tests.handlers.ordering_fixtures import (
     Shop,
     customer,
+    dynamodb_calls,
     get_order,
     large_pizza,
     place_order,
@@ -282,9 +283,41 @@ def test_an_unexpected_failure_is_an_internal_error_naming_nothing_inside(
         raise KeyError("PK")
 
     monkeypatch.setattr(CatalogService, "get_menu", broken)
+    monkeypatch.setattr(CatalogService, "get_restaurant_and_menu", broken)  # MENU's read: the restaurant with it
     answer = graphql(MENU, {"id": shop.id})
 
     assert answer.status == 200
     assert answer.codes == ["INTERNAL_SERVER_ERROR"]
     assert "PK" not in str(answer.body)
     assert "Traceback" not in str(answer.body)
+
+
+def test_a_restaurant_with_its_menu_is_one_read_and_answers_as_the_two_reads_do(shop: Shop) -> None:
+    details = "id name currency deliveryFee openNow acceptingOrders timeZone address { city }"
+    alone = f"query($id: ID!) {{ restaurant(id: $id) {{ {details} }} }}"
+    menu_only = "query($id: ID!) { restaurant(id: $id) { id menu { currency categories { items { id } } } } }"
+    fragment = f"query($id: ID!) {{ restaurant(id: $id) {{ ...Shown }} }} fragment Shown on Restaurant {{ {details} " \
+        "menu { currency categories { items { id } } } }"  # fmt: skip
+
+    with dynamodb_calls() as read_alone:
+        apart = _ok(graphql(alone, {"id": shop.id}))["restaurant"]
+    with dynamodb_calls() as read_together:
+        together = _ok(graphql(fragment, {"id": shop.id}))["restaurant"]
+
+    assert read_alone.operations == ["BatchGetItem"]
+    assert read_together.operations == ["Query"]  # the menu's Query holds the restaurant's details
+    assert {k: v for k, v in together.items() if k != "menu"} == apart
+    assert together["menu"] == _ok(graphql(menu_only, {"id": shop.id}))["restaurant"]["menu"]
+
+
+def test_a_deactivated_restaurant_asked_with_its_menu_is_not_found_but_its_staff_see_it(shop: Shop) -> None:
+    query = "query($id: ID!) { restaurant(id: $id) { name active menu { categories { items { id } } } } }"
+    assert api.delete_restaurant(shop.id).status == 204
+
+    hidden = graphql(query, {"id": shop.id}, claims=customer())
+    seen = _ok(graphql(query, {"id": shop.id}, claims=staff(shop.id)))["restaurant"]
+
+    assert hidden.codes == ["NOT_FOUND"]
+    assert hidden.errors[0]["path"] == ["restaurant"]
+    assert seen["active"] is False
+    assert {i["id"] for c in seen["menu"]["categories"] for i in c["items"]} == {shop.pizza["id"], shop.drink["id"]}

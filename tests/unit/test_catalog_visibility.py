@@ -17,7 +17,7 @@ from tests.unit.builders import (
 from waiter.catalog.models import ListingEntry, Restaurant
 from waiter.catalog.service import CatalogService, public_listing
 from waiter.errors import NotFound
-from waiter.identity import Principal
+from waiter.identity import Principal, principal_from_partner
 
 PUBLIC = [
     pytest.param(ANONYMOUS, id="anonymous"),
@@ -189,3 +189,24 @@ def test_marking_an_item_unavailable_hides_it_from_the_public_menu(
 
     assert service.get_menu(ANONYMOUS, restaurant.id).categories == []
     assert [i.id for i in service.get_menu(ADMIN, restaurant.id).categories[0].items] == [item.id]
+
+
+@pytest.mark.parametrize("active", [True, False], ids=["active", "deactivated"])
+@pytest.mark.parametrize(
+    "caller",
+    [*PUBLIC, *MANAGERS, pytest.param(principal_from_partner({"keyId": "k1", "restaurantId": "r1"}), id="partner")],
+)
+def test_the_restaurant_and_its_menu_read_together_answer_as_the_two_reads_do(
+    service: CatalogService, restaurant: Restaurant, caller: Principal, active: bool
+) -> None:
+    service.create_menu_item(ADMIN, restaurant.id, menu_item_create(name="Calzone", available=False))
+    if not active:
+        service.deactivate_restaurant(ADMIN, restaurant.id)
+
+    try:
+        apart = (service.get_restaurant(caller, restaurant.id), service.get_menu(caller, restaurant.id))
+    except NotFound:
+        with pytest.raises(NotFound):
+            service.get_restaurant_and_menu(caller, restaurant.id)
+    else:
+        assert service.get_restaurant_and_menu(caller, restaurant.id) == apart

@@ -159,6 +159,15 @@ class CatalogService:
             raise NotFound(f"restaurant {restaurant_id} does not exist")
         return group_menu(restaurant, items, include_unavailable=runs)
 
+    def get_restaurant_and_menu(self, caller: Principal, restaurant_id: str) -> tuple[Restaurant, MenuView]:
+        """``get_restaurant`` and ``get_menu`` from one read of the restaurant's partition (the menu's read holds
+        the restaurant): the restaurant under ``get_restaurant``'s rule, whose callers all see the menu too."""
+        restaurant, items = self.store.get_menu(restaurant_id)
+        if restaurant is None or not (restaurant.active or caller.staffs(restaurant_id)):
+            raise NotFound(f"restaurant {restaurant_id} does not exist")
+        runs = caller.staffs(restaurant_id) or _is_partner_of(caller, restaurant_id)
+        return restaurant, group_menu(restaurant, items, include_unavailable=runs)
+
     def partner_menu(self, caller: Principal) -> MenuView:
         """The whole menu (unavailable items included) of the one restaurant a partner key is scoped to."""
         return self.get_menu(caller, partner_restaurant(caller))

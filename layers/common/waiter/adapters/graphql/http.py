@@ -20,19 +20,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 from aws_lambda_powertools.logging import correlation_paths
-from graphql import (
-    GraphQLError,
-    OperationType,
-    execute_sync,
-    get_operation_ast,
-    parse,
-    specified_rules,
-    validate,
-)
+from graphql import GraphQLError, OperationType, execute_sync, get_operation_ast
 
 from waiter.adapters.graphql.binding import executable_schema
+from waiter.adapters.graphql.documents import Document, parsed, validation_errors
 from waiter.adapters.graphql.errors import INTERNAL, INTERNAL_MESSAGE, format_error, request_error
-from waiter.adapters.graphql.limits import limit_rules
 from waiter.adapters.graphql.resolvers import Context
 from waiter.errors import Unauthorized
 from waiter.identity import Principal, principal_from_claims
@@ -44,7 +36,6 @@ if TYPE_CHECKING:
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
-MAX_VALIDATION_ERRORS = 10  # graphql-core's max_errors: a hostile document does not buy a long answer
 # An anonymous query over GET may be kept by caches as long as the freshest REST catalog read is (the menu's).
 PUBLIC_CACHE = "public, max-age=30, stale-while-revalidate=60"
 PRIVATE = "private, no-store"
@@ -178,19 +169,13 @@ def serve(event: Mapping[str, Any], context: LambdaContext | None) -> dict[str, 
         return _respond(refused.status, media, {"errors": [refused.error]}, refused.headers)
     schema = executable_schema()
     hide = not limits.introspection
-    errors = validate(
-        schema,
-        document,
-        rules=[*specified_rules, *limit_rules(limits, params.variables)],
-        max_errors=MAX_VALIDATION_ERRORS,
-        hide_suggestions=hide,
-    )
+    errors = validation_errors(schema, document, limits, params.variables, hide_suggestions=hide)
     if errors:
         formatted = [format_error(e, request_code="GRAPHQL_VALIDATION_FAILED") for e in errors]
         return _respond(invalid, media, {"errors": formatted})
     result = execute_sync(
         schema,
-        document,
+        document.node,
         context_value=Context(caller=caller, lambda_context=context),
         variable_values=params.variables,
         operation_name=params.operation_name,
@@ -206,7 +191,7 @@ def serve(event: Mapping[str, Any], context: LambdaContext | None) -> dict[str, 
     return _respond(200, media, body, {"Cache-Control": PUBLIC_CACHE} if cacheable else None)
 
 
-def _prepare(event: Mapping[str, Any], headers: Mapping[str, str], method: Any) -> tuple[Params, Principal, Any]:
+def _prepare(event: Mapping[str, Any], headers: Mapping[str, str], method: Any) -> tuple[Params, Principal, Document]:
     """The request's parameters, caller and parsed document; ``Refused`` when it cannot run."""
     limits = get_settings().graphql
     params = read_params(event, headers, get_settings().max_body_bytes)
@@ -215,10 +200,10 @@ def _prepare(event: Mapping[str, Any], headers: Mapping[str, str], method: Any) 
     except Unauthorized as error:
         raise Refused(401, error.detail, "UNAUTHENTICATED", {"WWW-Authenticate": "Bearer"}) from None
     try:
-        document = parse(params.query, max_tokens=limits.max_tokens, max_source_length=limits.max_source_length)
+        document = parsed(params.query, limits)
     except GraphQLError as error:
         raise Refused(400, error.message, "GRAPHQL_PARSE_FAILED") from None
-    operation = get_operation_ast(document, params.operation_name)
+    operation = get_operation_ast(document.node, params.operation_name)
     if operation is None:
         raise Refused(400, "name the operation to run (operationName) among the document's", "BAD_REQUEST")
     if method == "GET" and operation.operation is not OperationType.QUERY:

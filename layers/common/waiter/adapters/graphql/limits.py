@@ -115,11 +115,20 @@ def cost_rule(max_cost: int, variables: Mapping[str, Any] | None, default_page_s
                 if isinstance(value, IntValueNode):
                     return max(1, int(value.value))
                 if isinstance(value, VariableNode):
-                    given = values.get(value.name.value)
-                    return max(1, given) if isinstance(given, int) else default_page_size
+                    return variable_weight(values.get(value.name.value), default_page_size)
             return default_page_size if field.name.value in _paged_fields(self.context) else 1
 
     return CostRule
+
+
+def variable_weight(given: Any, default_page_size: int) -> int:
+    """The weight of a ``first: $variable`` argument for the variable's value (left out or not a number: the
+    default page size). The cost of a document depends on its variables through these weights alone.
+
+    >>> variable_weight(50, 20), variable_weight(0, 20), variable_weight(None, 20)
+    (50, 1, 20)
+    """
+    return max(1, given) if isinstance(given, int) else default_page_size
 
 
 @cache

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 from pydantic import BaseModel, ValidationError
 
 from waiter.adapters.graphql.errors import input_fields
@@ -106,7 +107,30 @@ def restaurants(  # GET /v1/restaurants
 
 
 def restaurant(_: None, info: GraphQLResolveInfo, id_: str) -> dict[str, Any]:  # GET /v1/restaurants/{restaurantId}
-    return _ctx(info).catalog.restaurant(ident(id_, "id"))
+    catalog, restaurant_id = _ctx(info).catalog, ident(id_, "id")
+    if selects(info, "menu"):  # and GET …/{restaurantId}/menu, from the same read
+        return catalog.restaurant_with_menu(restaurant_id)
+    return catalog.restaurant(restaurant_id)
+
+
+def selects(info: GraphQLResolveInfo, name: str) -> bool:
+    """Whether the field being resolved selects ``name`` directly (through fragments; ``@skip`` and ``@include``
+    not read: a lookahead that only saves a read may err towards reading)."""
+    pending: list[SelectionSetNode | None] = [node.selection_set for node in info.field_nodes]
+    seen: set[str] = set()
+    while pending:
+        selection_set = pending.pop()
+        for selection in selection_set.selections if selection_set else ():
+            if isinstance(selection, FieldNode):
+                if selection.name.value == name:
+                    return True
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode) and selection.name.value not in seen:
+                seen.add(selection.name.value)
+                fragment = info.fragments.get(selection.name.value)
+                pending.append(fragment.selection_set if fragment else None)
+    return False
 
 
 def restaurant_field(name: str) -> Resolver:

@@ -122,15 +122,12 @@ def compile_subscription(payload: Mapping[str, Any]) -> Compiled:
         GraphQLError,
         OperationType,
         get_operation_ast,
-        parse,
-        specified_rules,
-        validate,
     )
     from graphql.execution.values import get_argument_values, get_variable_values  # noqa: PLC0415
 
     from waiter.adapters.graphql.binding import executable_schema  # noqa: PLC0415
+    from waiter.adapters.graphql.documents import parsed, validation_errors  # noqa: PLC0415
     from waiter.adapters.graphql.errors import format_error  # noqa: PLC0415
-    from waiter.adapters.graphql.limits import limit_rules  # noqa: PLC0415
     from waiter.settings import get_settings  # noqa: PLC0415
 
     limits = get_settings().graphql
@@ -138,14 +135,14 @@ def compile_subscription(payload: Mapping[str, Any]) -> Compiled:
     if not isinstance(query, str) or not isinstance(variables, dict):
         raise Refused([{"message": "payload needs a query and, optionally, variables", "extensions": {}}])
     try:
-        document = parse(query, max_tokens=limits.max_tokens, max_source_length=limits.max_source_length)
+        prepared = parsed(query, limits)
     except GraphQLError as error:
         raise Refused([format_error(error, request_code="GRAPHQL_PARSE_FAILED")]) from None
     schema = executable_schema()
-    rules = [*specified_rules, *limit_rules(limits, variables)]
-    errors = validate(schema, document, rules=rules, max_errors=10, hide_suggestions=not limits.introspection)
+    errors = validation_errors(schema, prepared, limits, variables, hide_suggestions=not limits.introspection)
     if errors:
         raise Refused([format_error(e, request_code="GRAPHQL_VALIDATION_FAILED") for e in errors])
+    document = prepared.node
     operation = get_operation_ast(document, payload.get("operationName"))
     if operation is None or operation.operation is not OperationType.SUBSCRIPTION:
         raise Refused([{"message": "send one subscription operation (queries and mutations go over HTTP)"}])
