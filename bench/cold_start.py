@@ -69,8 +69,9 @@ def measure(size: RunSize, fixtures: dict[str, Fixture], progress: Callable[[str
     baseline = Samples()
     failed: dict[str, str] = {}
 
-    def sample(name: str | None, keep: bool = True) -> None:
-        probe = probe_for(name, fixtures) if name else Probe("baseline")
+    def sample(name: str | None, keep: bool = True, first_request: bool = True) -> None:
+        # without a fixture the child stops after init: (a) only
+        probe = probe_for(name, fixtures if first_request else {}) if name else Probe("baseline")
         try:
             outcome = run(probe).result
         except ProbeFailed as error:
@@ -81,10 +82,13 @@ def measure(size: RunSize, fixtures: dict[str, Fixture], progress: Callable[[str
         if keep:
             (samples[name] if name else baseline).add(outcome)
 
-    progress("P1: warming up (bytecode caches)")
+    # Warming up: the bytecode of the functions and layers written once, here, and one run per function (the
+    # -X importtime one, whose figures are wanted anyway) to load the caches, before anything is timed.
+    progress("P1: warming up (bytecode, then one -X importtime run per function)")
+    _compile_code()
     sample(None, keep=False)
-    for name in names:
-        sample(name, keep=False)
+    imports = {name: _import_costs(name, fixtures) for name in names}
+    first_request_every = max(1, size.cold_repeats // max(1, size.cold_first_request_repeats))
     for repeat in range(size.cold_repeats):
         progress(f"P1: round {repeat + 1}/{size.cold_repeats}")
         order = names[repeat % len(names) :] + names[: repeat % len(names)]
@@ -92,11 +96,9 @@ def measure(size: RunSize, fixtures: dict[str, Fixture], progress: Callable[[str
             if n % BASELINE_EVERY == 0:
                 sample(None)
             if name not in failed:
-                sample(name)
-    progress("P1: -X importtime")
-    imports = {name: _import_costs(name, fixtures) for name in names if name not in failed}
+                sample(name, first_request=repeat % first_request_every == 0)
     progress("P1: the layer as shipped and without bytecode")
-    no_bytecode = _without_bytecode(max(3, size.cold_repeats // 4), fixtures)
+    no_bytecode = _without_bytecode(max(3, size.cold_repeats // 4), samples)
 
     base_s = median(baseline.init_s)
     rows: list[list[object]] = []
@@ -125,6 +127,7 @@ def measure(size: RunSize, fixtures: dict[str, Fixture], progress: Callable[[str
             "rss_first_mb": median(found.rss_first_kb or found.rss_init_kb) / 1024,
             "first_request_log_bytes": median(found.first_log_bytes),
             "samples": len(found.init_s),
+            "first_request_samples": len(found.first_s),
             "top_imports_init_ms": dict(cost.top("init", 6)) if cost else {},
             "top_imports_first_call_ms": dict(cost.top("first_call", 6)) if cost else {},
             "heaviest_direct_imports_ms": dict(cost.heaviest_init) if cost else {},
@@ -153,6 +156,7 @@ def measure(size: RunSize, fixtures: dict[str, Fixture], progress: Callable[[str
         "yardstick_samples": len(baseline.init_s),
         "yardstick_rss_mb": median(baseline.rss_init_kb) / 1024,
         "repeats": size.cold_repeats,
+        "first_request_repeats": len(range(0, size.cold_repeats, first_request_every)),
         "functions": per_function,
         "without_bytecode": no_bytecode,
     }
@@ -178,9 +182,18 @@ def _import_costs(name: str, fixtures: dict[str, Fixture]) -> ImportCost | None:
     return parse_importtime(outcome.stderr)
 
 
-def _without_bytecode(repeats: int, fixtures: dict[str, Fixture]) -> dict[str, Any]:
+def _compile_code() -> None:
+    """Bytecode for the functions' and layers' sources, as the first import of each would write it (the project's
+    environment; the shipped layer's own bytecode is measured in ``_without_bytecode``)."""
+    folders = {f.code_dir for f in functions().values()} | {d for f in functions().values() for d in f.layer_dirs}
+    for folder in sorted(folders):
+        compileall.compile_dir(folder, quiet=1)
+
+
+def _without_bytecode(repeats: int, measured: dict[str, Samples]) -> dict[str, Any]:
     """(a) with the layer's code and dependencies copied twice, bytecode writing off: compiled unchecked-hash as the
-    layer's build ships them, and without any bytecode."""
+    layer's build ships them, and without any bytecode. (a) in the project's environment is the rounds' median
+    (``measured``), not measured again."""
     import aws_lambda_powertools  # noqa: PLC0415 - only to locate the installed dependencies
 
     packages = Path(aws_lambda_powertools.__file__).resolve().parent.parent
@@ -201,12 +214,11 @@ def _without_bytecode(repeats: int, fixtures: dict[str, Fixture]) -> dict[str, A
             raise ProbeFailed("compiling the layer copy failed")
         env = {"PYTHONDONTWRITEBYTECODE": "1"}
         for name in NO_BYTECODE_SAMPLE:
-            if name not in functions():
+            if name not in functions() or not measured.get(name, Samples()).init_s:
                 continue
-            samples: dict[str, list[float]] = {"venv": [], "shipped": [], "bare": []}
+            samples: dict[str, list[float]] = {"venv": measured[name].init_s, "shipped": [], "bare": []}
             for _ in range(repeats):
-                probe = probe_for(name, fixtures)
-                samples["venv"].append(float(run(probe).result["init_s"]))
+                probe = probe_for(name, {})  # (a) only
                 for kind, layer in copies.items():
                     copy = Probe("cold", probe.function, probe.fixture, layer_dirs=(layer,), extra_env=env)
                     samples[kind].append(float(run(copy).result["init_s"]))
@@ -228,8 +240,11 @@ def _markdown(result: PartResult, rows: list[list[object]], base_s: float, no_by
         "",
         "(a) = import + module-level init (the budget's definition); (b) = (a) + creating the route's AWS clients"
         " (the deferred `import boto3` and client set-up) + the first handler call with those clients stubbed"
-        " (recorded responses): what the first real request pays, network aside. Import columns: milliseconds of"
-        " self time per top-level package from one `-X importtime` run (which inflates them).",
+        " (recorded responses): what the first real request pays, network aside; (a) is the median of"
+        f" {result.data['repeats']} rounds, (b) and the RSS after the first request of"
+        f" {result.data['first_request_repeats']} of them (the other children stop after init). Import columns:"
+        " milliseconds of self time per top-level package from one `-X importtime` run (which inflates them; it is"
+        " also the warm-up run before the rounds).",
         "",
         table(
             [

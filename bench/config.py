@@ -39,6 +39,8 @@ class RunSize:
 
     quick: bool
     cold_repeats: int  # P1: fresh processes per function (and for the baseline)
+    # P1: of those, how many also make the first request ((b), RSS after it); the others stop after init, (a)
+    cold_first_request_repeats: int
     warm_calls: int  # P2: timed in-process calls
     warm_warmup: int
     table_sizes: tuple[int, int]  # P3
@@ -52,6 +54,7 @@ class RunSize:
         return cls(
             quick=False,
             cold_repeats=20,
+            cold_first_request_repeats=5,
             warm_calls=10_000,
             warm_warmup=200,
             table_sizes=(1_000, 100_000),
@@ -64,6 +67,7 @@ class RunSize:
         return cls(
             quick=True,
             cold_repeats=5,
+            cold_first_request_repeats=5,
             warm_calls=1_000,
             warm_warmup=50,
             table_sizes=(1_000, 10_000),

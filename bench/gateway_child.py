@@ -19,7 +19,10 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from local.gateway.server import Receive, Scope, Send
 
 WARMUP = 30
 
@@ -50,7 +53,7 @@ def main(argv: list[str]) -> int:  # noqa: PLR0915 - three alternating measureme
         gateway: list[float] = []
         host, _, port = url.removeprefix("http://").rpartition(":")
         connection = http.client.HTTPConnection(host, int(port), timeout=30)
-        floor_url, stop_floor = _floor_server()
+        floor_url, stop_floor = floor_server()
         floor_host, _, floor_port = floor_url.removeprefix("http://").rpartition(":")
         floor_connection = http.client.HTTPConnection(floor_host, int(floor_port), timeout=30)
         floor: list[float] = []
@@ -95,7 +98,7 @@ def main(argv: list[str]) -> int:  # noqa: PLR0915 - three alternating measureme
 FLOOR_BODY = b'{"ok":true}'
 
 
-async def _floor_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def _floor_app(scope: Scope, receive: Receive, send: Send) -> None:
     """A fixed small JSON body for every request: the server stack's own round trip, no gateway work."""
     if scope["type"] != "http":
         return
@@ -106,20 +109,19 @@ async def _floor_app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     await send({"type": "http.response.body", "body": FLOOR_BODY})
 
 
-def _floor_server() -> tuple[str, Any]:
-    """The floor: uvicorn configured as the local gateway configures it, serving ``_floor_app`` from a thread."""
+def floor_server() -> tuple[str, Any]:
+    """The floor: uvicorn configured as the local gateway configures it (``uvicorn_config``, ``listening_socket``),
+    serving ``_floor_app`` from a thread."""
     import threading  # noqa: PLC0415
 
     import uvicorn  # noqa: PLC0415
 
-    from local.gateway.server import _listening_socket  # noqa: PLC0415 - the same socket options as the gateway's
+    # the gateway's own socket (TCP_NODELAY on accepted connections) and uvicorn settings
+    from local.gateway.server import uvicorn_config  # noqa: PLC0415
+    from local.gateway.sockets import listening_socket, url_of  # noqa: PLC0415
 
-    sock = _listening_socket("127.0.0.1", 0)
-    host, port = sock.getsockname()[:2]
-    config = uvicorn.Config(
-        _floor_app, log_config=None, log_level="warning", access_log=False, lifespan="off", server_header=False
-    )
-    server = uvicorn.Server(config)
+    sock = listening_socket("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn_config(_floor_app))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="bench-floor", daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -133,7 +135,7 @@ def _floor_server() -> tuple[str, Any]:
         thread.join(timeout=10)
         sock.close()
 
-    return f"http://{host}:{port}", stop
+    return url_of(sock, "http"), stop
 
 
 def _handler(module_file: Path, name: str) -> Any:

@@ -64,9 +64,20 @@ def other_layer_problems(layer: Path) -> list[str]:
     return [f"{layer.name}: {problem}" for problem in bytecode_problems(site)]
 
 
+def template_layers() -> frozenset[str]:
+    """The logical ids of the template's layers. ``sam build`` names each artifact folder after its resource, so
+    these folders of a build are layers and every other folder is a function's."""
+    return frozenset(resources_of_type("AWS::Serverless::LayerVersion")) | {LAYER}
+
+
+def function_artifacts(build: Path, layers: frozenset[str] = frozenset({LAYER})) -> list[Path]:
+    """The functions' artifact folders of a build: every folder but the ``layers``', by name."""
+    return sorted(p for p in build.iterdir() if p.is_dir() and p.name not in layers)
+
+
 def function_problems(build: Path, layers: frozenset[str] = frozenset({LAYER})) -> list[str]:
     problems = []
-    for artifact in sorted(p for p in build.iterdir() if p.is_dir() and p.name not in layers):
+    for artifact in function_artifacts(build, layers):
         allowed = {"app.py"} | FUNCTION_EXTRAS.get(artifact.name, set())
         extra = {str(f.relative_to(artifact)) for f in artifact.rglob("*") if f.is_file()} - allowed
         problems += [f"{artifact.name} should hold only its handler, not {name}" for name in sorted(extra)]
@@ -75,8 +86,8 @@ def function_problems(build: Path, layers: frozenset[str] = frozenset({LAYER})) 
 
 def main(argv: list[str]) -> int:
     build = Path(argv[0] if argv else ".aws-sam/build")
-    layers = frozenset(resources_of_type("AWS::Serverless::LayerVersion"))
-    problems = layer_problems(build / LAYER) + function_problems(build, layers | {LAYER})
+    layers = template_layers()
+    problems = layer_problems(build / LAYER) + function_problems(build, layers)
     for other in sorted(layers - {LAYER}):
         problems += other_layer_problems(build / other)
     for problem in problems[:50]:

@@ -319,6 +319,24 @@ def _http_request(scope: Scope, headers: list[tuple[str, str]], body: bytes) -> 
 # ---- serving ------------------------------------------------------------------------------------------------
 
 
+def uvicorn_config(app: AsgiApp) -> uvicorn.Config:
+    """uvicorn as the gateway runs ``app`` (HTTP parser and event loop as uvicorn picks them); the bench's floor
+    server (``bench.gateway_child``) is configured here too, so the two always share their settings."""
+    return uvicorn.Config(
+        app,
+        log_config=None,
+        log_level="warning",
+        access_log=False,  # one line per request comes from the gateway itself
+        lifespan="off",
+        server_header=False,
+        timeout_graceful_shutdown=3,
+        ws=ApiGatewayFrames,  # uvicorn's websockets-sansio protocol with API Gateway's frame quota
+        ws_max_size=MAX_MESSAGE_BYTES,
+        ws_per_message_deflate=False,  # API Gateway offers no compression
+        ws_ping_interval=None,  # nor pings: idle connections are closed after 10 minutes instead
+    )
+
+
 class LocalApi:
     """The gateway of a started ``Local`` served on ``host:port`` (0 picks a free port); with a WebSocket API in
     the template, that API on ``host:ws_port`` (default: ``port + 1``, or a free port when ``port`` is 0) and its
@@ -358,20 +376,7 @@ class LocalApi:
                 sock.close()
             raise
         self.management_url = url_of(local.management_socket, "http") if local.management_socket else None
-        config = uvicorn.Config(
-            GatewayApp(self.gateway, by_port, local.payments),
-            log_config=None,
-            log_level="warning",
-            access_log=False,  # one line per request comes from the gateway itself
-            lifespan="off",
-            server_header=False,
-            timeout_graceful_shutdown=3,
-            ws=ApiGatewayFrames,  # uvicorn's websockets-sansio protocol with API Gateway's frame quota
-            ws_max_size=MAX_MESSAGE_BYTES,
-            ws_per_message_deflate=False,  # API Gateway offers no compression
-            ws_ping_interval=None,  # nor pings: idle connections are closed after 10 minutes instead
-        )
-        self._server = uvicorn.Server(config)
+        self._server = uvicorn.Server(uvicorn_config(GatewayApp(self.gateway, by_port, local.payments)))
         self._thread: threading.Thread | None = None
 
     def run(self) -> None:

@@ -6,8 +6,16 @@ import pytest
 
 from tests.unit.builders import ADMIN, restaurant_create, sequential_ids, ticking_clock
 from tests.unit.fakes import FakeCatalogStore
+from tests.unit.model_builds import build_every_model
 from waiter.catalog.models import Restaurant
 from waiter.catalog.service import CatalogService
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _models_built() -> None:
+    """The layer's models are built once, before any test: they defer their build to first use, and a
+    property-based test would otherwise count that build as slow input generation (Hypothesis' too_slow check)."""
+    build_every_model()
 
 
 @pytest.fixture

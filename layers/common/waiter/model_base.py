@@ -1,4 +1,9 @@
-"""Base classes for Waiter's pydantic models: camelCase on the wire, snake_case in Python."""
+"""Base classes for Waiter's pydantic models: camelCase on the wire, snake_case in Python.
+
+Both defer building a model's validator and serializer (``defer_build``) to its first use: a module such as
+``waiter.ordering.models`` defines two dozen models, and each function uses a few of them. Built at import, every
+function paid for all of them at its cold start (the order functions ~0.1x of P1's yardstick, docs/performance.md);
+deferred, a function builds only the models its requests use, on the first of them."""
 
 from __future__ import annotations
 
@@ -66,7 +71,7 @@ Instant = Annotated[AwareDatetime, BeforeValidator(_rfc3339_date_time)]
 class WireModel(BaseModel):
     """A shape that crosses the API boundary (output): camelCase aliases, serialised by alias."""
 
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True)
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, frozen=True, defer_build=True)
 
 
 def _input_schema(schema: dict[str, Any], model: type[BaseModel]) -> None:
@@ -134,4 +139,5 @@ class InputModel(BaseModel):
         str_strip_whitespace=True,
         frozen=True,
         json_schema_extra=_input_schema,
+        defer_build=True,
     )
