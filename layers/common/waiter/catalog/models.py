@@ -254,7 +254,7 @@ class MenuItem(MenuItemView):
     version: int
 
     def view(self) -> MenuItemView:
-        return MenuItemView.model_validate(self.model_dump(exclude={"version"}, by_alias=True))
+        return MenuItemView.model_validate(_fields_of(self, MenuItemView))
 
 
 class MenuCategory(WireModel):
