@@ -198,8 +198,7 @@ class Restaurant(RestaurantDetails):
 
     def view(self, now: datetime) -> RestaurantView:
         """What callers see at ``now``: the details and the ordering status, no internal attributes."""
-        details = self.model_dump(exclude={"version", "pause"}, by_alias=True)
-        return RestaurantView.model_validate({**details, **status_of(self, now).model_dump(by_alias=True)})
+        return RestaurantView.model_validate({**_fields_of(self, RestaurantDetails), **dict(status_of(self, now))})
 
 
 class ListingFields(WireModel):
@@ -222,8 +221,15 @@ class ListingEntry(ListingFields):
     pause: Pause | None = None
 
     def summary(self, now: datetime) -> RestaurantSummary:
-        fields = self.model_dump(exclude={"time_zone", "opening_hours", "pause"}, by_alias=True)
-        return RestaurantSummary.model_validate({**fields, **status_of(self, now).model_dump(by_alias=True)})
+        return RestaurantSummary.model_validate({**_fields_of(self, ListingFields), **dict(status_of(self, now))})
+
+
+def _fields_of(model: WireModel, shape: type[WireModel]) -> dict[str, object]:
+    """The values of ``model``'s fields that ``shape`` declares, as they are (nested models included), by field name:
+    a view built from them validates only its own fields, and accepts the already validated nested models as they are
+    (pydantic's default: instances are not revalidated). Dumping them to dicts first made every view validate its
+    nested models again - a restaurant's opening hours, the costliest shape to validate - for data already valid."""
+    return {name: getattr(model, name) for name in shape.model_fields}
 
 
 class RestaurantSummary(OrderingStatus, ListingFields):
@@ -256,7 +262,7 @@ class MenuItem(MenuItemView):
     version: int
 
     def view(self) -> MenuItemView:
-        return MenuItemView.model_validate(self.model_dump(exclude={"version"}, by_alias=True))
+        return MenuItemView.model_validate(_fields_of(self, MenuItemView))
 
 
 class MenuCategory(WireModel):

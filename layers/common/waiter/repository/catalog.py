@@ -6,9 +6,13 @@ domain or the API.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
+from waiter.catalog.hours import OpeningHours
 from waiter.catalog.models import ListingEntry, MenuItem, Restaurant
 from waiter.errors import Conflict
 from waiter.repository import keys
@@ -100,7 +104,10 @@ class CatalogRepository(PagedRepository):
         if cursor:
             params["ExclusiveStartKey"] = decode_cursor(cursor, partition, self._secret)
         page = self.client.query(**params)
-        entries = [ListingEntry.model_validate(deserialize(raw)["summary"]) for raw in page.get("Items", [])]
+        entries = [
+            ListingEntry.model_validate(_with_stored_hours(deserialize(raw)["summary"]))
+            for raw in page.get("Items", [])
+        ]
         last = page.get("LastEvaluatedKey")
         return entries, (encode_cursor(dict(last), partition, self._secret) if last else None)
 
@@ -220,7 +227,40 @@ def _restaurant_item(restaurant: Restaurant) -> Item:
 
 
 def restaurant_from_item(item: Item) -> Restaurant:
-    return Restaurant.model_validate({k: v for k, v in item.items() if k not in ("PK", "SK", "entity")})
+    return Restaurant.model_validate(
+        _with_stored_hours({k: v for k, v in item.items() if k not in ("PK", "SK", "entity")})
+    )
+
+
+# Opening hours validated once per process for each stored shape: their validators (a model validator per range, an
+# overlap check per day, the zone) are the costliest part of reading a restaurant, read on every pricing, and a
+# restaurant's hours seldom change. Validation is a pure function of the JSON document (the models are frozen), so a
+# validated copy stands for any later read of the same document. Bounded: cleared when full.
+_STORED_HOURS: dict[str, OpeningHours] = {}
+_STORED_HOURS_MAX = 256
+
+
+def _with_stored_hours(data: Item) -> Item:
+    """``data`` with its ``openingHours`` replaced by the validated model for that document (pydantic takes a model
+    instance as it is). A document that does not validate, or is not JSON, is left for the caller's own validation to
+    report as it always did."""
+    hours = data.get("openingHours")
+    if not isinstance(hours, dict):
+        return data
+    try:
+        document = json.dumps(hours, sort_keys=True, allow_nan=False)
+    except (TypeError, ValueError):
+        return data
+    validated = _STORED_HOURS.get(document)
+    if validated is None:
+        try:
+            validated = OpeningHours.model_validate(hours)
+        except ValidationError:
+            return data
+        if len(_STORED_HOURS) >= _STORED_HOURS_MAX:
+            _STORED_HOURS.clear()
+        _STORED_HOURS[document] = validated
+    return {**data, "openingHours": validated}
 
 
 def _menu_item_item(menu_item: MenuItem) -> Item:

@@ -40,6 +40,7 @@ import json
 import os
 import time
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from waiter.errors import StillProcessing, UnprocessableContent
@@ -65,6 +66,13 @@ def _digest(data: Any) -> str:
     return hashlib.md5(json.dumps(data, sort_keys=True).encode(), usedforsecurity=False).hexdigest()
 
 
+@lru_cache(maxsize=64)
+def _key_digest(key: str) -> str:
+    """``_digest`` of a key string, remembered: a checkout names its record twice (the read, then the transaction's
+    write), and a hash of the same string is the same hash."""
+    return _digest(key)
+
+
 class CheckoutIdempotency(TableRepository):
     def __init__(
         self, table_name: str, scope: str = "IDEMPOTENCY#checkout", clock: Callable[[], float] = time.time
@@ -79,7 +87,7 @@ class CheckoutIdempotency(TableRepository):
         return f"{self._scope}#{os.environ.get('AWS_LAMBDA_FUNCTION_NAME', '')}"
 
     def _record_id(self, key: str) -> str:
-        return f"{self.key_prefix}#{_digest(key)}"
+        return f"{self.key_prefix}#{_key_digest(key)}"
 
     def placed(self, key: str, payload: dict[str, Any]) -> str | None:
         """The id of the order ``key`` placed (a replay), or None when the key is free. A different ``payload`` under
