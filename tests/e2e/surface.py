@@ -34,7 +34,8 @@ BODY_EXAMPLES: dict[str, dict[str, Any]] = {
 
 # Strings tried, in order, for a string field with a pattern or format.
 _STRING_CANDIDATES = (
-    "demo", "DEMO", "DE", "12:00", "someone@example.com", "2026-01-15T12:00:00Z", "1", "123456", "Europe/Berlin"
+    "demo", "DEMO", "DE", "12:00", "someone@example.com", "2026-01-15T12:00:00Z", "1", "123456", "Europe/Berlin",
+    "Waiter-demo-1!",  # a password the policy takes (its pattern: a lowercase, an uppercase, a digit, a symbol)
 )  # fmt: skip
 
 
