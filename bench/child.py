@@ -175,16 +175,15 @@ def _invoke(  # noqa: PLR0912, PLR0915 - the phases of one cold sandbox, in orde
     profile: bool = False,
     app: Any = None,
 ) -> dict[str, object]:
-    import importlib  # noqa: PLC0415
-
     # (b) the first request: creating the clients is part of it (boto3 is imported on first use)
     started = time.perf_counter_ns()
     started_cpu = time.process_time_ns()
     clients = {}
+    from accessors import client_of  # noqa: PLC0415 - bench/ is this script's folder, first on sys.path
+
     for entry in [s for s in services.split(",") if s]:
         service, _, accessor = entry.partition("=")
-        module, _, function = accessor.partition(":")
-        clients[service] = getattr(importlib.import_module(module), function)()
+        clients[service] = client_of(accessor)
     client_ns = time.perf_counter_ns() - started
     client_cpu_ns = time.process_time_ns() - started_cpu
 
@@ -390,6 +389,8 @@ def _problem(answer: object, recording: dict[str, Any], stubbers: dict[str, Any]
             stubber.assert_no_pending_responses()
         except AssertionError:
             return f"{service}: the handler made fewer calls than recorded"
+    if isinstance(answer, dict) and answer.get("batchItemFailures"):  # a queue consumer that failed a message
+        return f"batch item failures: {answer['batchItemFailures']}"
     expected = recording.get("status")
     status = answer.get("statusCode") if isinstance(answer, dict) else None
     if expected is not None and status != expected:

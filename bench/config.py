@@ -89,6 +89,7 @@ class Prices:
     dynamodb_per_million_wru: float = 0.625
     dynamodb_per_million_rru: float = 0.125
     logs_per_gb_ingested: float = 0.50
+    sqs_per_million_requests: float = 0.40  # standard queues, per 64 KB request
 
 
 PRICES = Prices()

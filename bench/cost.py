@@ -27,7 +27,7 @@ from bench.harness import RouteRun, TourRun
 from bench.lambdas import functions
 from bench.probe import Fixture, ProbeFailed, probe_for, run
 from bench.results import Check, PartResult, fmt, median, percentile, table
-from local.template import global_function_properties
+from local.template import function_properties, global_function_properties
 
 VCPU_MB = 1769  # Lambda allocates one vCPU per 1,769 MB of memory
 CPU_SCALE = VCPU_MB / 512  # at the template's 512 MB
@@ -136,7 +136,9 @@ def measure(
     platform_logs_m = (
         (len(PLATFORM_LINES) / GB * PRICES.logs_per_gb_ingested * 1e6) if _platform_lines_logged() else 0.0
     )
-    logged = {name: v["log_bytes"] for name, v in warm.items()}
+    # the budget is per request: the routes (and the partner authorizer) a client's request invokes; the queue
+    # consumers' log bytes are per event, priced where their events are (the live notifier's in mix 2)
+    logged = {name: v["log_bytes"] for name, v in warm.items() if not fixtures[name].route.startswith("QUEUE ")}
     loudest = max(logged, key=lambda k: logged[k]) if logged else "-"
     result.checks += [
         Check(
@@ -203,17 +205,24 @@ def _levers_markdown(levers: dict[str, Any]) -> str:
 
 
 def _live_markdown(live: dict[str, Any]) -> str:
-    a = live["assumptions"]
+    if "error" in live:
+        return f"**Mix 2, with live updates**: not priced ({live['error']})."
+    a, parts = live["assumptions"], live["push_parts"]
     return (
         f"**Mix 2, with live updates**: the 25 % status polls replaced by WebSocket pushes ({a['pushes_per_order']} per"
-        f" order, {a['connections_per_topic']} connection per order topic, {a['connection_minutes_per_order']:.0f}"
-        " connection-minutes per order; per push one Lambda invocation billed"
-        f" {a['push_billed_ms']} ms, one Query for the topic's connections and one post per connection):"
-        f" {live['pushes_per_million_requests']:,.0f} pushes per million requests of the original mix. App share"
-        f" **${live['app_share']:.3f}** (pushes ${live['app_share_push_part']:.3f} of it; mix 1"
-        f" ${live['mix1_app_share']:.3f}), API Gateway **${live['api_gateway']:.3f}** (REST"
-        f" ${live['api_gateway_rest']:.3f} + WebSocket messages and connection-minutes"
-        f" ${live['api_gateway_websocket']:.3f}), total **${live['total']:.3f}**."
+        f" order, {live['pushes_per_million_requests']:,.0f} per million requests of the original mix). A push is"
+        f" what the tour measured the live notifier doing for one order change: {fmt(a['push_cpu_ms_here'], 2)} ms"
+        f" CPU here, {a['push_round_trips']} AWS round trips ({fmt(a['push_read_units'])} RRU), billed"
+        f" {a['push_billed_ms']} ms as one invocation per push; {a['posts_per_push']:.0f} post(s) per push,"
+        f" {a['sqs_requests_per_push']} SQS requests per push, {a['connection_minutes_per_order']:.0f}"
+        f" connection-minutes per order. App share **${live['app_share']:.3f}** (pushes"
+        f" ${live['app_share_push_part']:.3f} of it: Lambda ${parts['lambda']:.3f}, DynamoDB ${parts['dynamodb']:.3f},"
+        f" logs ${parts['logs']:.3f}, SQS ${parts['sqs']:.3f}; mix 1 ${live['mix1_app_share']:.3f}), API Gateway"
+        f" **${live['api_gateway']:.3f}** (REST ${live['api_gateway_rest']:.3f} + WebSocket messages and"
+        f" connection-minutes ${live['api_gateway_websocket']:.3f}), total **${live['total']:.3f}**. In full batches"
+        f" ({live['full_batches']['batch_size']} changes per invocation, the template's BatchSize, as at any load"
+        f" above that many pushes a second): app share **${live['full_batches']['app_share']:.3f}** (pushes"
+        f" ${live['full_batches']['push_part']:.3f}), total **${live['full_batches']['total']:.3f}**."
     )
 
 
@@ -325,14 +334,20 @@ def _levers(runs: dict[str, RouteRun], warm: dict[str, dict[str, float]]) -> dic
 
 
 # The mix with live updates: the 25 % status polls (GetOrder, ListMyOrders) are replaced by WebSocket pushes, one
-# per status change of each order, to the customer's open connection. Per push, the AWS work is modelled as the
-# event-driven design does it: one Lambda invocation (from the order's stream record), one Query for the topic's
-# connections (0.5 RRU) and one post per connection (a WebSocket message). Assumed: every order is followed live.
+# per status change of each order, to the customer's open connection. A push costs what the tour measured the live
+# notifier doing for one order change (``LIVE_ROUTE``: its CPU here, its AWS calls - the order's GetItem, one Query
+# per feed of the order, one post per subscribed connection - and their units), priced as one invocation per push
+# (the LiveQueue's event source batches up to 10 changes per invocation, so this is the dearest case), plus the
+# LiveQueue's SQS requests for the message and the API Gateway WebSocket post and connection time. Assumed: every
+# order is followed live.
 POLL_ROUTES = ("GetOrderFunction", "ListMyOrdersFunction")
+NOTIFIER = "LiveNotifierFunction"
 PUSHES_PER_ORDER = 5  # ACCEPTED, PREPARING, READY, PICKED_UP, DELIVERED
-CONNECTIONS_PER_TOPIC = 1  # the customer's one open app
 CONNECTION_MINUTES_PER_ORDER = 45.0  # assumed: from checkout to delivery
-PUSH_CPU_MS = 1.0  # the pusher's own work per invocation here, before CPU scaling (assumed, like the routes')
+SQS_REQUESTS_PER_PUSH = 3  # the bus rule's SendMessage, the event source's ReceiveMessage and DeleteMessage
+# Of the notifier's log bytes for a batch of one, the share that is the push's own ("handled" entry, ~90 of ~520
+# bytes); the rest is the batch line itself, written once per batch.
+PUSH_LOG_ENTRY_SHARE = 0.17
 
 
 def _live_updates(runs: dict[str, RouteRun], warm: dict[str, dict[str, float]], app_mix1: float) -> dict[str, Any]:
@@ -347,37 +362,68 @@ def _live_updates(runs: dict[str, RouteRun], warm: dict[str, dict[str, float]], 
         )
     orders = MIX.get("CheckoutFunction", 0.0) * 1e6  # per million requests of the original mix
     pushes = orders * PUSHES_PER_ORDER
-    posts = pushes * CONNECTIONS_PER_TOPIC
-    memory_gb = 512 / 1024
-    billed_ms = math.ceil(PUSH_CPU_MS * CPU_SCALE + (1 + CONNECTIONS_PER_TOPIC) * ROUND_TRIP_MS)
-    push_lambda = pushes * (
-        PRICES.lambda_per_million_requests / 1e6 + memory_gb * billed_ms / 1000 * PRICES.lambda_per_gb_second_arm64
-    )
-    push_dynamodb = pushes * 0.5 * PRICES.dynamodb_per_million_rru / 1e6
-    push_logs = pushes * len(PLATFORM_LINES) / GB * PRICES.logs_per_gb_ingested if _platform_lines_logged() else 0.0
+    if NOTIFIER not in runs or NOTIFIER not in warm:
+        return {"error": f"{NOTIFIER} not measured: the pushes cannot be priced"}
+    memory_mb = functions()[NOTIFIER].memory_mb
+    push = _price(runs[NOTIFIER], warm[NOTIFIER], memory_mb, platform_lines=_platform_lines_logged())
+    posts_per_push = float(runs[NOTIFIER].operations("apigatewaymanagementapi").count("PostToConnection"))
+    push_lambda = pushes * push["lambda_per_million"] / 1e6
+    push_dynamodb = pushes * push["dynamodb_per_million"] / 1e6
+    push_logs = pushes * push["logs_per_million"] / 1e6
+    push_sqs = pushes * SQS_REQUESTS_PER_PUSH * PRICES.sqs_per_million_requests / 1e6
+    # Full batches (BatchSize messages per invocation, as at any load above BatchSize pushes a second: the batching
+    # window fills first): the request charge, the cold starts, the batch's log line and the receive and delete
+    # requests are shared by the batch; each push's CPU, round trips, units and post are its own.
+    batch = _batch_size(NOTIFIER)
+    memory_gb = memory_mb / 1024
+    duration_usd = memory_gb * push["billed_ms"] / 1000 * PRICES.lambda_per_gb_second_arm64
+    shared_lambda = push["lambda_per_million"] / 1e6 - duration_usd
+    batched = {
+        "batch_size": batch,
+        "lambda": pushes * (duration_usd + shared_lambda / batch),
+        "dynamodb": push_dynamodb,
+        "logs": pushes * (push["logs_per_million"] / 1e6) * (1 + PUSH_LOG_ENTRY_SHARE * (batch - 1)) / batch,
+        "sqs": pushes * (1 + (SQS_REQUESTS_PER_PUSH - 1) / batch) * PRICES.sqs_per_million_requests / 1e6,
+    }
+    batched["push_part"] = sum(v for k, v in batched.items() if k != "batch_size")
+    batched["app_share"] = app_requests + batched["push_part"]
     websocket = (
-        posts * PRICES.websocket_per_million_messages / 1e6
+        pushes * posts_per_push * PRICES.websocket_per_million_messages / 1e6
         + orders * CONNECTION_MINUTES_PER_ORDER * PRICES.websocket_per_million_connection_minutes / 1e6
     )
     rest = kept_share * PRICES.rest_api_per_million
-    app = app_requests + push_lambda + push_dynamodb + push_logs
+    push_part = push_lambda + push_dynamodb + push_logs + push_sqs
+    app = app_requests + push_part
     return {
         "assumptions": {
             "pushes_per_order": PUSHES_PER_ORDER,
-            "connections_per_topic": CONNECTIONS_PER_TOPIC,
+            "posts_per_push": posts_per_push,
             "connection_minutes_per_order": CONNECTION_MINUTES_PER_ORDER,
-            "push_billed_ms": billed_ms,
+            "sqs_requests_per_push": SQS_REQUESTS_PER_PUSH,
+            "push_cpu_ms_here": push["handler_p50_ms"],
+            "push_round_trips": push["round_trips"],
+            "push_read_units": push["read_units"],
+            "push_billed_ms": push["billed_ms"],
         },
         "requests_kept_share": kept_share,
         "pushes_per_million_requests": pushes,
         "app_share": app,
-        "app_share_push_part": push_lambda + push_dynamodb + push_logs,
+        "app_share_push_part": push_part,
+        "push_parts": {"lambda": push_lambda, "dynamodb": push_dynamodb, "logs": push_logs, "sqs": push_sqs},
         "api_gateway_rest": rest,
         "api_gateway_websocket": websocket,
         "api_gateway": rest + websocket,
         "total": app + rest + websocket,
         "mix1_app_share": app_mix1,
+        "full_batches": {**batched, "total": batched["app_share"] + rest + websocket},
     }
+
+
+def _batch_size(function: str) -> int:
+    """The BatchSize of ``function``'s SQS event source in template.yaml (Lambda's default, 10, when unset)."""
+    events = function_properties(function).get("Events") or {}
+    sizes = [int(e["Properties"].get("BatchSize", 10)) for e in events.values() if e.get("Type") == "SQS"]
+    return max(sizes, default=1)
 
 
 def _what_if(runs: dict[str, RouteRun], warm: dict[str, dict[str, float]]) -> dict[str, float]:

@@ -97,3 +97,69 @@ def decoded(result: Any) -> tuple[int | None, Any]:
         return int(result["statusCode"]), json.loads(body) if body else None
     except ValueError:
         return int(result["statusCode"]), body
+
+
+WS_API_ID = "benchws001"
+
+
+def ws_event(route_key: str, connection_id: str, caller: Claims, body: Any = None) -> dict[str, Any]:
+    """A WebSocket API event for ``route_key`` (``$connect``, ``subscribe``...) on ``connection_id``, from a caller
+    the ``$connect`` authorizer let in (its context, as ``WsAuthorizerFunction`` returns it)."""
+    event_type = {"$connect": "CONNECT", "$disconnect": "DISCONNECT"}.get(route_key, "MESSAGE")
+    domain = f"{WS_API_ID}.execute-api.us-east-1.amazonaws.com"
+    event: dict[str, Any] = {
+        "headers": {"Host": domain, "Sec-WebSocket-Version": "13"} if event_type == "CONNECT" else None,
+        "requestContext": {
+            "stage": "dev",
+            "domainName": domain,
+            "apiId": WS_API_ID,
+            "connectionId": connection_id,
+            "connectedAt": 1_767_225_600_000,
+            "requestTimeEpoch": 1_767_225_600_500,
+            "requestId": str(uuid.uuid4()),
+            "messageDirection": "IN",
+            "identity": {"sourceIp": SOURCE_IP, "userAgent": "waiter-bench"},
+            "routeKey": route_key,
+            "eventType": event_type,
+            "authorizer": {
+                "principalId": caller["sub"],
+                "sub": caller["sub"],
+                "cognito:groups": caller["cognito:groups"],
+                "custom:restaurants": caller.get("custom:restaurants", ""),
+            },
+        },
+        "isBase64Encoded": False,
+    }
+    if body is not None:
+        event["body"] = json.dumps(body)
+    return event
+
+
+def queue_event(detail_type: str, detail: dict[str, Any], *, queue: str = "live") -> dict[str, Any]:
+    """An SQS batch of one message: a domain event as the bus's rule delivers it to ``queue`` (an EventBridge
+    envelope in the body)."""
+    envelope = {
+        "version": "0",
+        "id": str(uuid.uuid4()),
+        "detail-type": detail_type,
+        "source": "waiter.orders",
+        "account": samples.ACCOUNT_ID,
+        "time": "2026-01-01T00:00:00Z",
+        "region": "us-east-1",
+        "resources": [],
+        "detail": detail,
+    }
+    return {
+        "Records": [
+            {
+                "messageId": str(uuid.uuid4()),
+                "receiptHandle": "bench-receipt",
+                "body": json.dumps(envelope),
+                "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1767225600000"},
+                "messageAttributes": {},
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:us-east-1:{samples.ACCOUNT_ID}:waiter-dev-{queue}",
+                "awsRegion": "us-east-1",
+            }
+        ]
+    }

@@ -27,6 +27,7 @@ from types import ModuleType
 from typing import Any
 
 from bench import capacity
+from bench.accessors import client_of
 from bench.config import ROOT
 from bench.events import decoded
 from bench.lambdas import REGION, functions
@@ -38,6 +39,8 @@ ACCESSORS: Mapping[str, str] = {
     "dynamodb": "waiter.repository.dynamo:dynamodb_client",
     "cognito-idp": "waiter.accounts.cognito:cognito_client",
     "apigateway": "waiter.partners.usage_plans:apigateway_client",
+    # the Management API client the live notifier posts with (created with the notifier, on first use)
+    "apigatewaymanagementapi": "waiter.compose:live_notifier().poster._client",
 }
 CAPACITY_OPERATIONS = frozenset(
     {
@@ -459,8 +462,7 @@ def run_tour(cloud: Cloud, *, seed_templates: TourRun | None = None, seed_items:
         clear_caches()
         recorder = Recorder(cloud.dynamodb, capacity.indexes_of(cloud.table_definition))
         for service, accessor in ACCESSORS.items():
-            module, _, function = accessor.partition(":")
-            recorder.attach(service, getattr(importlib.import_module(module), function)())
+            recorder.attach(service, client_of(accessor))
 
         def invoke(function: str, event: dict[str, Any], route: str | None) -> tuple[int | None, Any]:
             handler = load_handler(function)

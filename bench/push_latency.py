@@ -28,7 +28,7 @@ NOTIFIER = "LiveNotifierFunction"
 FEEDS_PER_ORDER = 3  # customer:<id>, order:<id>, kitchen:<id> (waiter.realtime.subscriptions.feeds_of)
 MOVES = ("ACCEPTED", "PREPARING", "READY", "PICKED_UP")  # a pickup order, as staff moves it
 _CALL = re.compile(rf"^aws-call {NOTIFIER} (\S+) (\S+)$")
-_PUSHED = re.compile(r'"message":"pushed order".*"posts":(\d+)')
+_BATCH = '"message":"queue batch"'  # the notifier's one line per batch: what each event pushed, under "handled"
 
 
 def measure(size: RunSize, progress: Callable[[str], None]) -> PartResult:
@@ -80,7 +80,7 @@ def measure(size: RunSize, progress: Callable[[str], None]) -> PartResult:
     finally:
         stop()
     calls = Counter(f"{m.group(1)}.{m.group(2)}" for line in counted if (m := _CALL.match(line)))
-    pushes = [int(m.group(1)) for line in counted if (m := _PUSHED.search(line))]
+    pushes = [posts for line in counted if _BATCH in line for posts in _posts_pushed(line)]
     p50, p95 = percentile(latencies, 0.5), percentile(latencies, 0.95)
     per_push = {name: count / len(pushes) for name, count in sorted(calls.items())} if pushes else {}
     queries = per_push.get("dynamodb.Query", math.nan)
@@ -116,6 +116,17 @@ def measure(size: RunSize, progress: Callable[[str], None]) -> PartResult:
         ]
     )
     return result
+
+
+def _posts_pushed(line: str) -> list[int]:
+    """The posts of each push a batch line of the notifier reports (``handled``: one entry per pushed event)."""
+    try:
+        entry = json.loads(line[line.index("{") :])
+    except ValueError:
+        return []
+    if entry.get("consumer") != "live-notifier":
+        return []
+    return [int(pushed["posts"]) for pushed in entry.get("handled") or []]
 
 
 def _token(api: Any, email: str, password: str) -> str:

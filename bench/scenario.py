@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bench.events import Claims, api_event, authorizer_event, claims, soap_event
+from bench.events import Claims, api_event, authorizer_event, claims, queue_event, soap_event, ws_event
 from local import samples
 
 Invoke = Callable[[str, dict[str, Any], str | None], tuple[int | None, Any]]
@@ -38,6 +38,7 @@ def route_key(method: str, resource: str) -> str:
 
 
 AUTHORIZER_ROUTE = "AUTHORIZER partner X-Api-Key"
+LIVE_ROUTE = "QUEUE LiveQueue OrderStatusChanged"  # the live notifier pushing one order change
 
 
 @dataclass
@@ -49,17 +50,23 @@ class Tour:
     """The ids the tour created, by role: "tag" (in every principal's id), "restaurant", "pizza", "drink", "key",
     "order", "user"."""
 
-    def _send(self, function: str, event: dict[str, Any], expect: int | None, *, measure: bool) -> Any:
-        route = route_key(event["httpMethod"], event["resource"]) if "resource" in event else AUTHORIZER_ROUTE
-        if event.get("type") == "REQUEST":
-            route = AUTHORIZER_ROUTE
+    def _send(
+        self, function: str, event: dict[str, Any], expect: int | None, *, measure: bool, route: str | None = None
+    ) -> Any:
+        if route is None:
+            route = route_key(event["httpMethod"], event["resource"]) if "resource" in event else AUTHORIZER_ROUTE
+            if event.get("type") == "REQUEST":
+                route = AUTHORIZER_ROUTE
         status, body = self.invoke(function, event, route if measure else None)
         if status != expect:
             raise TourError(f"{function} {route}: status {status}, expected {expect}: {str(body)[:400]}")
         return body
 
-    def measure(self, function: str, event: dict[str, Any], expect: int | None = 200) -> Any:
-        return self._send(function, event, expect, measure=True)
+    def measure(
+        self, function: str, event: dict[str, Any], expect: int | None = 200, *, route: str | None = None
+    ) -> Any:
+        """Invoke and record ``function``; ``route`` names what is not a REST route (a queue's consumer)."""
+        return self._send(function, event, expect, measure=True, route=route)
 
     def setup(self, function: str, event: dict[str, Any], expect: int | None = 200) -> Any:
         return self._send(function, event, expect, measure=False)
@@ -210,7 +217,7 @@ class Tour:
             ),
         )
         self.measure("PartnerListOrdersFunction", api_event("GET", "/v1/partner/orders", authorizer=partner))
-        self.measure(
+        preparing = self.measure(
             "PartnerTransitionOrderFunction",
             api_event(
                 "POST",
@@ -220,6 +227,7 @@ class Tour:
                 authorizer=partner,
             ),
         )
+        self._live_push(customer, order, preparing)
         self.measure("PartnerGetMenuFunction", api_event("GET", "/v1/partner/menu", authorizer=partner))
         availability = "/v1/partner/menu-items/{itemId}/availability"
         at_drink = {"itemId": str(drink["id"])}
@@ -280,6 +288,32 @@ class Tour:
         )
         self.measure("ApiDocsFunction", api_event("GET", "/v1/openapi.json"))
         self.measure("ApiDocsFunction", api_event("GET", "/v1/docs"))
+
+    def _live_push(self, customer: Claims, placed: dict[str, Any], changed: dict[str, Any]) -> None:
+        """The customer's app connected and following their orders (``my-orders``), and the push of the order's
+        last transition to it: the notifier's work per push (P5 prices it for the mix with live updates)."""
+        connection = f"bench-{uuid.uuid4().hex[:12]}="
+        self.setup("WsConnectFunction", ws_event("$connect", connection, customer))
+        self.setup("WsSubscribeFunction", ws_event("subscribe", connection, customer, {"topic": "my-orders"}), 200)
+        history = changed["history"][-1]
+        detail = {
+            "eventId": str(uuid.uuid4()),
+            "occurredAt": history["at"],
+            "schemaVersion": 1,
+            "orderId": changed["id"],
+            "restaurantId": changed["restaurantId"],
+            "customerId": changed["customerId"],
+            "version": changed["version"],
+            "total": changed["total"],
+            "currency": changed["currency"],
+            "from": history["from"],
+            "to": history["to"],
+            "actor": history["actor"],
+            "at": history["at"],
+        }
+        answer = self.measure("LiveNotifierFunction", queue_event("OrderStatusChanged", detail), None, route=LIVE_ROUTE)
+        if answer != {"batchItemFailures": []}:
+            raise TourError(f"the live notifier failed the push of order {placed['id']}: {answer}")
 
     def _checkout_event(self, rid: str, customer: Claims) -> dict[str, Any]:
         cart = self.setup(

@@ -6,6 +6,7 @@ policy in template.yaml allows."""
 
 from __future__ import annotations
 
+import io
 import json
 import time
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ from tests.unit.ordering.builders import order
 from waiter import compose
 from waiter.accounts.id_tokens import issuer_url
 from waiter.identity import Principal, Role
+from waiter.observability import logger
 from waiter.ordering.models import OrderStatus
 from waiter.repository.dynamo import dynamodb_client
 from waiter.repository.ordering import OrderingRepository
@@ -353,3 +355,23 @@ def test_a_customer_principal_is_built_from_the_connect_context() -> None:
     from waiter.adapters.websocket import caller
 
     assert caller(_event("ping")) == Principal(user_id="c1", roles=frozenset({Role.CUSTOMER}))
+
+
+def test_a_batch_logs_one_line_saying_what_each_message_pushed(stack: str) -> None:
+    _place()
+    _subscribe("mine", "my-orders")
+    _subscribe("gone", "my-orders")
+    written = io.StringIO()
+    stream, level = logger.registered_handler.setStream(written), logger.log_level  # type: ignore[attr-defined]
+    logger.setLevel("INFO")  # as deployed (the tests run at WARNING)
+    try:
+        assert _notify(Connections(gone={"gone"}), _message("m1", _entry()), _message("m2", _entry("unknown"))) == []
+    finally:
+        logger.registered_handler.setStream(stream)  # type: ignore[attr-defined]
+        logger.setLevel(level)
+
+    lines = [json.loads(line) for line in written.getvalue().splitlines()]
+    assert [line["message"] for line in lines] == ["queue batch"]
+    assert lines[0]["records"] == 2
+    # the unknown order pushed nothing, so it says nothing; the placed one reached one connection, one was gone
+    assert lines[0]["handled"] == [{"orderId": "o1", "version": 1, "posts": 2, "gone": 1}]

@@ -88,7 +88,8 @@ def bus_event(body: str) -> DomainEvent:
 def queue_consumer(name: str, handle: Callable[[DomainEvent], object]) -> LambdaHandler:
     """The handler of a consumer's SQS queue: each message's event goes to ``handle``; a message that fails
     (unparseable, or ``handle`` raised) is reported alone and comes back after the visibility timeout, until the
-    queue's redrive policy moves it to the DLQ."""
+    queue's redrive policy moves it to the DLQ. What ``handle`` returns (when not None) goes on the batch's log line,
+    under ``handled``: one line per batch, however many messages it held."""
     return message_consumer(name, lambda body: handle(bus_event(body)))
 
 
@@ -105,9 +106,12 @@ def message_consumer(name: str, handle: Callable[[str], object]) -> LambdaHandle
         )
 
         started = time.perf_counter()
+        handled: list[object] = []  # what ``handle`` said it did, per message (None: nothing to say)
 
         def record_handler(record: SQSRecord) -> None:
-            handle(record.body)
+            outcome = handle(record.body)
+            if outcome is not None:
+                handled.append(outcome)
 
         # a batch whose every message failed is answered like any other (each reported), not raised: Lambda
         # retries exactly the same messages either way, and the log line below still gets written
@@ -121,6 +125,7 @@ def message_consumer(name: str, handle: Callable[[str], object]) -> LambdaHandle
             records=len(event.get("Records") or []),
             failures=len(response.get("batchItemFailures", [])),
             durationMs=round((time.perf_counter() - started) * 1000, 1),
+            extra={"handled": handled} if handled else None,
         )
         return response
 
