@@ -48,7 +48,7 @@ class Tour:
     """Called once the catalog, a key and an order exist (the table then holds one item of every kind)."""
     ids: dict[str, str] = field(default_factory=dict)
     """The ids the tour created, by role: "tag" (in every principal's id), "restaurant", "pizza", "drink", "key",
-    "order", "user"."""
+    "order", "user", "connection"."""
 
     def _send(
         self, function: str, event: dict[str, Any], expect: int | None, *, measure: bool, route: str | None = None
@@ -292,7 +292,7 @@ class Tour:
     def _live_push(self, customer: Claims, placed: dict[str, Any], changed: dict[str, Any]) -> None:
         """The customer's app connected and following their orders (``my-orders``), and the push of the order's
         last transition to it: the notifier's work per push (P5 prices it for the mix with live updates)."""
-        connection = f"bench-{uuid.uuid4().hex[:12]}="
+        connection = self.ids["connection"] = f"bench{uuid.uuid4().hex[:12]}"
         self.setup("WsConnectFunction", ws_event("$connect", connection, customer))
         self.setup("WsSubscribeFunction", ws_event("subscribe", connection, customer, {"topic": "my-orders"}), 200)
         history = changed["history"][-1]
