@@ -131,6 +131,10 @@ def measure(
     )
     app = lambda_m + dynamodb_m + logs_m
     variants = _what_if(runs, warm)
+    # what the mix costs before any code runs: no CPU, no cold start; only the request charges, the billed round
+    # trips, the DynamoDB units and the log bytes as recorded (the app share cannot be below it without fewer
+    # invocations, round trips or units)
+    floor = _mix_cost(runs, {name: {**v, "p50_ms": 0.0, "cold_s": 0.0} for name, v in warm.items()})
     levers = _levers(runs, warm)
     live = _live_updates(runs, warm, app)
     platform_logs_m = (
@@ -174,6 +178,7 @@ def measure(
             "with_api_gateway": app + PRICES.rest_api_per_million,
         },
         "what_if": variants,
+        "floor": floor,
         "levers": levers,
         "live_updates": live,
         "log_bytes_per_function": {
@@ -461,6 +466,11 @@ def _markdown(result: PartResult, rows: list[list[object]], warm: dict[str, dict
             f" ${money['logs_platform_lines_only']:.3f}) = app share **${money['app_share']:.3f}** (budget"
             f" ${BUDGETS.app_cost_per_million:.2f}); with API Gateway REST (${money['api_gateway']:.2f}):"
             f" **${money['with_api_gateway']:.3f}**.",
+            "",
+            f"The floor of this work (no CPU and no cold start at all: the request charges, the billed round trips,"
+            f" the DynamoDB units and the log bytes as recorded): **${result.data['floor']['app_share']:.3f}** (Lambda"
+            f" ${result.data['floor']['lambda']:.3f}, DynamoDB ${result.data['floor']['dynamodb']:.3f}, logs"
+            f" ${result.data['floor']['logs']:.3f}).",
             "",
             f"Assumptions: CPU scale x{CPU_SCALE:.2f} (512 MB = 0.29 vCPU), {ROUND_TRIP_MS:.0f} ms per AWS round trip,"
             f" {COLD_START_RATE:.0%} cold starts, {len(PLATFORM_LINES)} bytes of platform log lines per invocation;"
