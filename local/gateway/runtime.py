@@ -87,6 +87,16 @@ class TimedOut:
 Outcome = Returned | Raised | TimedOut
 
 
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What Lambda's REPORT line says of one invocation that ran its handler: the request id and the handler's
+    own duration (the call of the handler, nothing around it: loading, the gate and the thread hops are not in it)."""
+
+    function: str
+    request_id: str
+    duration_s: float
+
+
 # ---- the Lambda context -------------------------------------------------------------------------------------
 
 
@@ -369,8 +379,16 @@ class CodeWatch:
 class Runtime:
     """Runs the template's functions in this process (see the module docstring for how and why)."""
 
-    def __init__(self, functions: Mapping[str, LambdaFunction], *, hot_reload: bool = True, workers: int = 16) -> None:
+    def __init__(
+        self,
+        functions: Mapping[str, LambdaFunction],
+        *,
+        hot_reload: bool = True,
+        workers: int = 16,
+        on_report: Callable[[Report], None] | None = None,
+    ) -> None:
         self.functions = functions
+        self.on_report = on_report  # told of every handler call, from its worker thread, before its caller is
         layer_dirs = sorted({d for f in functions.values() for d in f.layer_dirs})
         self._namespaces = ModuleNamespaces(layer_dirs)
         self.gate = EnvironmentGate(on_switch=lambda environment: self._namespaces.activate(configuration(environment)))
@@ -451,7 +469,14 @@ class Runtime:
             with self._one_at_a_time:
                 invocation.started = time.monotonic()
                 context = LambdaContext(function, invocation.request_id, invocation.started + function.timeout_s)
-                return Returned(handler(event, context))
+                if self.on_report is None:
+                    return Returned(handler(event, context))
+                started = time.perf_counter()
+                try:
+                    value = handler(event, context)
+                finally:
+                    self.on_report(Report(function.name, invocation.request_id, time.perf_counter() - started))
+                return Returned(value)
         except (Exception, SystemExit) as error:
             return Raised(error, traceback.format_exc())
         finally:
