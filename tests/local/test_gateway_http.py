@@ -304,6 +304,24 @@ def test_edited_layer_takes_effect_on_the_next_request(tmp_path_factory: pytest.
         stop()
 
 
+def test_an_edit_noticed_during_another_functions_request_takes_effect_on_the_next_call_of_its_own(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    app = write_tiny_app(tmp_path_factory.mktemp("reload-other-app"))
+    url, stop = serve_in_background(template_path=app.template, seed=False)
+    try:
+        assert httpx.get(f"{url}/version").text == "version one"
+        source = app.function_file("reload")
+        source.write_text(source.read_text().replace("version one", "version two"))
+        # the other function's requests read inotify's events for every watch, this folder's too
+        assert httpx.get(f"{url}/echo/x").status_code == 200
+        assert httpx.get(f"{url}/layer").text == "layer one"
+
+        assert httpx.get(f"{url}/version").text == "version two"
+    finally:
+        stop()
+
+
 def test_the_runtime_reports_each_handler_call_with_its_own_duration(tmp_path_factory: pytest.TempPathFactory) -> None:
     from local.gateway.boot import start_local
     from local.gateway.runtime import Report
