@@ -87,6 +87,16 @@ class TimedOut:
 Outcome = Returned | Raised | TimedOut
 
 
+@dataclass(frozen=True, slots=True)
+class Report:
+    """What Lambda's REPORT line says of one invocation that ran its handler: the request id and the handler's
+    own duration (the call of the handler, nothing around it: loading, the gate and the thread hops are not in it)."""
+
+    function: str
+    request_id: str
+    duration_s: float
+
+
 # ---- the Lambda context -------------------------------------------------------------------------------------
 
 
@@ -329,9 +339,10 @@ class CodeWatch:
         self.dirty = False
         self._stamps = self._scan()
 
-    def changed(self) -> set[str]:
-        """Files added, removed or modified since the previous call."""
-        if self._events is not None:
+    def changed(self, *, collected: bool = False) -> set[str]:
+        """Files added, removed or modified since the previous call; ``collected``: the caller has just read the
+        events (``FolderEvents.collect``) for several watches at once."""
+        if self._events is not None and not collected:
             self._events.collect()
         if not (self.dirty or self.dirty_always):
             return set()
@@ -369,8 +380,16 @@ class CodeWatch:
 class Runtime:
     """Runs the template's functions in this process (see the module docstring for how and why)."""
 
-    def __init__(self, functions: Mapping[str, LambdaFunction], *, hot_reload: bool = True, workers: int = 16) -> None:
+    def __init__(
+        self,
+        functions: Mapping[str, LambdaFunction],
+        *,
+        hot_reload: bool = True,
+        workers: int = 16,
+        on_report: Callable[[Report], None] | None = None,
+    ) -> None:
         self.functions = functions
+        self.on_report = on_report  # told of every handler call, from its worker thread, before its caller is
         layer_dirs = sorted({d for f in functions.values() for d in f.layer_dirs})
         self._namespaces = ModuleNamespaces(layer_dirs)
         self.gate = EnvironmentGate(on_switch=lambda environment: self._namespaces.activate(configuration(environment)))
@@ -408,17 +427,33 @@ class Runtime:
             # straight back to the loop: no chain of wrapped futures between the worker and the awaiting request
             loop.call_soon_threadsafe(_settle, outcome, result)
 
-        self._executor.submit(run)
-        while (remaining := invocation.remaining_s(function.timeout_s, limit_s)) > 0:
-            # Until the handler starts (its module loading, its turn at the gate) the deadline is not yet known:
-            # look again shortly. Once it has started, wait for exactly the time it has left.
-            wait_s = remaining if invocation.started is not None else min(remaining, _START_POLL_S)
-            await asyncio.wait((outcome,), timeout=wait_s)
+        timer: asyncio.TimerHandle | None = None
+
+        def watch() -> None:
+            """The deadline, kept by one timer on the loop (an ``asyncio.wait`` per look cost every request a
+            waiter future and more turns of the loop on its way back). Until the handler starts (its module
+            loading, its turn at the gate) the deadline is not yet known: look again shortly. Once it has started,
+            wake at exactly the time it has left."""
+            nonlocal timer
             if outcome.done():
-                return outcome.result()
-        self.gate.abandon(invocation)
-        log.warning("%s timed out after %.1f s; its thread is abandoned", function.name, function.timeout_s)
-        return TimedOut(after_s=time.monotonic() - invocation.submitted)
+                return
+            remaining = invocation.remaining_s(function.timeout_s, limit_s)
+            if remaining > 0:
+                wait_s = remaining if invocation.started is not None else min(remaining, _START_POLL_S)
+                timer = loop.call_later(wait_s, watch)
+                return
+            self.gate.abandon(invocation)
+            log.warning("%s timed out after %.1f s; its thread is abandoned", function.name, function.timeout_s)
+            outcome.set_result(TimedOut(after_s=time.monotonic() - invocation.submitted))
+
+        watch()
+        # Last before waiting: the worker needs the GIL, which this thread holds until the loop waits again.
+        self._executor.submit(run)
+        try:
+            return await outcome
+        finally:
+            if timer is not None:
+                timer.cancel()
 
     def close(self) -> None:
         """Stop taking work and give back what was changed in the process: the environment, the function modules,
@@ -451,7 +486,14 @@ class Runtime:
             with self._one_at_a_time:
                 invocation.started = time.monotonic()
                 context = LambdaContext(function, invocation.request_id, invocation.started + function.timeout_s)
-                return Returned(handler(event, context))
+                if self.on_report is None:
+                    return Returned(handler(event, context))
+                started = time.perf_counter()
+                try:
+                    value = handler(event, context)
+                finally:
+                    self.on_report(Report(function.name, invocation.request_id, time.perf_counter() - started))
+                return Returned(value)
         except (Exception, SystemExit) as error:
             return Raised(error, traceback.format_exc())
         finally:
@@ -486,9 +528,10 @@ class Runtime:
     def _forget_edited_code(self, function: LambdaFunction) -> None:
         """Drop what was edited since the last look. Only the layer and the called function's folder are looked
         at: another function's edits are noticed when it is called (a full sweep of every folder per request
-        cost more than a millisecond)."""
-        layer_edits = [(w.root, w.changed()) for w in self._layer_watches]
-        code_edits = [(function.code_dir, self._code_watches[function.code_dir].changed())]
+        cost more than a millisecond). inotify is read once for all of them (a system call per watch otherwise)."""
+        self._folder_events.collect()
+        layer_edits = [(w.root, w.changed(collected=True)) for w in self._layer_watches]
+        code_edits = [(function.code_dir, self._code_watches[function.code_dir].changed(collected=True))]
         edited = {path for _, paths in (*layer_edits, *code_edits) for path in paths}
         if not edited:
             return

@@ -304,6 +304,46 @@ def test_edited_layer_takes_effect_on_the_next_request(tmp_path_factory: pytest.
         stop()
 
 
+def test_an_edit_noticed_during_another_functions_request_takes_effect_on_the_next_call_of_its_own(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> None:
+    app = write_tiny_app(tmp_path_factory.mktemp("reload-other-app"))
+    url, stop = serve_in_background(template_path=app.template, seed=False)
+    try:
+        assert httpx.get(f"{url}/version").text == "version one"
+        source = app.function_file("reload")
+        source.write_text(source.read_text().replace("version one", "version two"))
+        # the other function's requests read inotify's events for every watch, this folder's too
+        assert httpx.get(f"{url}/echo/x").status_code == 200
+        assert httpx.get(f"{url}/layer").text == "layer one"
+
+        assert httpx.get(f"{url}/version").text == "version two"
+    finally:
+        stop()
+
+
+def test_the_runtime_reports_each_handler_call_with_its_own_duration(tmp_path_factory: pytest.TempPathFactory) -> None:
+    from local.gateway.boot import start_local
+    from local.gateway.runtime import Report
+
+    app = write_tiny_app(tmp_path_factory.mktemp("report-app"))
+    local = start_local(app.template, seed=False)
+    reports: list[Report] = []
+    local.runtime.on_report = reports.append
+    url, stop = serve_in_background(local=local)
+    try:
+        with httpx.Client(base_url=url, timeout=15) as http:
+            assert http.get("/echo/x").status_code == 200
+            assert http.get("/reply/raise").status_code == 502
+            assert http.get("/echo/nothing/here").status_code == 403  # no route: no handler ran
+    finally:
+        stop()
+
+    assert [r.function for r in reports] == [local.functions[f].name for f in ("EchoFunction", "ReplyFunction")]
+    assert len({r.request_id for r in reports}) == 2
+    assert all(0 < r.duration_s < 5 for r in reports)
+
+
 def test_stopping_the_gateway_gives_back_environment_path_and_modules(tmp_path_factory: pytest.TempPathFactory) -> None:
     app = write_tiny_app(tmp_path_factory.mktemp("env-app"))
     environ, path, modules = dict(os.environ), list(sys.path), set(sys.modules)
