@@ -80,7 +80,22 @@ def _number(text: str) -> int | float:
         return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _value(attribute: Mapping[str, Any]) -> Any:  # noqa: PLR0911 - one return per DynamoDB type
+def _value(attribute: Mapping[str, Any]) -> Any:
+    # The common kinds first, each a membership test: a read decodes every attribute of every item it returns, and
+    # unpacking the one-entry dict and matching its key against each case in turn cost more than the decoding.
+    if len(attribute) == 1:
+        if "S" in attribute:
+            return attribute["S"]
+        if "M" in attribute:
+            return {k: _value(v) for k, v in attribute["M"].items()}
+        if "N" in attribute:
+            return _number(attribute["N"])
+        if "L" in attribute:
+            return [_value(v) for v in attribute["L"]]
+    return _other_value(attribute)
+
+
+def _other_value(attribute: Mapping[str, Any]) -> Any:  # noqa: PLR0911 - one return per DynamoDB type
     ((kind, value),) = attribute.items()
     match kind:
         case "S" | "B" | "BOOL":
