@@ -29,6 +29,7 @@ import base64
 import functools
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
@@ -204,11 +206,35 @@ def install(app: APIGatewayRestResolver) -> None:
         failure = WaiterError(detail="something went wrong on our side; it has been logged")
         return problem_response(failure, request_id())
 
+    app.use([_route_arguments_formatted_for_debug_only])
     app.exception_handler(WaiterError)(domain_error)
     app.exception_handler(RequestValidationError)(invalid_request)
     app.exception_handler(RequestUnsupportedContentType)(unsupported_media_type)
     app.exception_handler(NotFoundError)(unroutable)
     app.exception_handler(Exception)(unexpected)
+
+
+# Powertools' router writes a debug line with the route's arguments before calling the route
+# (``f"Calling API Route Handler: {route_args}"``): the f-string formats them whatever the level, so every call paid
+# for the body model's repr (a twentieth of a restaurant's creation) for a line nobody logs at INFO.
+_POWERTOOLS_ROUTER_LOG = logging.getLogger("aws_lambda_powertools.event_handler.api_gateway")
+
+
+class _RouteArguments(dict[str, Any]):
+    """The route's arguments as Powertools passes them on, formatted only when its debug line is written."""
+
+    def __repr__(self) -> str:
+        if _POWERTOOLS_ROUTER_LOG.isEnabledFor(logging.DEBUG):
+            return dict.__repr__(self)
+        return "{...}"  # the line is dropped: Logger.debug checks the same level before formatting anything
+
+
+def _route_arguments_formatted_for_debug_only(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Any:
+    """Runs after Powertools' request validation (its arguments are set then) and before the route."""
+    arguments = app.context.get("_route_args")
+    if arguments is not None:
+        app.context["_route_args"] = _RouteArguments(arguments)
+    return next_middleware(app)
 
 
 def _not_json() -> UnsupportedMediaType:
