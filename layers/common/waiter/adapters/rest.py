@@ -5,7 +5,7 @@ oversized or non-JSON bodies).
 
 Functions use it like this::
 
-    app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+    app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS, json_body_deserializer=rest.json_body)
     rest.install(app)
 
     @app.get("/v1/things/<thing_id>", responses=rest.problems(404))
@@ -454,7 +454,12 @@ def entrypoint(app: APIGatewayRestResolver) -> LambdaHandler:
             or _reject_other_media_types(event)
             or _reject_unreadable_json(event)
         )
-        return _cached(event, rejected if rejected is not None else app.resolve(event, context))
+        if rejected is not None:
+            return _cached(event, rejected)
+        try:
+            return _cached(event, app.resolve(event, context))
+        finally:
+            _PARSED_BODY.clear()  # the document is this invocation's only
 
     @functools.wraps(handler)
     def with_correlation_id(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -541,7 +546,23 @@ def _reject_unreadable_json(event: dict[str, Any]) -> dict[str, Any] | None:
         return _early_problem(ValidationFailed.on("body", "is not valid JSON"), event)
     if isinstance(document, list):
         return _early_problem(ValidationFailed.on("body", "must be a JSON object"), event)
+    _PARSED_BODY[:] = [(text, document)]  # for Powertools to take rather than parse the text again (``json_body``)
     return None
+
+
+# The body's document as ``_reject_unreadable_json`` parsed it, kept for the one invocation it belongs to: at most
+# one entry, (the text, its document), cleared when the invocation ends.
+_PARSED_BODY: list[tuple[str, Any]] = []
+
+
+def json_body(text: str) -> Any:
+    """Powertools' JSON body deserializer for every REST function (``APIGatewayRestResolver(json_body_deserializer=
+    rest.json_body)``): the document the check before routing parsed from this very text in this invocation, or
+    else ``json.loads`` (Powertools' default), so the body is parsed once, not twice."""
+    kept = _PARSED_BODY[0] if _PARSED_BODY else None
+    if kept is not None and kept[0] is text:
+        return kept[1]
+    return json.loads(text)
 
 
 def _early_problem(error: WaiterError, event: dict[str, Any]) -> dict[str, Any]:
