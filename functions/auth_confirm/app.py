@@ -11,7 +11,7 @@ from waiter.accounts.models import Confirm
 from waiter.adapters import rest
 from waiter.compose import account_service
 
-app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS, json_body_deserializer=rest.json_body)
 rest.install(app)
 
 

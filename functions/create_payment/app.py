@@ -9,7 +9,7 @@ from waiter.adapters import rest
 from waiter.compose import payment_service
 from waiter.payments.models import PaymentView
 
-app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS, json_body_deserializer=rest.json_body)
 rest.install(app)
 
 

@@ -12,7 +12,7 @@ from waiter.catalog.models import RestaurantCreate, RestaurantView
 from waiter.compose import catalog_service
 from waiter.observability import metrics
 
-app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS, json_body_deserializer=rest.json_body)
 rest.install(app)
 
 

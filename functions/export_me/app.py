@@ -8,7 +8,7 @@ from waiter.accounts.privacy import PersonalDataExport
 from waiter.adapters import rest
 from waiter.compose import personal_data_service
 
-app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS, json_body_deserializer=rest.json_body)
 rest.install(app)
 
 

@@ -8,7 +8,7 @@ from waiter.adapters import rest
 from waiter.catalog.models import MenuView
 from waiter.compose import catalog_service
 
-app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS, json_body_deserializer=rest.json_body)
 rest.install(app)
 
 # Items sell out and come back during service: keep the menu fresh within half a minute. Its ETag is a hash of the

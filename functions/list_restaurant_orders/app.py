@@ -11,7 +11,7 @@ from waiter.adapters import rest
 from waiter.compose import ordering_service
 from waiter.ordering.models import OrderPage, OrderStatus
 
-app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS, json_body_deserializer=rest.json_body)
 rest.install(app)
 
 

@@ -12,7 +12,7 @@ from waiter.adapters import rest
 from waiter.compose import webhook_receiver
 from waiter.payments.models import WebhookReceipt
 
-app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS, json_body_deserializer=rest.json_body)
 rest.install(app)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from boto3.dynamodb.types import TypeSerializer
+from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -71,3 +71,33 @@ def test_numbers_read_as_int_unless_fractional_and_sets_read_as_lists() -> None:
 def test_an_unknown_attribute_type_is_an_error_not_a_silent_value() -> None:
     with pytest.raises(ValueError, match="XX"):
         deserialize({"odd": {"XX": "1"}})
+
+
+@given(st.dictionaries(keys, documents, max_size=6))
+def test_reading_matches_boto3s_deserializer_with_whole_numbers_as_int(item: dict[str, Any]) -> None:
+    def whole(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: whole(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [whole(v) for v in value]
+        return int(value) if type(value).__name__ == "Decimal" else value
+
+    raw = serialize(item)
+    expected = {k: whole(TypeDeserializer().deserialize(v)) for k, v in raw.items()}
+    decoded = deserialize(raw)
+    assert decoded == expected
+    assert repr(decoded) == repr(expected)  # the same types too (True is not 1, a list is not a tuple)
+
+
+def test_an_attribute_value_with_two_types_is_an_error() -> None:
+    with pytest.raises(ValueError, match="unpack"):
+        deserialize({"odd": {"S": "a", "N": "1"}})
+
+
+def test_null_and_empty_containers_read_back() -> None:
+    assert deserialize({"gone": {"NULL": True}, "m": {"M": {}}, "l": {"L": []}, "s": {"S": ""}}) == {
+        "gone": None,
+        "m": {},
+        "l": [],
+        "s": "",
+    }

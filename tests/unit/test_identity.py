@@ -80,3 +80,26 @@ def test_a_restaurants_claim_without_the_staff_group_grants_nothing() -> None:
 
 def test_admins_manage_every_restaurant() -> None:
     assert principal_from_claims({"sub": "a1", "cognito:groups": "admins"}).staffs("any-restaurant")
+
+
+def test_the_same_claims_name_the_same_caller_and_other_claims_another() -> None:
+    claims = {"sub": "u1", "email": "a@b.c", "cognito:groups": "[staff]", RESTAURANTS_CLAIM: "r1 r2"}
+    first, again = principal_from_claims(dict(claims)), principal_from_claims(dict(claims))
+    assert again == first
+    assert first.restaurants == {"r1", "r2"}
+    for changed in (
+        {"sub": "u2"},
+        {"email": "x@b.c"},
+        {"cognito:groups": "[customers]"},
+        {RESTAURANTS_CLAIM: "r3"},
+    ):
+        other = principal_from_claims({**claims, **changed})
+        assert other != first
+    assert principal_from_claims({**claims, "sub": "u2"}).user_id == "u2"
+    assert principal_from_claims({**claims, "cognito:groups": "[customers]"}).restaurants == frozenset()
+
+
+def test_claims_that_are_not_strings_are_read_as_before() -> None:
+    principal = principal_from_claims({"sub": "u1", "cognito:groups": ["admins", "staff"], RESTAURANTS_CLAIM: ["r1"]})
+    assert principal.roles == {Role.ADMIN, Role.STAFF}
+    assert principal.restaurants == {"r1"}

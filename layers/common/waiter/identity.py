@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from waiter.errors import Forbidden
@@ -96,9 +97,30 @@ def principal_from_claims(claims: Mapping[str, Any] | None) -> Principal:
     """
     if not claims or not claims.get("sub"):
         return Principal.anonymous()
-    roles = frozenset(_GROUPS[n] for n in _words(claims.get("cognito:groups")) if n in _GROUPS)
-    restaurants = frozenset(_words(claims.get(RESTAURANTS_CLAIM))) if Role.STAFF in roles else frozenset()
-    return Principal(user_id=str(claims["sub"]), email=claims.get("email"), roles=roles, restaurants=restaurants)
+    sub, email, groups, restaurants = (
+        claims["sub"],
+        claims.get("email"),
+        claims.get("cognito:groups"),
+        claims.get(RESTAURANTS_CLAIM),
+    )
+    if all(type(value) is str or value is None for value in (sub, email, groups, restaurants)):
+        # as API Gateway hands claims over: all strings, so the caller they name is remembered (``_principal``)
+        return _principal(sub, email, groups, restaurants)
+    return _build_principal(sub, email, groups, restaurants)
+
+
+def _build_principal(sub: Any, email: Any, groups: Any, restaurant_ids: Any) -> Principal:
+    roles = frozenset(_GROUPS[n] for n in _words(groups) if n in _GROUPS)
+    restaurants = frozenset(_words(restaurant_ids)) if Role.STAFF in roles else frozenset()
+    return Principal(user_id=str(sub), email=email, roles=roles, restaurants=restaurants)
+
+
+@lru_cache(maxsize=256)
+def _principal(sub: str, email: str | None, groups: str | None, restaurant_ids: str | None) -> Principal:
+    """``_build_principal`` of claims that are strings, remembered: a warm function sees the same few callers again
+    and again, and a ``Principal`` is a pure function of these four claims (frozen, its sets too), so an equal set of
+    claims gets an equal caller and no other set ever gets it."""
+    return _build_principal(sub, email, groups, restaurant_ids)
 
 
 def principal_from_partner(context: Mapping[str, Any]) -> Principal:

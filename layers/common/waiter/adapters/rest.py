@@ -5,7 +5,7 @@ oversized or non-JSON bodies).
 
 Functions use it like this::
 
-    app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS)
+    app = APIGatewayRestResolver(enable_validation=True, cors=rest.CORS, json_body_deserializer=rest.json_body)
     rest.install(app)
 
     @app.get("/v1/things/<thing_id>", responses=rest.problems(404))
@@ -29,6 +29,7 @@ import base64
 import functools
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
@@ -204,11 +206,35 @@ def install(app: APIGatewayRestResolver) -> None:
         failure = WaiterError(detail="something went wrong on our side; it has been logged")
         return problem_response(failure, request_id())
 
+    app.use([_route_arguments_formatted_for_debug_only])
     app.exception_handler(WaiterError)(domain_error)
     app.exception_handler(RequestValidationError)(invalid_request)
     app.exception_handler(RequestUnsupportedContentType)(unsupported_media_type)
     app.exception_handler(NotFoundError)(unroutable)
     app.exception_handler(Exception)(unexpected)
+
+
+# Powertools' router writes a debug line with the route's arguments before calling the route
+# (``f"Calling API Route Handler: {route_args}"``): the f-string formats them whatever the level, so every call paid
+# for the body model's repr (a twentieth of a restaurant's creation) for a line nobody logs at INFO.
+_POWERTOOLS_ROUTER_LOG = logging.getLogger("aws_lambda_powertools.event_handler.api_gateway")
+
+
+class _RouteArguments(dict[str, Any]):
+    """The route's arguments as Powertools passes them on, formatted only when its debug line is written."""
+
+    def __repr__(self) -> str:
+        if _POWERTOOLS_ROUTER_LOG.isEnabledFor(logging.DEBUG):
+            return dict.__repr__(self)
+        return "{...}"  # the line is dropped: Logger.debug checks the same level before formatting anything
+
+
+def _route_arguments_formatted_for_debug_only(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Any:
+    """Runs after Powertools' request validation (its arguments are set then) and before the route."""
+    arguments = app.context.get("_route_args")
+    if arguments is not None:
+        app.context["_route_args"] = _RouteArguments(arguments)
+    return next_middleware(app)
 
 
 def _not_json() -> UnsupportedMediaType:
@@ -428,7 +454,12 @@ def entrypoint(app: APIGatewayRestResolver) -> LambdaHandler:
             or _reject_other_media_types(event)
             or _reject_unreadable_json(event)
         )
-        return _cached(event, rejected if rejected is not None else app.resolve(event, context))
+        if rejected is not None:
+            return _cached(event, rejected)
+        try:
+            return _cached(event, app.resolve(event, context))
+        finally:
+            _PARSED_BODY.clear()  # the document is this invocation's only
 
     @functools.wraps(handler)
     def with_correlation_id(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -515,7 +546,23 @@ def _reject_unreadable_json(event: dict[str, Any]) -> dict[str, Any] | None:
         return _early_problem(ValidationFailed.on("body", "is not valid JSON"), event)
     if isinstance(document, list):
         return _early_problem(ValidationFailed.on("body", "must be a JSON object"), event)
+    _PARSED_BODY[:] = [(text, document)]  # for Powertools to take rather than parse the text again (``json_body``)
     return None
+
+
+# The body's document as ``_reject_unreadable_json`` parsed it, kept for the one invocation it belongs to: at most
+# one entry, (the text, its document), cleared when the invocation ends.
+_PARSED_BODY: list[tuple[str, Any]] = []
+
+
+def json_body(text: str) -> Any:
+    """Powertools' JSON body deserializer for every REST function (``APIGatewayRestResolver(json_body_deserializer=
+    rest.json_body)``): the document the check before routing parsed from this very text in this invocation, or
+    else ``json.loads`` (Powertools' default), so the body is parsed once, not twice."""
+    kept = _PARSED_BODY[0] if _PARSED_BODY else None
+    if kept is not None and kept[0] is text:
+        return kept[1]
+    return json.loads(text)
 
 
 def _early_problem(error: WaiterError, event: dict[str, Any]) -> dict[str, Any]:

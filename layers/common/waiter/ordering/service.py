@@ -4,6 +4,7 @@ transitions. Every protocol (REST now; GraphQL, WebSocket, SOAP later) calls the
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
@@ -111,6 +112,12 @@ def new_order_id() -> str:
     return uuid.uuid4().hex
 
 
+def new_line_id() -> str:
+    """Twelve random hex digits, as the first twelve of a random UUID's are (48 random bits), without building the
+    UUID (a tenth of the cost)."""
+    return secrets.token_hex(6)
+
+
 def _customer(caller: Principal) -> str:
     if caller.user_id is None:
         raise Unauthorized("sign in first")
@@ -168,7 +175,7 @@ class OrderingService:
             # not bring personal data back under an erased customer's id.
             raise Unauthorized("this account has been deleted")
         restaurant = self._open_restaurant(inputs.restaurant, restaurant_id)
-        line = pricing.new_cart_line(restaurant, inputs.menu, data, line_id=uuid.uuid4().hex[:12])
+        line = pricing.new_cart_line(restaurant, inputs.menu, data, line_id=new_line_id())
         return self._save(cart, [*cart.lines, line], inputs=inputs)
 
     def update_line(self, caller: Principal, restaurant_id: str, line_id: str, data: CartLinePatch) -> PricedCart:

@@ -20,6 +20,7 @@ from waiter.repository.cursor import decode_cursor, encode_cursor
 from waiter.repository.dynamo import (
     Item,
     PagedRepository,
+    StoredModels,
     deserialize,
     is_condition_failure,
     serialize,
@@ -270,3 +271,8 @@ def _menu_item_item(menu_item: MenuItem) -> Item:
 
 def menu_item_from_item(item: Item) -> MenuItem:
     return MenuItem.model_validate({k: v for k, v in item.items() if k not in ("PK", "SK", "entity")})
+
+
+# What pricing reads on every cart change and checkout: validated once per stored document (``StoredModels``).
+STORED_RESTAURANTS: StoredModels[Restaurant] = StoredModels(restaurant_from_item)
+STORED_MENU_ITEMS: StoredModels[MenuItem] = StoredModels(menu_item_from_item)

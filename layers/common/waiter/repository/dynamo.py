@@ -3,8 +3,9 @@ attribute-value (de)serialisation and translation of DynamoDB failures into doma
 
 from __future__ import annotations
 
+import copy
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
@@ -80,7 +81,22 @@ def _number(text: str) -> int | float:
         return int(number) if number == number.to_integral_value() else float(number)
 
 
-def _value(attribute: Mapping[str, Any]) -> Any:  # noqa: PLR0911 - one return per DynamoDB type
+def _value(attribute: Mapping[str, Any]) -> Any:
+    # The common kinds first, each a membership test: a read decodes every attribute of every item it returns, and
+    # unpacking the one-entry dict and matching its key against each case in turn cost more than the decoding.
+    if len(attribute) == 1:
+        if "S" in attribute:
+            return attribute["S"]
+        if "M" in attribute:
+            return {k: _value(v) for k, v in attribute["M"].items()}
+        if "N" in attribute:
+            return _number(attribute["N"])
+        if "L" in attribute:
+            return [_value(v) for v in attribute["L"]]
+    return _other_value(attribute)
+
+
+def _other_value(attribute: Mapping[str, Any]) -> Any:  # noqa: PLR0911 - one return per DynamoDB type
     ((kind, value),) = attribute.items()
     match kind:
         case "S" | "B" | "BOOL":
@@ -118,6 +134,39 @@ def deserialize(raw: Mapping[str, Any]) -> Item:
     return {k: _value(v) for k, v in raw.items()}
 
 
+class StoredModels[M]:
+    """The domain models of stored items, each validated once per document it was read as.
+
+    Reading a restaurant or a menu item decodes it and validates it (its validators included) on every request that
+    prices a cart, though such an item seldom changes. Validation is a pure function of the stored document and the
+    models are frozen, so the model built from a document stands for any later read of an equal document: a read
+    whose item, as DynamoDB returned it, equals the one kept for its key (``PK``, ``SK``) gets the kept model; any
+    other read is decoded and validated as always (and an item that does not validate is never kept). Attribute
+    values compare type and all (``{"N": "1"}`` is not ``{"BOOL": True}``), so an equal document is the same
+    document. Bounded: cleared when full.
+    """
+
+    def __init__(self, build: Callable[[Item], M], limit: int = 256) -> None:
+        self._build = build
+        self._limit = limit
+        self._kept: dict[tuple[Any, Any], tuple[RawItem, M]] = {}
+
+    def read(self, raw: RawItem) -> M:
+        key = (raw.get("PK", {}).get("S"), raw.get("SK", {}).get("S"))
+        kept = self._kept.get(key)
+        if kept is not None and kept[0] == raw:
+            return kept[1]
+        model = self._build(deserialize(raw))
+        if key[0] is not None and key[1] is not None:
+            if len(self._kept) >= self._limit:
+                self._kept.clear()
+            self._kept[key] = (copy.deepcopy(raw), model)  # a copy: nothing the caller does to ``raw`` reaches it
+        return model
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
 def is_condition_failure(error: Exception) -> bool:
     """True when ``error`` is a failed condition (optimistic lock, create-if-absent), alone or in a transaction."""
     code = getattr(error, "response", {}).get("Error", {}).get("Code", "")
@@ -147,13 +196,17 @@ class TableRepository:
     def batch_get(self, wanted: Sequence[Mapping[str, str]]) -> list[Item]:
         """The items of ``wanted`` that exist, in any order: one BatchGetItem per 100 keys, unprocessed keys
         retried with backoff (as DynamoDB asks)."""
-        found: list[Item] = []
+        return [deserialize(raw) for raw in self.batch_get_raw(wanted)]
+
+    def batch_get_raw(self, wanted: Sequence[Mapping[str, str]]) -> list[RawItem]:
+        """``batch_get`` with the items as DynamoDB returned them (attribute values, not decoded)."""
+        found: list[RawItem] = []
         for start in range(0, len(wanted), BATCH_GET_LIMIT):
             chunk = wanted[start : start + BATCH_GET_LIMIT]
             request: dict[str, Any] = {self._table: {"Keys": [serialize(k) for k in chunk]}}
             for attempt in range(_BATCH_RETRIES):
                 result = self.client.batch_get_item(RequestItems=request)
-                found += [deserialize(raw) for raw in result.get("Responses", {}).get(self._table, [])]
+                found += result.get("Responses", {}).get(self._table, [])
                 request = dict(result.get("UnprocessedKeys") or {})
                 if not request:
                     break

@@ -17,7 +17,11 @@ from waiter.errors import Conflict, StillProcessing
 from waiter.ordering.lifecycle import kitchen_sees
 from waiter.ordering.models import Cart, DiscountCode, Order, OrderStatus
 from waiter.repository import keys
-from waiter.repository.catalog import StaleVersion, menu_item_from_item, restaurant_from_item
+from waiter.repository.catalog import (
+    STORED_MENU_ITEMS,
+    STORED_RESTAURANTS,
+    StaleVersion,
+)
 from waiter.repository.cursor import decode_cursor, encode_cursor
 from waiter.repository.dynamo import (
     Item,
@@ -108,14 +112,17 @@ class OrderingRepository(PagedRepository):
         if check_erased:
             wanted.append(keys.erased_account(customer_id))
         inputs = PricingInputs(restaurant=None)
-        for item in self._batch_get(wanted):
-            entity = item.get("entity")
+        for raw in self.batch_get_raw(wanted):
+            entity = raw.get("entity", {}).get("S")
             if entity == "restaurant":
-                inputs.restaurant = restaurant_from_item(item)
-            elif entity == "menuItem":
-                menu_item = menu_item_from_item(item)
+                inputs.restaurant = STORED_RESTAURANTS.read(raw)
+                continue
+            if entity == "menuItem":
+                menu_item = STORED_MENU_ITEMS.read(raw)
                 inputs.menu[menu_item.id] = menu_item
-            elif entity == "discountCode":
+                continue
+            item = deserialize(raw)
+            if entity == "discountCode":
                 inputs.discount = DiscountCode.model_validate(_strip(item))
             elif entity == "discountUse":
                 inputs.discount_used = True
