@@ -21,7 +21,7 @@ from tests.contract.template_facts import EVENTS
 from tests.support import ADMIN as ADMIN_CLAIMS
 from waiter.accounts.cognito import cognito_client
 from waiter.accounts.models import StaffMember
-from waiter.catalog.hours import AROUND_THE_CLOCK
+from waiter.catalog.hours import around_the_clock
 from waiter.catalog.models import MenuItemCreate, RestaurantCreate
 from waiter.catalog.service import CatalogService
 from waiter.identity import RESTAURANTS_CLAIM, principal_from_claims
@@ -188,7 +188,7 @@ def seed(stack: MotoStack, table: str, cursor_secret: bytes, *, orders: bool) ->
     _seed_api_key(stack, table)
 
 
-_AROUND_THE_CLOCK = AROUND_THE_CLOCK.model_dump(mode="json", by_alias=True)
+_AROUND_THE_CLOCK = around_the_clock().model_dump(mode="json", by_alias=True)
 
 
 def _now() -> datetime:

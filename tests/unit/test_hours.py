@@ -19,7 +19,7 @@ from waiter.catalog.availability import (
     check_taking_orders,
     ordering_status,
 )
-from waiter.catalog.hours import AROUND_THE_CLOCK, OpeningHours, TimeRange, is_open, next_opening
+from waiter.catalog.hours import OpeningHours, TimeRange, around_the_clock, is_open, next_opening
 from waiter.catalog.models import RestaurantCreate
 
 BERLIN, LISBON = ZoneInfo("Europe/Berlin"), ZoneInfo("Europe/Lisbon")
@@ -176,12 +176,13 @@ NOW = utc(2026, 3, 10, 12, 0)
 class _Shop:
     """What the status is computed from, as a restaurant holds it."""
 
-    def __init__(self, hours: OpeningHours = AROUND_THE_CLOCK, pause: Pause | None = None) -> None:
-        self.name, self.time_zone, self.opening_hours, self.pause = "Pizza Roma", "Europe/Berlin", hours, pause
+    def __init__(self, hours: OpeningHours | None = None, pause: Pause | None = None) -> None:
+        self.name, self.time_zone, self.pause = "Pizza Roma", "Europe/Berlin", pause
+        self.opening_hours = hours if hours is not None else around_the_clock()
 
 
 def test_an_open_restaurant_without_a_pause_takes_orders() -> None:
-    status = ordering_status("Europe/Berlin", AROUND_THE_CLOCK, None, NOW)
+    status = ordering_status("Europe/Berlin", around_the_clock(), None, NOW)
 
     assert (status.open_now, status.next_opens_at, status.accepting_orders) == (True, None, True)
     check_taking_orders(_Shop(), NOW)  # does not raise
@@ -190,8 +191,8 @@ def test_an_open_restaurant_without_a_pause_takes_orders() -> None:
 def test_a_pause_until_a_time_ends_by_itself_at_that_time() -> None:
     pause = Pause(since=NOW, until=NOW + timedelta(minutes=30), reason="Kitchen at capacity")
 
-    during = ordering_status("Europe/Berlin", AROUND_THE_CLOCK, pause, NOW + timedelta(minutes=29))
-    after = ordering_status("Europe/Berlin", AROUND_THE_CLOCK, pause, NOW + timedelta(minutes=30))
+    during = ordering_status("Europe/Berlin", around_the_clock(), pause, NOW + timedelta(minutes=29))
+    after = ordering_status("Europe/Berlin", around_the_clock(), pause, NOW + timedelta(minutes=30))
 
     assert (during.accepting_orders, during.paused_until, during.pause_reason) == (
         False, NOW + timedelta(minutes=30), "Kitchen at capacity"

@@ -3,16 +3,27 @@
 Both defer building a model's validator and serializer (``defer_build``) to its first use: a module such as
 ``waiter.ordering.models`` defines two dozen models, and each function uses a few of them. Built at import, every
 function paid for all of them at its cold start (the order functions ~0.1x of P1's yardstick, docs/performance.md);
-deferred, a function builds only the models its requests use, on the first of them."""
+deferred, a function builds only the models its requests use, on the first of them.
 
-from __future__ import annotations
+What is left at import is creating the classes (pydantic collects each one's fields). The model modules do not use
+``from __future__ import annotations``: with it, every field's annotation is a string that pydantic evaluates when
+the class is created (the order functions import ~55 models, ~300 fields: a few ms of every cold start). An
+annotation that names a class defined further down (or the class itself, in its validators) is quoted instead."""
 
+# No ``from __future__ import annotations`` in the model modules: pydantic would then evaluate every field's
+# annotation from its string when each model class is created, at import (see ``waiter.model_base``).
 import re
 from datetime import date, datetime
+from functools import cache
 from typing import Annotated, Any, ClassVar
 
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, ConfigDict, StringConstraints
-from pydantic.alias_generators import to_camel
+from pydantic.alias_generators import to_camel as _to_camel
+
+# The alias generator runs for every field of every model class when the class is defined (at import, though the
+# model's build is deferred), two regular-expression substitutions each; the layer's models repeat the same few
+# hundred field names, so the function is cached (a pure function of the name).
+to_camel = cache(_to_camel)
 
 # A string with a character left after stripping, as pydantic strips (Unicode White_Space; Python's ``\s`` also
 # counts U+001C-U+001F, which pydantic keeps, hence the range).

@@ -1,7 +1,7 @@
 """Account shapes: what callers send to sign up and sign in, and what they get back."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` in the model modules: pydantic would then evaluate every field's
+# annotation from its string when each model class is created, at import (see ``waiter.model_base``).
 import re
 from datetime import datetime
 from typing import Annotated, Literal

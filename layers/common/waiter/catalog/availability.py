@@ -3,18 +3,18 @@ staff set. Computed at read time from what is stored, for every view (listing, r
 flag goes stale; the clock is passed in.
 
 >>> from datetime import UTC, datetime
->>> from waiter.catalog.hours import AROUND_THE_CLOCK
+>>> from waiter.catalog.hours import around_the_clock
 >>> now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 >>> paused = Pause(since=now, until=datetime(2026, 3, 10, 13, 0, tzinfo=UTC), reason="Kitchen at capacity")
->>> ordering_status("Europe/Berlin", AROUND_THE_CLOCK, paused, now).accepting_orders
+>>> ordering_status("Europe/Berlin", around_the_clock(), paused, now).accepting_orders
 False
 >>> later = datetime(2026, 3, 10, 13, 0, tzinfo=UTC)  # the pause has run out
->>> ordering_status("Europe/Berlin", AROUND_THE_CLOCK, paused, later).accepting_orders
+>>> ordering_status("Europe/Berlin", around_the_clock(), paused, later).accepting_orders
 True
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` in the model modules: pydantic would then evaluate every field's
+# annotation from its string when each model class is created, at import (see ``waiter.model_base``).
 from datetime import datetime
 from typing import Annotated, Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo

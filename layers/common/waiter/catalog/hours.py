@@ -16,11 +16,11 @@ True
 '2026-03-20T17:00:00+00:00'
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` in the model modules: pydantic would then evaluate every field's
+# annotation from its string when each model class is created, at import (see ``waiter.model_base``).
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cached_property, lru_cache
+from functools import cache, cached_property, lru_cache
 from itertools import pairwise
 from typing import Annotated
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -67,7 +67,7 @@ class TimeRange(InputModel):
     closes: ClosesAt
 
     @model_validator(mode="after")
-    def _not_empty(self) -> TimeRange:
+    def _not_empty(self) -> "TimeRange":
         if self.opens == self.closes:
             raise ValueError("opens and closes must differ (a whole day is 00:00 to 24:00)")
         return self
@@ -123,7 +123,7 @@ class OpeningHours(InputModel):
     exceptions: Annotated[list[DatedHours], Field(max_length=MAX_EXCEPTIONS)] = []
 
     @model_validator(mode="after")
-    def _one_exception_per_date(self) -> OpeningHours:
+    def _one_exception_per_date(self) -> "OpeningHours":
         dates = [e.date for e in self.exceptions]
         if len(set(dates)) != len(dates):
             raise ValueError("exceptions: one entry per date")
@@ -137,10 +137,15 @@ class OpeningHours(InputModel):
         return self.weekly.on(day)
 
 
-AROUND_THE_CLOCK = OpeningHours(
-    weekly=WeeklyHours.model_validate({d: [{"opens": "00:00", "closes": "24:00"}] for d in WEEKDAYS})
-)
-"""Open every minute of every day."""
+@cache
+def around_the_clock() -> OpeningHours:
+    """Open every minute of every day (the doctests' and tests' restaurants).
+
+    A function, not a constant: validating it builds four models (their build is deferred to first use), which
+    every function importing this module paid at its cold start though no request uses the value."""
+    return OpeningHours(
+        weekly=WeeklyHours.model_validate({d: [{"opens": "00:00", "closes": "24:00"}] for d in WEEKDAYS})
+    )
 
 
 # ---- wall time -> instant ---------------------------------------------------------------------------------------

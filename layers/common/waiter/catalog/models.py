@@ -1,8 +1,8 @@
 """Catalog shapes, kept apart by direction: what callers send (``*Create``/``*Patch``), what the domain holds
 (``Restaurant``, ``MenuItem``) and what callers get back (``*View``). Storage shapes live in the repository."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` in the model modules: pydantic would then evaluate every field's
+# annotation from its string when each model class is created, at import (see ``waiter.model_base``).
 from datetime import datetime
 from typing import Annotated, ClassVar
 
@@ -53,7 +53,7 @@ class OptionGroup(InputModel):
     choices: Annotated[list[OptionChoice], Field(min_length=1, max_length=30)]
 
     @model_validator(mode="after")
-    def _consistent(self) -> OptionGroup:
+    def _consistent(self) -> "OptionGroup":
         if self.min_choices > self.max_choices:
             raise ValueError("minChoices must not exceed maxChoices")
         if self.min_choices > len(self.choices):
@@ -128,7 +128,7 @@ class MenuItemCreate(InputModel):
     option_groups: OptionGroups = []
 
     @model_validator(mode="after")
-    def _groups(self) -> MenuItemCreate:
+    def _groups(self) -> "MenuItemCreate":
         _unique_group_ids(self.option_groups)
         return self
 
@@ -148,7 +148,7 @@ class MenuItemPatch(InputModel):
     option_groups: OptionGroups | None = None
 
     @model_validator(mode="after")
-    def _groups(self) -> MenuItemPatch:
+    def _groups(self) -> "MenuItemPatch":
         _unique_group_ids(self.option_groups)
         return self
 
@@ -220,7 +220,7 @@ class ListingEntry(ListingFields):
     opening_hours: OpeningHours
     pause: Pause | None = None
 
-    def summary(self, now: datetime) -> RestaurantSummary:
+    def summary(self, now: datetime) -> "RestaurantSummary":
         return RestaurantSummary.model_validate({**_fields_of(self, ListingFields), **dict(status_of(self, now))})
 
 

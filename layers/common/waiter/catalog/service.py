@@ -388,7 +388,7 @@ def _camel(name: str) -> str:
 
 def _demo_restaurant(*, active: bool) -> Restaurant:
     """A small restaurant for doctests."""
-    from waiter.catalog.hours import AROUND_THE_CLOCK  # noqa: PLC0415
+    from waiter.catalog.hours import around_the_clock  # noqa: PLC0415
     from waiter.catalog.models import Address  # noqa: PLC0415
 
     now = datetime(2026, 1, 1, tzinfo=UTC)
@@ -397,5 +397,5 @@ def _demo_restaurant(*, active: bool) -> Restaurant:
         address=Address(line1="1 Main St", city="Berlin", postcode="10115", country="DE"),
         currency="EUR", tax_rate_bps=700, delivery_fee=0, minimum_order=0,
         active=active, version=1, created_at=now, updated_at=now,
-        time_zone="Europe/Berlin", opening_hours=AROUND_THE_CLOCK,
+        time_zone="Europe/Berlin", opening_hours=around_the_clock(),
     )  # fmt: skip

@@ -13,8 +13,8 @@ consumers route on. ``asyncapi.yaml`` is generated from these models (``python -
 True
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` in the model modules: pydantic would then evaluate every field's
+# annotation from its string when each model class is created, at import (see ``waiter.model_base``).
 from typing import Any, ClassVar
 
 from pydantic import AwareDatetime, Field

@@ -5,8 +5,8 @@
 Money is integer minor units everywhere; the object holding the amounts carries their ``currency``.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` in the model modules: pydantic would then evaluate every field's
+# annotation from its string when each model class is created, at import (see ``waiter.model_base``).
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar
@@ -170,7 +170,7 @@ class DiscountCodeCreate(InputModel):
     once_per_customer: bool = True
 
     @model_validator(mode="after")
-    def _consistent(self) -> DiscountCodeCreate:
+    def _consistent(self) -> "DiscountCodeCreate":
         _check_discount_shape(self.kind, self.percent_bps, self.amount)
         if self.valid_from >= self.valid_until:
             raise ValueError("validFrom must be before validUntil")
@@ -223,7 +223,7 @@ class DiscountCodeView(WireModel):
     created_at: datetime
 
     @model_validator(mode="after")
-    def _consistent(self) -> DiscountCodeView:
+    def _consistent(self) -> "DiscountCodeView":
         _check_discount_shape(self.kind, self.percent_bps, self.amount)
         return self
 
@@ -278,7 +278,7 @@ class CartWarning(WireModel):
 Money = Annotated[int, Field(ge=0)]
 
 
-def _check_totals(m: PricedCart | Order) -> None:
+def _check_totals(m: "PricedCart | Order") -> None:
     """The money invariants every priced cart and order keeps (``docs/pricing.md``)."""
     if m.discount > m.subtotal:
         raise ValueError("the discount exceeds the subtotal")
@@ -304,7 +304,7 @@ class PricedCart(WireModel):
     warnings: list[CartWarning]
 
     @model_validator(mode="after")
-    def _adds_up(self) -> PricedCart:
+    def _adds_up(self) -> "PricedCart":
         _check_totals(self)
         return self
 
@@ -365,7 +365,7 @@ class Order(WireModel):
     customer_erased: bool = False
 
     @model_validator(mode="after")
-    def _consistent(self) -> Order:
+    def _consistent(self) -> "Order":
         _check_totals(self)
         if self.customer_erased:
             if self.delivery_address is not None:

@@ -436,7 +436,7 @@ def _demo_restaurant() -> Restaurant:
     """A restaurant for doctests: EUR, 7 % tax, 2.50 delivery, no minimum order."""
     from datetime import UTC  # noqa: PLC0415
 
-    from waiter.catalog.hours import AROUND_THE_CLOCK  # noqa: PLC0415
+    from waiter.catalog.hours import around_the_clock  # noqa: PLC0415
     from waiter.catalog.models import Address  # noqa: PLC0415
 
     at = datetime(2026, 1, 1, tzinfo=UTC)
@@ -445,7 +445,7 @@ def _demo_restaurant() -> Restaurant:
         address=Address(line1="1 Main St", city="Berlin", postcode="10115", country="DE"),
         currency="EUR", tax_rate_bps=700, delivery_fee=250, minimum_order=0,
         active=True, version=1, created_at=at, updated_at=at,
-        time_zone="Europe/Berlin", opening_hours=AROUND_THE_CLOCK,
+        time_zone="Europe/Berlin", opening_hours=around_the_clock(),
     )  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """API key shapes. A key's secret is shown once, at creation; only its SHA-256 digest is stored."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` in the model modules: pydantic would then evaluate every field's
+# annotation from its string when each model class is created, at import (see ``waiter.model_base``).
 from datetime import datetime
 from typing import Annotated
 

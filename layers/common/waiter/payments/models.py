@@ -1,7 +1,7 @@
 """What the payment routes answer."""
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` in the model modules: pydantic would then evaluate every field's
+# annotation from its string when each model class is created, at import (see ``waiter.model_base``).
 from waiter.model_base import WireModel
 
 
