@@ -105,7 +105,10 @@ class CatalogRepository(PagedRepository):
         if cursor:
             params["ExclusiveStartKey"] = decode_cursor(cursor, partition, self._secret)
         page = self.client.query(**params)
-        entries = [listing_entry_from_item(raw) for raw in page.get("Items", [])]
+        entries = [
+            ListingEntry.model_validate(_with_stored_hours(deserialize(raw)["summary"]))
+            for raw in page.get("Items", [])
+        ]
         last = page.get("LastEvaluatedKey")
         return entries, (encode_cursor(dict(last), partition, self._secret) if last else None)
 
@@ -193,7 +196,7 @@ class CatalogRepository(PagedRepository):
         if listing is None:
             return []
         # the same summary goes into every entry: encoded once, the attribute value shared (botocore only reads it)
-        summary = serialize({"entity": "listing", LISTING_SUMMARY: _listing_summary(listing)})
+        summary = serialize({"entity": "listing", "summary": listing.model_dump(mode="json", by_alias=True)})
         return [
             {"Put": {"TableName": self._table, "Item": {**serialize(k), **summary}}} for k in _listing_keys(listing)
         ]
@@ -211,25 +214,6 @@ class CatalogRepository(PagedRepository):
 
 
 # ---- storage shapes -----------------------------------------------------------------------------------------
-
-
-# A listing entry stores its summary as one string attribute holding the summary's compact JSON document. It was a
-# map (``summary``) of the same document, which DynamoDB's wire format writes with a type tag around every value: a
-# restaurant's entries (one per listing it appears in, each with the opening hours) made up most of the request that
-# creates or changes it, and botocore's time on it. The listing only ever reads the entry back whole, so a string
-# holds the same document at a fraction of the size. Entries stored as a map still read (``listing_entry_from_item``).
-LISTING_SUMMARY = "summaryJson"
-
-
-def _listing_summary(listing: ListingEntry) -> str:
-    return json.dumps(listing.model_dump(mode="json", by_alias=True), separators=(",", ":"), ensure_ascii=False)
-
-
-def listing_entry_from_item(raw: dict[str, Any]) -> ListingEntry:
-    """A listing entry as DynamoDB returned it: its summary as a JSON string, or as a map (entries stored before)."""
-    text = (raw.get(LISTING_SUMMARY) or {}).get("S")
-    summary = json.loads(text) if isinstance(text, str) else deserialize(raw)["summary"]
-    return ListingEntry.model_validate(_with_stored_hours(summary))
 
 
 def _listing_keys(listing: ListingEntry | None) -> list[dict[str, str]]:
