@@ -74,8 +74,14 @@ def _direct_json_body(serializer: Any) -> Any:
     class DirectJSONBody(type(serializer)):  # type: ignore[misc]
         def serialize_to_request(self, parameters: dict[str, Any], operation_model: Any) -> dict[str, Any]:
             try:
-                body = json.dumps(parameters, allow_nan=False, default=_not_json_native).encode("utf-8")
-            except (TypeError, ValueError):
+                # check_circular=False: the encoder otherwise records every map and list it enters to detect a cycle,
+                # which was half of the time to dump a restaurant's 7.7 KB transaction (72 us against 41 us); the
+                # output is the same. A request is built from dumped models and literals, so it has no cycle; one
+                # would end in a RecursionError, and go to botocore's serializer as before.
+                body = json.dumps(parameters, allow_nan=False, default=_not_json_native, check_circular=False).encode(
+                    "utf-8"
+                )
+            except (TypeError, ValueError, RecursionError):
                 return super().serialize_to_request(parameters, operation_model)  # type: ignore[no-any-return]
             request: dict[str, Any] = super().serialize_to_request({}, operation_model)
             request["body"] = body
