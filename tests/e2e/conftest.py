@@ -194,14 +194,18 @@ def cart_line(api: httpx.Client, restaurant_id: str) -> dict[str, Any]:
 def check_out(
     api: httpx.Client, caller: Caller, restaurant_id: str, *, fulfilment: str = "pickup", key: str | None = None
 ) -> httpx.Response:
-    """Check out the caller's cart at ``restaurant_id`` with the total the cart shows now."""
+    """Check out the caller's cart at ``restaurant_id`` with the total the cart shows now. Like a real client, it
+    waits out a 429's ``Retry-After`` once and tries again with the same key: the suite's shared demo customers can
+    place more than the 10 orders a minute a customer may (``waiter.ratelimit.CHECKOUT_PER_CUSTOMER``)."""
     cart = api.get(f"/v1/carts/{restaurant_id}", params={"fulfilment": fulfilment}, headers=caller.headers)
     assert cart.status_code == 200, cart.text
-    return api.post(
-        "/v1/orders",
-        json={"restaurantId": restaurant_id, "fulfilment": fulfilment, "expectedTotal": cart.json()["total"]},
-        headers={**caller.headers, "Idempotency-Key": key or str(uuid.uuid4())},
-    )
+    body = {"restaurantId": restaurant_id, "fulfilment": fulfilment, "expectedTotal": cart.json()["total"]}
+    headers = {**caller.headers, "Idempotency-Key": key or str(uuid.uuid4())}
+    placed = api.post("/v1/orders", json=body, headers=headers)
+    if placed.status_code == 429 and placed.headers.get("retry-after", "").isdigit():
+        time.sleep(int(placed.headers["retry-after"]) + 1)
+        placed = api.post("/v1/orders", json=body, headers=headers)
+    return placed
 
 
 def place_order(api: httpx.Client, caller: Caller, restaurant_id: str) -> dict[str, Any]:
