@@ -14,14 +14,13 @@ import json
 import math
 import re
 import time
-import uuid
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
 from bench.config import RunSize
+from bench.event_latency import place_pickup_order
 from bench.results import Check, PartResult, fmt, percentile, table
-from local import samples
 
 P95_BUDGET_MS = 6000.0  # measured p95 3.0-3.9 s at load 9-12 on 2 cores (docs/performance.md): ~1.5x headroom
 NOTIFIER = "LiveNotifierFunction"
@@ -69,7 +68,7 @@ def measure(size: RunSize, progress: Callable[[str], None]) -> PartResult:
                     if run == 1:  # once the warm-up's last push has logged its end too
                         time.sleep(2)
                         counted_from, latencies = len(log), []
-                    order_id = _place(api, {"Authorization": f"Bearer {customer}"}, restaurant)
+                    order_id = place_pickup_order(api, {"Authorization": f"Bearer {customer}"}, restaurant)
                     _frame(mine, order_id, "PLACED")
                     for to in MOVES:
                         latencies.append(
@@ -140,17 +139,6 @@ def _subscribe(socket: Any, topic: str) -> None:
     answer = json.loads(socket.recv(timeout=30))
     if answer.get("type") != "subscribed":
         raise RuntimeError(f"subscribing to {topic} failed: {answer}")
-
-
-def _place(api: Any, customer: dict[str, str], restaurant: str) -> str:
-    menu = api.get(f"/v1/restaurants/{restaurant}/menu").json()
-    line = samples.line_over_minimum(api.get(f"/v1/restaurants/{restaurant}").json(), menu)
-    api.post(f"/v1/carts/{restaurant}/items", json=line, headers=customer).raise_for_status()
-    total = api.get(f"/v1/carts/{restaurant}", params={"fulfilment": "pickup"}, headers=customer).json()["total"]
-    body = {"restaurantId": restaurant, "fulfilment": "pickup", "expectedTotal": total}
-    placed = api.post("/v1/orders", json=body, headers={**customer, "Idempotency-Key": str(uuid.uuid4())})
-    placed.raise_for_status()
-    return str(placed.json()["id"])
 
 
 def _move(api: Any, socket: Any, staff: str, *, restaurant: str, order_id: str, to: str) -> float:
