@@ -137,7 +137,6 @@ def check_taking_orders(restaurant: Schedule, now: datetime) -> None:
     2026-03-10T10:30:00Z
     """
     status = status_of(restaurant, now)
-    extra = _problem_fields(status)
     if not status.accepting_orders:
         reason = f" ({status.pause_reason})" if status.pause_reason else ""
         until = (
@@ -145,10 +144,11 @@ def check_taking_orders(restaurant: Schedule, now: datetime) -> None:
             if status.paused_until
             else "until its staff resume them"
         )
-        raise OrdersPaused(f"{restaurant.name} is not taking orders{reason} {until}.", extra=extra)
+        raise OrdersPaused(f"{restaurant.name} is not taking orders{reason} {until}.", extra=_problem_fields(status))
     if not status.open_now:
         raise RestaurantClosed(
-            f"{restaurant.name} is closed now; {_reopening(status, restaurant.time_zone)}.", extra=extra
+            f"{restaurant.name} is closed now; {_reopening(status, restaurant.time_zone)}.",
+            extra=_problem_fields(status),
         )
 
 
