@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench import cost
+from bench.config import PRICES
 from bench.harness import AwsCall, RouteRun
 
 
@@ -42,7 +43,7 @@ def test_a_small_order_saves_three_write_units_of_each_checkout() -> None:
 
     saving = levers["levers"][cost.SMALL_ORDER_LEVER]["saving"]
 
-    assert saving == pytest.approx(cost.MIX["CheckoutFunction"] * 3 * cost.PRICES.dynamodb_per_million_wru)
+    assert saving == pytest.approx(cost.MIX["CheckoutFunction"] * 3 * PRICES.dynamodb_per_million_wru)
 
 
 def test_every_lever_together_saves_what_each_saves_alone() -> None:
