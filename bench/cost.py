@@ -134,7 +134,7 @@ def measure(
     # what the mix costs before any code runs: no CPU, no cold start; only the request charges, the billed round
     # trips, the DynamoDB units and the log bytes as recorded (the app share cannot be below it without fewer
     # invocations, round trips or units)
-    floor = _mix_cost(runs, {name: {**v, "p50_ms": 0.0, "cold_s": 0.0} for name, v in warm.items()})
+    floor = _mix_cost(runs, _without_cpu(warm))
     levers = _levers(runs, warm)
     live = _live_updates(runs, warm, app)
     platform_logs_m = (
@@ -375,8 +375,13 @@ def _levers(runs: dict[str, RouteRun], warm: dict[str, dict[str, float]]) -> dic
             )
     table["all"] = _mix_cost(combined, warm)
     # and with no CPU and no cold start either: the least the mix costs with every lever built
-    table["all_floor"] = _mix_cost(combined, {name: {**v, "p50_ms": 0.0, "cold_s": 0.0} for name, v in warm.items()})
+    table["all_floor"] = _mix_cost(combined, _without_cpu(warm))
     return table
+
+
+def _without_cpu(warm: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+    """The measurements with no CPU time and no cold start: what the recorded work alone is billed."""
+    return {name: {**v, "p50_ms": 0.0, "cold_s": 0.0} for name, v in warm.items()}
 
 
 # The mix with live updates: the 25 % status polls (GetOrder, ListMyOrders) are replaced by WebSocket pushes, one
