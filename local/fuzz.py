@@ -107,6 +107,8 @@ EXPECTED_REFUSALS: dict[str, str] = {
 }
 REFUSALS = ["400", "401", "403", "404", "405", "406", "409", "413", "415", "422", "428", "429", "5xx"]
 TABLES = re.compile(r"\(tables: ([^)]*)\)")  # the banner's moto line names the tables
+# what the gateway logs when a handler fails or runs out of time (local/gateway/server.py, runtime.py)
+GATEWAY_TROUBLE = re.compile(r"timed out after|returned a malformed proxy response| failed: ")
 GATEWAY_PARAMETERS = ("PartnerRateLimit=100000", "PartnerBurstLimit=100000", "PartnerDailyQuota=100000000")
 
 # What only an admin may do (``waiter.catalog.service``, ``waiter.accounts.service``): staff are refused these.
@@ -432,9 +434,10 @@ def run(
     operations: Sequence[str],
     *,
     examples_scale: float = 1.0,
-) -> bool:
-    """One Schemathesis run over ``operations`` (operation ids); True when it found nothing and raised none of
-    ``FAILING_WARNINGS``. Its output goes to the console as it comes."""
+) -> str | None:
+    """One Schemathesis run over ``operations`` (operation ids): None when it found nothing and raised none of
+    ``FAILING_WARNINGS``, else what it found in one line (``digest``). Its output goes to the console as it
+    comes."""
     out = REPORTS / caller.name
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
@@ -443,10 +446,56 @@ def run(
     print(f"\n==> fuzz as {caller.name}: {len(operations)} operations, {examples} examples each", flush=True)
     started = time.monotonic()
     line = command(SPEC, url, out, operations, examples)
-    done = subprocess.run(line, cwd=out, env=env, check=False)  # noqa: S603 - our interpreter's schemathesis
+    printed: list[str] = []
+    with subprocess.Popen(  # noqa: S603 - our interpreter's schemathesis
+        line, cwd=out, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, encoding="utf-8"
+    ) as done:
+        for text in done.stdout or ():  # to the console as it comes, and kept for the digest
+            sys.stdout.write(text)
+            sys.stdout.flush()
+            printed.append(text.rstrip("\n"))
     verdict = "passed" if done.returncode == 0 else "FAILED"
     print(f"==> fuzz as {caller.name}: {verdict} in {time.monotonic() - started:.0f} s", flush=True)
-    return done.returncode == 0
+    if done.returncode == 0:
+        return None
+    return f"{caller.name}: " + " | ".join(digest(printed) or [f"schemathesis exited {done.returncode}"])
+
+
+# What a failed run found, in a line or two: a CI log that keeps only its last lines shows the callers' runs'
+# closing summary, not the FAILURES section of a run that finished before the last one.
+_SECTION = re.compile(r"^=+ ([A-Z ]+?) =+$")
+_OPERATION = re.compile(r"^_{3,} (.+?) _{3,}$")
+_NOT_FAILING = ("Unmatched filters",)  # the excused operations' filters, in every run: see EXPECTED_REFUSALS
+
+
+def digest(printed: Sequence[str]) -> list[str]:
+    """The operations a Schemathesis run failed on with their checks (``GET /v1/x: ST101 Server error``), its
+    errors, the warnings that fail a run with the operations they name, and its closing line."""
+    found: dict[str, list[str]] = {}
+    section = operation = ""
+    warning: list[str] | None = None
+    closing = ""
+    for text in printed:
+        if heading := _SECTION.match(text):
+            section, operation, warning = heading.group(1), "", None
+            continue
+        if text.startswith("====") and text.endswith("===="):
+            closing = text.strip("= ")
+            continue
+        if section in ("FAILURES", "ERRORS") and (header := _OPERATION.match(text)):
+            operation = header.group(1)
+            found.setdefault(operation, [])
+        elif section == "FAILURES" and operation and text.startswith("- "):
+            found[operation].append(text[2:].strip())
+        elif section == "ERRORS" and operation and text.strip() and not found[operation]:
+            found[operation].append(text.strip())
+        elif section == "WARNINGS" and text and not text.startswith((" ", "💡")):
+            title = text.split(":", 1)[0]
+            warning = None if title in _NOT_FAILING else found.setdefault(f"warning {title}", [])
+        elif section == "WARNINGS" and warning is not None and text.startswith("  - "):
+            warning.append(text[4:].strip())
+    lines = [f"{name}: {'; '.join(checks)}" if checks else name for name, checks in found.items()]
+    return [*lines, closing] if closing else lines
 
 
 # ---- the error bodies -----------------------------------------------------------------------------------------
@@ -534,6 +583,7 @@ def main(argv: list[str] | None = None) -> int:
             tokens = {c.name: sign_in(api, c.email) for c in CALLERS if c.email is not None}
             known = Known.prepare(api, tokens)
         results = []
+        digests: list[str] = []
         for caller in callers:
             operations = [o for o in operations_of(caller, spec) if not args.operation or o in args.operation]
             if not operations:
@@ -543,12 +593,19 @@ def main(argv: list[str] | None = None) -> int:
                 "WAITER_FUZZ_TOKEN": tokens.get(caller.name, ""),
                 "WAITER_FUZZ_PARTNER_KEY": partner_key,
             }
-            results.append(run(caller, url, known[caller.name], env, operations, examples_scale=args.examples_scale))
+            found = run(caller, url, known[caller.name], env, operations, examples_scale=args.examples_scale)
+            results.append(found is None)
+            digests += [found] if found else []
     finally:
         stop()
         (REPORTS / "gateway.log").write_text("\n".join(gateway_log) + "\n", encoding="utf-8")
     results.append(check_error_bodies(table_names))
     print(f"==> fuzz {'passed' if all(results) else 'FAILED'} in {time.monotonic() - started:.0f} s")
+    for line in digests:
+        print(f"==> failed: {line}")
+    if digests:  # a 5xx's or a 504's cause, as the gateway logged it (the whole log: reports/fuzz/gateway.log)
+        for line in [text for text in gateway_log if GATEWAY_TROUBLE.search(text)][:3]:
+            print(f"==> gateway: {line[:300]}")
     # A plain closing line (one per caller's run, plus the error-body check), so a CI log reader that looks for a
     # test runner's last line sees this one and not Schemathesis' pytest-like summary of the last run.
     print(f"fuzz: {sum(results)} passed, {len(results) - sum(results)} failed", flush=True)

@@ -5,6 +5,7 @@ its stateful phase on and every operation of openapi.json in one caller's run.""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import threading
 import tomllib
@@ -18,7 +19,8 @@ import pytest
 from local import fuzz
 from local.template import ROOT
 
-# A tiny API: GET /things/{thingId} finds nothing (404), POST /things refuses every body (400), GET /ping answers.
+# A tiny API: GET /things/{thingId} finds nothing (404), POST /things refuses every body (400), GET /ping answers,
+# GET /boom fails (500).
 SPEC: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {"title": "gate", "version": "1"},
@@ -41,6 +43,7 @@ SPEC: dict[str, Any] = {
             }
         },
         "/ping": {"get": {"operationId": "ping", "responses": {"200": {"description": "pong"}}}},
+        "/boom": {"get": {"operationId": "boom", "responses": {"200": {"description": "never: it fails"}}}},
     },
 }
 
@@ -52,7 +55,7 @@ class _Tiny(BaseHTTPRequestHandler):
         self.end_headers()
 
     def do_GET(self) -> None:
-        self._answer(200 if self.path.startswith("/ping") else 404)
+        self._answer(200 if self.path.startswith("/ping") else 500 if self.path.startswith("/boom") else 404)
 
     def do_POST(self) -> None:
         self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -105,6 +108,19 @@ def test_an_operation_that_answers_as_documented_passes_the_gate(tmp_path: Path,
     done = _gate(tmp_path, tiny_api, ["ping"])
 
     assert done.returncode == 0, done.stdout
+
+
+def test_a_failed_runs_digest_names_each_operation_with_what_failed_there(tmp_path: Path, tiny_api: str) -> None:
+    done = _gate(tmp_path, tiny_api, ["getThing", "createThing", "boom", "ping"])
+
+    found = fuzz.digest(done.stdout.splitlines())
+
+    assert done.returncode != 0
+    assert "GET /boom: ST101 Server error; ST103 Undocumented status code" in found, found
+    assert "warning Missing test data: GET /things/{thingId}" in found, found
+    assert "warning Schema validation mismatch: POST /things" in found, found
+    assert not any("ping" in line or "Unmatched filters" in line for line in found), found
+    assert re.fullmatch(r"2 failures, \d+ warnings in [\d.]+s", found[-1]), found  # the run's closing line
 
 
 def test_the_gate_fails_on_both_warnings_and_runs_the_stateful_phase() -> None:
