@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -34,6 +35,7 @@ from waiter.partners.usage_plans import ApiGatewayUsagePlans, apigateway_client
 from waiter.ratelimit import RateLimiter
 from waiter.repository.catalog import CatalogRepository
 from waiter.repository.counters import CounterRepository
+from waiter.repository.idempotency import CheckoutIdempotency, record_key
 from waiter.repository.ordering import OrderingRepository
 from waiter.repository.partners import ApiKeyRepository
 from waiter.repository.staff import StaffRepository
@@ -126,6 +128,12 @@ class _RunOnce:
     def placed(self, key: str, payload: dict[str, Any]) -> str | None:
         return None
 
+    def record_key(self, key: str) -> dict[str, str]:
+        return record_key(f"IDEMPOTENCY#seed#{key}")  # never written: read with the cart, and absent
+
+    def replayed(self, record: Mapping[str, Any] | None, payload: dict[str, Any]) -> str | None:
+        return None
+
     def record_put(self, key: str, payload: dict[str, Any], order_id: str) -> dict[str, Any]:
         return {}
 
@@ -163,9 +171,13 @@ def seed(stack: MotoStack, table: str, cursor_secret: bytes, *, orders: bool) ->
     _seed_cart(store)
     if orders:
         # The order is what the sample checkout (CheckoutFunction.json) places from the customer's cart, which it
-        # empties; then the customer fills a new cart.
+        # empties; then the customer fills a new cart. Its key's record is kept: CheckoutFunction-replay.json sends
+        # the same request with the same key, and is answered this order.
         ordering = OrderingService(
-            store=store, limiter=RateLimiter(CounterRepository(table)), idempotency=_RunOnce(), ids=lambda: ORDER_ID
+            store=store,
+            limiter=RateLimiter(CounterRepository(table)),
+            idempotency=CheckoutIdempotency(table),
+            ids=lambda: ORDER_ID,
         )
         ordering.checkout(
             principal_from_claims(CUSTOMER.claims),

@@ -73,6 +73,8 @@ EXPECTED_STATUS = {
     "SoapPosFunction-wsdl.json": 200,  # GET ?wsdl
     "SoapPosFunction-xxe.json": 500,  # a DTD declaring an external entity: a soap:Client fault (SOAP 1.1: HTTP 500)
     "SetAvailabilityFunction-resume.json": 200,
+    # the sample order's Idempotency-Key and body again: that order (its record read with the cart, the order read)
+    "CheckoutFunction-replay.json": 201,
     # GraphQL, signed in (sample tokens, see _SampleTokens): the customer's reads (me, carts, orders, an order); a
     # checkout then a line added and the cart emptied; the kitchen views (all: GSI2, by status: GSI3); a move
     "GraphqlFunction-customer.json": 200,

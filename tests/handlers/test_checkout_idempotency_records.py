@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -153,16 +154,16 @@ def test_a_duplicate_that_finds_the_cart_already_checked_out_replays_the_order(
     emptied it gets the first one's order, not 'your cart is empty'."""
     body = _filled_cart_body(shop)
     service = ordering_service()
-    real_placed = service.idempotency.placed
+    real_replayed = service.idempotency.replayed
     seen: list[str | None] = []
 
-    def first_look_before_the_other_commits(key: str, payload: dict[str, Any]) -> str | None:
-        found = real_placed(key, payload)
+    def first_look_before_the_other_commits(record: Mapping[str, Any] | None, payload: dict[str, Any]) -> str | None:
+        found = real_replayed(record, payload)
         seen.append(found)
         return None if len(seen) == 1 else found  # the first look happened before the other request committed
 
     placed = o.checkout(body, key="k")
-    monkeypatch.setattr(service.idempotency, "placed", first_look_before_the_other_commits)
+    monkeypatch.setattr(service.idempotency, "replayed", first_look_before_the_other_commits)
     duplicate = o.checkout(body, key="k")
 
     assert (placed.status, duplicate.status) == (201, 201)

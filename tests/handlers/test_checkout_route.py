@@ -495,9 +495,8 @@ def test_each_operation_makes_a_fixed_small_number_of_dynamodb_calls_and_never_s
         placed = o.checkout(o.checkout_body(shop.id, added.body["total"]), key="counted")
         assert placed.status == 201
         assert calls.operations == [
-            "GetItem",  # the idempotency key's record (consistent read: none yet)
+            "BatchGetItem",  # the idempotency key's record (none yet) and the cart, both consistent
             "UpdateItem",  # the checkout rate-limit counter
-            "GetItem",  # the cart
             "BatchGetItem",  # restaurant, menu items, discount code and its use
             "TransactWriteItems",  # order + cart delete + item condition checks (+ code use) + the key's record
         ]
@@ -505,8 +504,8 @@ def test_each_operation_makes_a_fixed_small_number_of_dynamodb_calls_and_never_s
         calls.clear()
         replayed = o.checkout(o.checkout_body(shop.id, added.body["total"]), key="counted")
         assert replayed.body == placed.body
-        # the record names the order, which is read back
-        assert calls.operations == ["GetItem", "GetItem"]
+        # the record (read with the cart) names the order, which is read back
+        assert calls.operations == ["BatchGetItem", "GetItem"]
 
         calls.clear()
         o.get_order(placed.body["id"])
@@ -524,7 +523,7 @@ def test_each_operation_makes_a_fixed_small_number_of_dynamodb_calls_and_never_s
         assert calls.operations == ["GetItem", "PutItem"]  # read, then the version-conditioned write
 
     assert "Scan" not in calls.every
-    assert len(calls.every) == 3 + 2 + 5 + 2 + 1 + 5 + 2
+    assert len(calls.every) == 3 + 2 + 4 + 2 + 1 + 5 + 2
 
 
 def test_a_restaurant_change_during_the_checkout_cancels_the_transaction(

@@ -35,6 +35,11 @@ class FakeOrderingStore:
     def get_cart(self, customer_id: str, restaurant_id: str) -> Cart | None:
         return self.carts.get((customer_id, restaurant_id))
 
+    def get_cart_with(
+        self, customer_id: str, restaurant_id: str, other: Mapping[str, str]
+    ) -> tuple[Cart | None, Mapping[str, Any] | None]:
+        return self.carts.get((customer_id, restaurant_id)), None  # no other repository's items are kept here
+
     def list_carts(self, customer_id: str) -> list[Cart]:
         return [cart for (customer, _), cart in sorted(self.carts.items()) if customer == customer_id]
 
@@ -130,6 +135,12 @@ class RunEachTime:
     """An idempotency guard for which every key is free (the guard itself is tested against DynamoDB)."""
 
     def placed(self, key: str, payload: dict[str, Any]) -> str | None:
+        return None
+
+    def record_key(self, key: str) -> dict[str, str]:
+        return {"key": key}
+
+    def replayed(self, record: Mapping[str, Any] | None, payload: dict[str, Any]) -> str | None:
         return None
 
     def record_put(self, key: str, payload: dict[str, Any], order_id: str) -> dict[str, Any]:

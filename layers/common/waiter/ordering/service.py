@@ -60,6 +60,9 @@ class OrderingStore(Protocol):
     """(``waiter.repository.ordering.OrderingRepository``)"""
 
     def get_cart(self, customer_id: str, restaurant_id: str) -> Cart | None: ...
+    def get_cart_with(
+        self, customer_id: str, restaurant_id: str, other: Mapping[str, str]
+    ) -> tuple[Cart | None, Mapping[str, Any] | None]: ...
     def list_carts(self, customer_id: str) -> list[Cart]: ...
     def save_cart(self, cart: Cart, *, expected_version: int) -> None: ...
     def delete_cart(self, customer_id: str, restaurant_id: str) -> None: ...
@@ -100,11 +103,15 @@ class IdempotencyGuard(Protocol):
     (``waiter.repository.idempotency.CheckoutIdempotency``).
 
     ``placed`` answers the order a key already placed (a replay) or None when the key is free; a different payload
-    under the same key is refused (422), a key whose first request is still running too (409). ``record_put`` is the
-    storage's write that takes the key for an order: the checkout transaction makes it with the order
-    (``OrderingStore.place_order(claim=...)``), so a key is used if and only if its order is placed."""
+    under the same key is refused (422), a key whose first request is still running too (409). ``replayed`` answers
+    the same from the key's record read elsewhere: checkout reads it with the cart, at ``record_key``
+    (``OrderingStore.get_cart_with``). ``record_put`` is the storage's write that takes the key for an order: the
+    checkout transaction makes it with the order (``OrderingStore.place_order(claim=...)``), so a key is used if
+    and only if its order is placed."""
 
     def placed(self, key: str, payload: dict[str, Any]) -> str | None: ...
+    def record_key(self, key: str) -> Mapping[str, str]: ...
+    def replayed(self, record: Mapping[str, Any] | None, payload: dict[str, Any]) -> str | None: ...
     def record_put(self, key: str, payload: dict[str, Any], order_id: str) -> Mapping[str, Any]: ...
 
 
@@ -240,15 +247,17 @@ class OrderingService:
                 f"must be 1 to {IDEMPOTENCY_KEY_MAX_LENGTH} visible ASCII characters (no spaces), such as a UUID",
             )
         key, payload = f"{customer}:{idempotency_key}", data.model_dump(mode="json", by_alias=True)
-        # read before anything counts or is read: a replay neither counts against the rate limit nor needs the cart
-        order_id = self.idempotency.placed(key, payload)
+        # The key's record and the cart in one read (a round trip less than two reads; a replay's cart is read for
+        # nothing), before anything counts: a replay does not count against the rate limit.
+        cart, record = self.store.get_cart_with(customer, data.restaurant_id, self.idempotency.record_key(key))
+        order_id = self.idempotency.replayed(record, payload)
         if order_id is None:
 
             def claim(new_order_id: str) -> Mapping[str, Any]:
                 return self.idempotency.record_put(key, payload, new_order_id)
 
             try:
-                return _view(caller, self._place(customer, data, claim=claim))
+                return _view(caller, self._place(customer, data, cart, claim=claim))
             except Conflict:
                 # A duplicate of this request that ran alongside it may have placed the order first (its record then
                 # refused this transaction, or its transaction emptied the cart this one read): replay that order.
@@ -261,9 +270,10 @@ class OrderingService:
             raise NotFound("the order this Idempotency-Key placed no longer exists")
         return _view(caller, order)
 
-    def _place(self, customer: str, data: Checkout, *, claim: Callable[[str], Mapping[str, Any]]) -> Order:
+    def _place(
+        self, customer: str, data: Checkout, cart: Cart | None, *, claim: Callable[[str], Mapping[str, Any]]
+    ) -> Order:
         self.limiter.hit(CHECKOUT_PER_CUSTOMER, customer)
-        cart = self.store.get_cart(customer, data.restaurant_id)
         if cart is None or not cart.lines:
             raise Conflict("your cart at this restaurant is empty", extra={"cart": None})
         priced, inputs = self._price(cart, fulfilment=data.fulfilment, tip=data.tip)

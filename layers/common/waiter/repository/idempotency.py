@@ -2,8 +2,9 @@
 
 A record says "this Idempotency-Key placed this order": ``PK = IDEMPOTENCY#checkout#<function>#<hash>``,
 ``SK = RECORD``, the order's id, the hash of the request body and ``expiresAt`` (24 hours; also the table's TTL
-attribute). Checkout reads the record first (strongly consistent GetItem): a live record with the same body hash
-is a replay (the order is read back and answered as it is now), another hash is a 422. When there is none, the
+attribute). Checkout reads the record first, together with the cart (one strongly consistent BatchGetItem,
+``OrderingRepository.get_cart_with``): a live record with the same body hash is a replay (the order is read back
+and answered as it is now), another hash is a 422. When there is none, the
 order is placed and the record is one more ``Put`` of the same ``TransactWriteItems``, conditioned on the key being
 free (absent or expired): the key is taken if and only if its order is placed, with no separate in-progress and
 completed writes.
@@ -39,7 +40,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -89,15 +90,23 @@ class CheckoutIdempotency(TableRepository):
     def _record_id(self, key: str) -> str:
         return f"{self.key_prefix}#{_key_digest(key)}"
 
+    def record_key(self, key: str) -> dict[str, str]:
+        """The table key of ``key``'s record: checkout reads it together with the cart
+        (``OrderingRepository.get_cart_with``), then asks ``replayed`` what it says."""
+        return record_key(self._record_id(key))
+
     def placed(self, key: str, payload: dict[str, Any]) -> str | None:
-        """The id of the order ``key`` placed (a replay), or None when the key is free. A different ``payload`` under
-        the key is a 422; a key still held by an in-progress record (written before this code) is a 409."""
-        raw = self.client.get_item(
-            TableName=self._table, Key=serialize(record_key(self._record_id(key))), ConsistentRead=True
-        ).get("Item")
-        if not raw:
+        """The id of the order ``key`` placed (a replay), or None when the key is free, read now (strongly
+        consistent). A different ``payload`` under the key is a 422; a key still held by an in-progress record
+        (written before this code) is a 409."""
+        raw = self.client.get_item(TableName=self._table, Key=serialize(self.record_key(key)), ConsistentRead=True)
+        return self.replayed(deserialize(raw["Item"]) if raw.get("Item") else None, payload)
+
+    def replayed(self, record: Mapping[str, Any] | None, payload: dict[str, Any]) -> str | None:
+        """What ``record`` (a key's record as read, or None when there is none) says of a request with ``payload``:
+        the id of the order it placed, or None when the key is free; a 422 or a 409 as ``placed`` says."""
+        if not record:
             return None
-        record = deserialize(raw)
         now = self._clock()
         if float(record.get("expiresAt", 0)) <= now:
             return None  # expired: TTL has not deleted it yet
