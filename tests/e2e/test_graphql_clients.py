@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from gql import Client, gql
+from gql import Client, GraphQLRequest, gql
 from gql.transport.aiohttp_websockets import AIOHTTPWebsocketsTransport
 from gql.transport.exceptions import TransportQueryError
 from gql.transport.requests import RequestsHTTPTransport
@@ -55,17 +55,21 @@ def test_the_journey_over_graphql(base_url: str, customer: Caller) -> None:
         menu { restaurantId restaurantName currency categories { name items { id name price currency available
           optionGroups { id name minChoices maxChoices choices { id name priceDelta } } } } } }
     }""")
-    found = me.execute(browse, variable_values={"id": restaurant_id})
+    found = me.execute(GraphQLRequest(browse, variable_values={"id": restaurant_id}))
     restaurant = found["restaurant"]
     assert found["restaurants"]["edges"]
-    me.execute(gql("mutation($r: ID!) { emptyCart(restaurantId: $r) }"), variable_values={"r": restaurant_id})
+    me.execute(
+        GraphQLRequest(gql("mutation($r: ID!) { emptyCart(restaurantId: $r) }"), variable_values={"r": restaurant_id})
+    )
 
     line = _line(restaurant["menu"], restaurant)
     add = gql("mutation($r: ID!, $i: CartItemAddInput!) { addCartItem(restaurantId: $r, input: $i) { total } }")
-    me.execute(add, variable_values={"r": restaurant_id, "i": line})
+    me.execute(GraphQLRequest(add, variable_values={"r": restaurant_id, "i": line}))
     cart = me.execute(
-        gql("query($r: ID!) { cart(restaurantId: $r, fulfilment: pickup) { total currency lines { quantity } } }"),
-        variable_values={"r": restaurant_id},
+        GraphQLRequest(
+            gql("query($r: ID!) { cart(restaurantId: $r, fulfilment: pickup) { total currency lines { quantity } } }"),
+            variable_values={"r": restaurant_id},
+        )
     )["cart"]
     checkout = gql(
         "mutation($in: CheckoutInput!, $k: String!) { checkout(input: $in, idempotencyKey: $k) { "
@@ -76,10 +80,10 @@ def test_the_journey_over_graphql(base_url: str, customer: Caller) -> None:
         "in": {"restaurantId": restaurant_id, "fulfilment": "pickup", "expectedTotal": cart["total"]},
         "k": str(uuid.uuid4()),
     }
-    placed = me.execute(checkout, variable_values=variables)["checkout"]
-    replayed = me.execute(checkout, variable_values=variables)["checkout"]
-    followed = me.execute(gql(f"query($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}"),
-                          variable_values={"id": placed["id"]})["order"]  # fmt: skip
+    placed = me.execute(GraphQLRequest(checkout, variable_values=variables))["checkout"]
+    replayed = me.execute(GraphQLRequest(checkout, variable_values=variables))["checkout"]
+    followed = me.execute(GraphQLRequest(gql(f"query($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}"),
+                          variable_values={"id": placed["id"]}))["order"]  # fmt: skip
     mine = me.execute(gql("{ orders(first: 5) { edges { node { id } } } }"))["orders"]["edges"]
 
     assert placed["status"] == "PLACED"
@@ -95,40 +99,46 @@ def test_a_card_order_checked_out_and_paid_over_graphql_is_paid_and_placed(
     skip_when_deployed("pays with the local provider's test card")
     restaurant_id = RESTAURANT_A
     me = client(base_url, customer)
-    me.execute(gql("mutation($r: ID!) { emptyCart(restaurantId: $r) }"), variable_values={"r": restaurant_id})
-    menu = me.execute(
+    me.execute(
+        GraphQLRequest(gql("mutation($r: ID!) { emptyCart(restaurantId: $r) }"), variable_values={"r": restaurant_id})
+    )
+    menu = me.execute(GraphQLRequest(
         gql("query($id: ID!) { restaurant(id: $id) { id minimumOrder menu { restaurantId categories { items {"
             " id price available optionGroups { id minChoices choices { id priceDelta } } } } } } }"),
         variable_values={"id": restaurant_id},
-    )["restaurant"]  # fmt: skip
+    ))["restaurant"]  # fmt: skip
     add = gql("mutation($r: ID!, $i: CartItemAddInput!) { addCartItem(restaurantId: $r, input: $i) { total } }")
-    me.execute(add, variable_values={"r": restaurant_id, "i": _line(menu["menu"], menu)})
-    total = me.execute(gql("query($r: ID!) { cart(restaurantId: $r, fulfilment: pickup) { total } }"),
-                       variable_values={"r": restaurant_id})["cart"]["total"]  # fmt: skip
+    me.execute(GraphQLRequest(add, variable_values={"r": restaurant_id, "i": _line(menu["menu"], menu)}))
+    total = me.execute(GraphQLRequest(gql("query($r: ID!) { cart(restaurantId: $r, fulfilment: pickup) { total } }"),
+                       variable_values={"r": restaurant_id}))["cart"]["total"]  # fmt: skip
     checkout = gql("mutation($in: CheckoutInput!, $k: String!) { checkout(input: $in, idempotencyKey: $k) {"
                    " id status paymentStatus paymentMethod total currency } }")  # fmt: skip
-    order = me.execute(checkout, variable_values={
+    order = me.execute(GraphQLRequest(checkout, variable_values={
         "in": {"restaurantId": restaurant_id, "fulfilment": "pickup", "expectedTotal": total, "paymentMethod": "card"},
         "k": str(uuid.uuid4()),
-    })["checkout"]  # fmt: skip
+    }))["checkout"]  # fmt: skip
     assert (order["status"], order["paymentStatus"], order["paymentMethod"]) == ("AWAITING_PAYMENT", "UNPAID", "card")
 
     start = gql("mutation($id: ID!) { startPayment(orderId: $id) { paymentId clientSecret amount currency status } }")
-    payment = me.execute(start, variable_values={"id": order["id"]})["startPayment"]
+    payment = me.execute(GraphQLRequest(start, variable_values={"id": order["id"]}))["startPayment"]
     assert (payment["amount"], payment["currency"]) == (order["total"], order["currency"])
-    assert me.execute(start, variable_values={"id": order["id"]})["startPayment"] == payment  # the same intent
+    assert (
+        me.execute(GraphQLRequest(start, variable_values={"id": order["id"]}))["startPayment"] == payment
+    )  # the same intent
     confirmed = api.post(f"/_local/payments/{payment['paymentId']}/confirm", json={"card": CARD_SUCCEEDS})
     assert confirmed.status_code == 200, confirmed.text
 
     follow = gql("query($id: ID!) { order(id: $id) { status paymentStatus paymentId history { to actor { id } } } }")
     deadline = time.monotonic() + 30  # the provider's webhook, the queue and its consumer come in between
-    while (now := me.execute(follow, variable_values={"id": order["id"]})["order"])["status"] != "PLACED":
+    while (now := me.execute(GraphQLRequest(follow, variable_values={"id": order["id"]}))["order"])[
+        "status"
+    ] != "PLACED":
         assert time.monotonic() < deadline, f"the order stayed {now['status']}"
         time.sleep(0.2)
     assert (now["paymentStatus"], now["paymentId"]) == ("PAID", payment["paymentId"])
     assert now["history"][-1] == {"to": "PLACED", "actor": {"id": "payments"}}
     with pytest.raises(TransportQueryError) as paid_already:
-        me.execute(start, variable_values={"id": order["id"]})
+        me.execute(GraphQLRequest(start, variable_values={"id": order["id"]}))
     assert [e["extensions"]["code"] for e in paid_already.value.errors or []] == ["CONFLICT"]
 
 
@@ -141,7 +151,9 @@ def test_the_rest_and_graphql_views_of_an_order_are_equal_field_for_field(
 
     over_rest = api.get(f"/v1/orders/{order['id']}", headers=customer.headers).json()
     over_graphql = client(base_url, customer).execute(
-        gql(f"query($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}"), variable_values={"id": order["id"]}
+        GraphQLRequest(
+            gql(f"query($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}"), variable_values={"id": order["id"]}
+        )
     )["order"]
 
     assert over_graphql == over_rest
@@ -155,8 +167,8 @@ def test_another_customers_order_is_not_found(
     order = place_order(api, customer, RESTAURANT_A)
 
     with pytest.raises(TransportQueryError) as refused:
-        client(base_url, customer_b).execute(gql("query($id: ID!) { order(id: $id) { id } }"),
-                                             variable_values={"id": order["id"]})  # fmt: skip
+        client(base_url, customer_b).execute(GraphQLRequest(gql("query($id: ID!) { order(id: $id) { id } }"),
+                                             variable_values={"id": order["id"]}))  # fmt: skip
 
     assert [e["extensions"]["code"] for e in refused.value.errors or []] == ["NOT_FOUND"]
 
@@ -240,7 +252,7 @@ def test_gqls_websocket_transport_receives_order_updated_as_staff_move_the_order
         subscription = gql("subscription($id: ID!) { orderUpdated(orderId: $id) { id status version } }")
         session = Client(transport=transport, fetch_schema_from_transport=False)  # gql runs its own event loop
         subscribed.set()
-        for result in session.subscribe(subscription, variable_values={"id": order["id"]}):
+        for result in session.subscribe(GraphQLRequest(subscription, variable_values={"id": order["id"]})):
             updates.append(result["orderUpdated"])
             if result["orderUpdated"]["status"] == "ACCEPTED":
                 return
