@@ -70,6 +70,32 @@ def _filled_cart_body(shop: Shop) -> dict[str, object]:
     return o.checkout_body(shop.id, o.get_cart(shop.id).body["total"])
 
 
+def test_checkout_reads_the_record_and_the_cart_in_one_strongly_consistent_batch(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A replay must see a record its first request committed a moment ago, on whichever replica: both reads of
+    the one BatchGetItem are strongly consistent."""
+    body = _filled_cart_body(shop)
+    client = dynamodb_client()
+    real_batch_get_item = client.batch_get_item
+    asked: list[dict[str, Any]] = []
+
+    def batch_get_item(**params: Any) -> Any:
+        asked.append(params)
+        return real_batch_get_item(**params)
+
+    monkeypatch.setattr(client, "batch_get_item", batch_get_item)
+    placed = o.checkout(body, key="k")
+    replayed = o.checkout(body, key="k")
+
+    assert (placed.status, replayed.status) == (201, 201)
+    first_reads = [asked[0], asked[-1]]  # the placement's first read, and the replay's only batch
+    for params in first_reads:
+        (request,) = params["RequestItems"].values()
+        assert request["ConsistentRead"] is True
+        assert sorted(str(key["PK"]["S"]).split("#", 1)[0] for key in request["Keys"]) == ["CUST", "IDEMPOTENCY"]
+
+
 def test_the_record_names_the_order_and_expires_in_24_hours(shop: Shop) -> None:
     placed = o.checkout(_filled_cart_body(shop), key="k")
 

@@ -4,10 +4,9 @@ A record says "this Idempotency-Key placed this order": ``PK = IDEMPOTENCY#check
 ``SK = RECORD``, the order's id, the hash of the request body and ``expiresAt`` (24 hours; also the table's TTL
 attribute). Checkout reads the record first, together with the cart (one strongly consistent BatchGetItem,
 ``OrderingRepository.get_cart_with``): a live record with the same body hash is a replay (the order is read back
-and answered as it is now), another hash is a 422. When there is none, the
-order is placed and the record is one more ``Put`` of the same ``TransactWriteItems``, conditioned on the key being
-free (absent or expired): the key is taken if and only if its order is placed, with no separate in-progress and
-completed writes.
+and answered as it is now), another hash is a 422. When there is none, the order is placed and the record is one
+more ``Put`` of the same ``TransactWriteItems``, conditioned on the key being free (absent or expired): the key is
+taken if and only if its order is placed, with no separate in-progress and completed writes.
 
 Why not Powertools' idempotency utility (which kept these records before): it brackets the operation with writes
 of its own (an in-progress PutItem before, a completing UpdateItem after) and can not add its record to a

@@ -67,8 +67,8 @@ class OrderingRepository(PagedRepository):
         self, customer_id: str, restaurant_id: str, other: Mapping[str, str]
     ) -> tuple[Cart | None, Item | None]:
         """The cart and the item at ``other`` (a key of this table that another repository keeps: checkout's
-        idempotency record), both strongly consistent, in one BatchGetItem: one round trip where two GetItems took
-        two."""
+        idempotency record), both strongly consistent, in one BatchGetItem: one round trip instead of two
+        GetItems' two."""
         cart_key = keys.cart(customer_id, restaurant_id)
         cart: Cart | None = None
         found: Item | None = None
