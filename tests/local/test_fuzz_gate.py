@@ -150,8 +150,28 @@ def test_an_operation_expected_to_refuse_passes_the_gate_and_only_that_one(
     assert "Missing test data" in others.stdout
 
 
+def test_operations_that_use_up_their_data_draw_no_ids_from_the_runs_responses() -> None:
+    """An operation that empties, checks out, cancels or deletes must not reach what only another operation draws
+    (``Known``) by an id it saw in a response: it draws from its own dictionaries and random values only."""
+    own = {"emptyCart": {"path.restaurantId": ["r"]}, "updateCartItem": {"path.lineId": ["l"]}}
+    settings = tomllib.loads(fuzz.config(fuzz.CALLERS[0], fuzz.Known({}, own)))
+    blocks = {block["include-operation-id"]: block for block in settings["operations"]}
+
+    assert set(fuzz.CONSUMING) <= set(blocks)
+    for operation in fuzz.CONSUMING:
+        phases = blocks[operation]["phases"]
+        assert {phase: phases[phase]["extra-data-sources"]["responses"] for phase in fuzz.DATA_PHASES} == {
+            "examples": False,
+            "coverage": False,
+            "fuzzing": False,
+        }, operation
+    assert blocks["emptyCart"]["parameters"]["path.restaurantId"]["dictionary"] == "emptyCart.path.restaurantId"
+    assert "phases" not in blocks["updateCartItem"]  # the others still learn from responses
+
+
 def test_every_expected_refusal_is_an_operation_of_the_document() -> None:
     spec = json.loads((ROOT / "openapi.json").read_text(encoding="utf-8"))
     operation_ids = {o["operationId"] for path_item in spec["paths"].values() for o in path_item.values()}
 
     assert set(fuzz.EXPECTED_REFUSALS) <= operation_ids
+    assert set(fuzz.CONSUMING) <= operation_ids
