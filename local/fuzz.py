@@ -108,8 +108,8 @@ EXPECTED_REFUSALS: dict[str, str] = {
 # The operations that use up what they act on (a cart emptied, checked out or losing its lines; an order cancelled or
 # moved on; an item, key, restaurant, membership or account deleted). Each draws ids only from its own dictionaries
 # (``Known``) and from random values, never from what the run's responses showed (Schemathesis' extra data source,
-# on by default): with it, emptyCart once emptied the cart that only updateCartItem draws, which it had seen in a
-# listCarts answer, and updateCartItem then only ever answered 404 ("missing test data"). Whether that happened
+# on by default): with it, emptyCart once emptied the cart that only updateCartItem draws, an id it had seen in an
+# answer, and updateCartItem then only ever answered 404 ("missing test data"). Whether that happened
 # depended on the order in which the two workers reached the operations, so the gate failed on some runs only.
 CONSUMING = frozenset(
     {
