@@ -3,8 +3,10 @@ REST proxy events and a Lambda context, and signing in as demo principals (claim
 
 from __future__ import annotations
 
+import fcntl
 import importlib.util
 import json
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,3 +95,18 @@ def call(name: str, event: dict[str, Any]) -> tuple[int, dict[str, str], Any]:
     except ValueError:
         decoded = body
     return result["statusCode"], headers, decoded
+
+
+def npm_ci_once(folder: Path, installed: Path, npm: str, shared: Path) -> None:
+    """``npm ci`` in ``folder`` (its package-lock.json) unless ``installed`` exists, once for all of pytest-xdist's
+    workers: under a lock in ``shared``, their common temporary folder (``tmp_path_factory.getbasetemp().parent``).
+    ``npm ci`` first empties node_modules, so a second worker's install once removed a package while the first
+    worker's tests were using it (MODULE_NOT_FOUND, in a clean-clone CI run)."""
+    with (shared / f"npm-ci-{folder.name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not installed.exists():
+            done = subprocess.run(  # noqa: S603 - npm from PATH, the folder's lock file
+                [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
+                cwd=folder, capture_output=True, text=True, timeout=600, check=False,
+            )  # fmt: skip
+            assert done.returncode == 0, done.stderr[-2000:]

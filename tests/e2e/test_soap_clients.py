@@ -7,7 +7,6 @@ gateway (401/403 problem+json), not with a fault."""
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import shutil
@@ -23,6 +22,7 @@ import pytest
 from local.template import ROOT
 from tests.e2e.conftest import RESTAURANT_A, Caller, Gateway, place_order, skip_when_deployed
 from tests.e2e.test_partner_keys import create_key, revoke_key
+from tests.support import npm_ci_once
 from waiter.adapters.soap.pos import POS_SERVICE
 
 pytestmark = pytest.mark.e2e
@@ -80,25 +80,14 @@ def zeep_client(wsdl: str, key: str, version: str) -> Call:
 
 @pytest.fixture(scope="module")
 def node_ready(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The npm ``soap`` client installed from tests/soap_node/package-lock.json (``npm ci``, no global install).
-
-    One install for all of pytest-xdist's workers, under a lock in their shared temporary folder: ``npm ci`` first
-    empties node_modules, so a second worker's install once removed the client while the first worker's tests were
-    calling it (MODULE_NOT_FOUND, in a clean-clone CI run)."""
+    """The npm ``soap`` client installed from tests/soap_node/package-lock.json (``npm ci``, no global install,
+    once for all workers)."""
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         if os.environ.get("CI"):  # .ci/run installs Node.js: in CI a missing client is a failure, not a skip
             pytest.fail("Node.js (node and npm) is not installed: the npm soap client cannot run")
         pytest.skip("Node.js (node and npm) is not installed: the npm soap client cannot run")
-    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every worker of this run
-    with (shared / "soap-node-install.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
-        if not (NODE_CLIENT / "node_modules" / "soap").is_dir():
-            done = subprocess.run(  # noqa: S603 - npm from PATH, our lock file
-                [npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-                cwd=NODE_CLIENT, capture_output=True, text=True, timeout=600, check=False,
-            )  # fmt: skip
-            assert done.returncode == 0, done.stderr[-2000:]
+    npm_ci_once(NODE_CLIENT, NODE_CLIENT / "node_modules" / "soap", npm, tmp_path_factory.getbasetemp().parent)
     return Path(node)
 
 

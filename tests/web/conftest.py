@@ -14,7 +14,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +25,7 @@ import pytest
 from local.seed import DEMO_PASSWORD, DEMO_STAFF
 from local.template import ROOT
 from tests.e2e.conftest import Caller, Gateway, log_in, start_gateway
+from tests.support import npm_ci_once
 
 pytestmark = pytest.mark.xdist_group("browser")
 
@@ -81,18 +81,15 @@ def web_stack() -> Iterator[WebStack]:
 
 
 @pytest.fixture(scope="session")
-def axe_source() -> str:
-    """axe-core's script, from the npm package pinned in tests/web/package-lock.json."""
+def axe_source(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """axe-core's script, from the npm package pinned in tests/web/package-lock.json (installed once for all
+    workers)."""
     script = WEB_TESTS / "node_modules" / "axe-core" / "axe.min.js"
     if not script.is_file():
         npm = shutil.which("npm")
         if npm is None:
             _missing("npm is not installed: axe-core cannot be installed")
-        done = subprocess.run(  # noqa: S603 - npm from PATH, our lock file
-            [str(npm), "ci", "--no-audit", "--no-fund", "--ignore-scripts"],
-            cwd=WEB_TESTS, capture_output=True, text=True, timeout=600, check=False,
-        )  # fmt: skip
-        assert done.returncode == 0, done.stderr[-2000:]
+        npm_ci_once(WEB_TESTS, script, str(npm), tmp_path_factory.getbasetemp().parent)
     return script.read_text(encoding="utf-8")
 
 
