@@ -75,7 +75,7 @@ lint: $(STAMP) ## ruff (lint + format check)
 	$(VENV)/bin/ruff format --check .
 
 typecheck: $(STAMP) ## mypy, strict
-	$(VENV)/bin/mypy layers/common/waiter functions local tests
+	$(VENV)/bin/mypy layers/common/waiter functions local tests bench
 
 validate: $(STAMP) $(SAM_VENV)/.installed ## the template gate: sam validate --lint and cfn-lint with serverless rules
 	SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=us-east-1 $(SAM) validate --lint --template template.yaml

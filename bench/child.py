@@ -179,7 +179,8 @@ def _invoke(  # noqa: PLR0912, PLR0915 - the phases of one cold sandbox, in orde
     started = time.perf_counter_ns()
     started_cpu = time.process_time_ns()
     clients = {}
-    from accessors import client_of  # noqa: PLC0415 - bench/ is this script's folder, first on sys.path
+    # bench/ is this script's folder, first on sys.path (not a package root mypy is given: hence the ignore)
+    from accessors import client_of  # type: ignore[import-not-found]  # noqa: PLC0415
 
     for entry in [s for s in services.split(",") if s]:
         service, _, accessor = entry.partition("=")
@@ -307,14 +308,16 @@ def _reference(app: Any, event: dict[str, Any]) -> Handler | None:
     """P2's reference handler for this route's event and body model (``bench/reference_handler.py``), or None when
     the route's module has no Powertools REST resolver (the authorizer)."""
     try:
-        import reference_handler  # noqa: PLC0415 - bench/ is this script's folder, first on sys.path
+        # bench/ is this script's folder, first on sys.path (not a package root mypy is given: hence the ignore)
+        import reference_handler  # type: ignore[import-not-found]  # noqa: PLC0415
 
         model = reference_handler.body_model(app)
     except (AttributeError, TypeError):
         return None
     if "httpMethod" not in event:
         return None
-    return reference_handler.build(event, model)
+    built: Handler = reference_handler.build(event, model)
+    return built
 
 
 def _sdk_floor(client: Any, stubber: Any) -> Callable[[], int]:

@@ -20,7 +20,7 @@ from local.gateway.__main__ import main as gateway
 
 
 def install(functions: frozenset[str]) -> None:
-    original = BaseClient._make_api_call
+    original = BaseClient._make_api_call  # type: ignore[attr-defined]  # botocore's private method, not in its stubs
 
     def counted(self: Any, operation_name: str, api_params: Any) -> Any:
         function = os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "")
@@ -30,7 +30,7 @@ def install(functions: frozenset[str]) -> None:
             sys.stdout.flush()
         return original(self, operation_name, api_params)
 
-    BaseClient._make_api_call = counted  # type: ignore[method-assign]
+    BaseClient._make_api_call = counted  # type: ignore[attr-defined]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -39,21 +39,19 @@ def build(event: dict[str, Any], model: type[BaseModel] | None) -> Handler:
     logger = Logger(service="bench-reference")
     method, path = str(event["httpMethod"]).upper(), str(event["path"])
 
-    if model is None:
+    def plain() -> dict[str, str]:
+        logger.info("reference")
+        return {"path": path}
 
-        def answer() -> dict[str, str]:
-            logger.info("reference")
-            return {"path": path}
+    def echo(data: BaseModel) -> BaseModel:
+        logger.info("reference")
+        return data
 
-    else:
-
-        def answer(data: BaseModel) -> BaseModel:
-            logger.info("reference")
-            return data
-
+    answer: Callable[..., Any] = plain
+    if model is not None:
         # the route's own model, set as real objects: Powertools reads the annotations to validate and serialise
-        answer.__annotations__ = {"data": Annotated[model, Body()], "return": model}
-
+        echo.__annotations__ = {"data": Annotated[model, Body()], "return": model}
+        answer = echo
     app.route(path, method=[method])(answer)
 
     @logger.inject_lambda_context
