@@ -20,7 +20,8 @@ Each run has every phase: examples, coverage, fuzzing and the stateful phase, wh
 (generated from what each handler says it creates) from the operations that create things to those that use them.
 Before the runs, the demo customer fills a cart and places orders, and the demo staff makes an API key and a
 discount code, through the API (``Known.prepare``); their ids are the runs' dictionaries, drawn half the time for
-the parameters that take them, so requests also get past "no such order" to the routes' own rules.
+the parameters that take them, so requests also get past "no such order" to the routes' own rules. The operations
+that use things up (``CONSUMING``) draw no ids from the run's responses, so none reaches another's cart or order.
 
 The checks are ``CHECKS``: no 5xx; every response's status, media type, headers and body as the document says;
 invalid input refused with a 4xx; no operation that declares auth answering 2xx without it. Two of Schemathesis'
