@@ -150,7 +150,7 @@ def measure(size: RunSize, fixtures: dict[str, Fixture], progress: Callable[[str
             result.errors.append(f"{name}: {failed[name]}")
     if "baseline" in failed:
         result.errors.append(f"yardstick: {failed['baseline']}")
-    result.checks += _as_shipped_checks(no_bytecode, base_s)
+    result.checks += _as_shipped_checks(no_bytecode)
     result.data = {
         "yardstick": "import boto3 + boto3.client('dynamodb')",
         "yardstick_ms": base_s * 1000,
@@ -165,21 +165,20 @@ def measure(size: RunSize, fixtures: dict[str, Fixture], progress: Callable[[str
     return result
 
 
-def _as_shipped_checks(no_bytecode: dict[str, Any], base_s: float) -> list[Check]:
+def _as_shipped_checks(no_bytecode: dict[str, Any]) -> list[Check]:
     """The budget also holds for the layer as its build ships it (sampled functions), over the yardstick sampled in
     turns with those probes (``_shipped_ratio``)."""
     if not no_bytecode:
         return []
-    worst = max(no_bytecode, key=lambda n: _shipped_ratio(no_bytecode[n], base_s, "init_ms_as_shipped"))
-    ratio = _shipped_ratio(no_bytecode[worst], base_s, "init_ms_as_shipped")
+    worst = max(no_bytecode, key=lambda n: _shipped_ratio(no_bytecode[n], "init_ms_as_shipped"))
+    ratio = _shipped_ratio(no_bytecode[worst], "init_ms_as_shipped")
     name = "sampled functions, layer as shipped / yardstick"
     return [Check("P1", name, ratio, BUDGETS.cold_start_ratio, "x", note=worst)]
 
 
-def _shipped_ratio(found: dict[str, Any], base_s: float, figure: str) -> float:
-    """``figure`` of a sampled function over the yardstick measured in turns with its probes; over the rounds'
-    yardstick when there is none (a result written before the yardstick was sampled there)."""
-    return float(found[figure]) / float(found.get("yardstick_ms") or base_s * 1000)
+def _shipped_ratio(found: dict[str, Any], figure: str) -> float:
+    """``figure`` of a sampled function over the yardstick measured in turns with its probes."""
+    return float(found[figure]) / float(found["yardstick_ms"])
 
 
 def _import_costs(name: str, fixtures: dict[str, Fixture]) -> ImportCost | None:
@@ -297,10 +296,10 @@ def _markdown(result: PartResult, rows: list[list[object]], base_s: float, no_by
                         name.removesuffix("Function"),
                         fmt(v["init_ms_with_bytecode"]),
                         fmt(v["init_ms_as_shipped"]),
-                        f"{_shipped_ratio(v, base_s, 'init_ms_as_shipped'):.2f}x",
+                        f"{_shipped_ratio(v, 'init_ms_as_shipped'):.2f}x",
                         fmt(v["init_ms_without_bytecode"]),
-                        f"{_shipped_ratio(v, base_s, 'init_ms_without_bytecode'):.2f}x",
-                        fmt(v.get("yardstick_ms") or base_s * 1000),
+                        f"{_shipped_ratio(v, 'init_ms_without_bytecode'):.2f}x",
+                        fmt(v["yardstick_ms"]),
                     ]
                     for name, v in no_bytecode.items()
                 ],
